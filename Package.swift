@@ -1,0 +1,42 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "Terreau",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "terreau", targets: ["terreau"]),
+        .library(name: "TerreauCore", targets: ["TerreauCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
+        .package(url: "https://github.com/vapor/fluent.git", from: "4.13.0"),
+        .package(url: "https://github.com/vapor/fluent-sqlite-driver.git", from: "4.9.0"),
+        .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.14.0"),
+        .package(url: "https://github.com/vapor/leaf.git", from: "4.5.2"),
+    ],
+    targets: [
+        // Pure domain: Foundation only, no web or storage dependency.
+        .target(name: "TerreauCore"),
+        .target(
+            name: "TerreauWeb",
+            dependencies: [
+                "TerreauCore",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "Fluent", package: "fluent"),
+                .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
+                .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
+                .product(name: "Leaf", package: "leaf"),
+            ]
+        ),
+        .executableTarget(name: "terreau", dependencies: ["TerreauWeb"]),
+        .testTarget(name: "TerreauCoreTests", dependencies: ["TerreauCore"]),
+        .testTarget(
+            name: "TerreauWebTests",
+            dependencies: [
+                "TerreauWeb",
+                .product(name: "VaporTesting", package: "vapor"),
+            ]
+        ),
+    ]
+)

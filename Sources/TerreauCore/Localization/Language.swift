@@ -1,0 +1,45 @@
+import Foundation
+
+/// The interface languages: French first, English second.
+public enum Language: String, Sendable, CaseIterable, Codable {
+    case fr, en
+
+    public static let `default`: Language = .fr
+
+    /// CLDR plural categories we use. French puts 0 and 1 in "one"; English only 1.
+    public func pluralCategory(_ count: Int) -> PluralCategory {
+        switch self {
+        case .fr: return abs(count) < 2 ? .one : .other
+        case .en: return count == 1 ? .one : .other
+        }
+    }
+
+    /// Thousands grouped as each language writes them: a narrow no-break space in French
+    /// (« 158 180 »), a comma in English ("158,180").
+    public func format(_ number: Int) -> String {
+        let digits = String(number.magnitude)
+        var grouped = ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0 && (digits.count - index) % 3 == 0 { grouped += self == .fr ? "\u{202F}" : "," }
+            grouped.append(digit)
+        }
+        return number < 0 ? "-" + grouped : grouped
+    }
+
+    /// An explicit choice (the `lang` cookie) wins; otherwise the browser's Accept-Language,
+    /// in its order of preference; otherwise French.
+    public static func negotiate(choice: String?, acceptLanguage: String?) -> Language {
+        if let choice, let language = Language(rawValue: choice.lowercased()) { return language }
+        let ranked = (acceptLanguage ?? "").split(separator: ",").enumerated().compactMap { position, part -> (Language, Double, Int)? in
+            let pieces = part.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard let tag = pieces.first?.lowercased(), let language = Language(rawValue: String(tag.prefix(2))) else { return nil }
+            let quality = pieces.dropFirst().first { $0.hasPrefix("q=") }.flatMap { Double($0.dropFirst(2)) } ?? 1
+            return quality > 0 ? (language, quality, position) : nil
+        }
+        return ranked.max { ($0.1, -$0.2) < ($1.1, -$1.2) }?.0 ?? .default
+    }
+}
+
+public enum PluralCategory: String, Sendable, Codable {
+    case one, other
+}

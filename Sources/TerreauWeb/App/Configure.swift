@@ -1,0 +1,69 @@
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Foundation
+import Leaf
+import TerreauCore
+import Vapor
+
+/// The one way to boot Terreau, used by the executable and by every test.
+public func configure(_ app: Application, _ config: TerreauConfig) async throws {
+    app.terreauConfig = config
+    app.directory = DirectoryConfiguration(workingDirectory: config.resourcesDirectory)
+
+    switch config.storage {
+    case .sqlite(let path):
+        try FileManager.default.createDirectory(
+            atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        app.databases.use(.sqlite(.file(path), sqlLogLevel: .trace), as: .sqlite)
+        // WAL is a property of the file (it persists); foreign keys are enabled on every
+        // connection by the driver; the default `synchronous=FULL` makes commits durable.
+        try await (app.db as! any SQLDatabase).raw("PRAGMA journal_mode=WAL").run()
+    case .postgres(let url):
+        app.databases.use(try .postgres(url: url, sqlLogLevel: .trace), as: .psql)
+    }
+    for migration in TerreauMigrations.all { app.migrations.add(migration) }
+
+    app.localization = try Localization(directory: URL(fileURLWithPath: app.directory.resourcesDirectory + "Localization"))
+
+    app.views.use(.leaf)
+    app.leaf.cache.isEnabled = app.environment.isRelease
+    app.leaf.tags["t"] = TranslateTag()
+    // Raw HTML in templates is never allowed (architecture principle 4).
+    app.leaf.tags["unsafeHTML"] = nil
+
+    app.sessions.use(.fluent)
+    app.sessions.configuration = SessionsConfiguration(cookieName: "terreau_session") { id in
+        HTTPCookies.Value(
+            string: id.string, maxAge: config.sessionIdleMinutes * 60, path: "/",
+            isSecure: config.servesOverTLS, isHTTPOnly: true, sameSite: .lax)
+    }
+
+    app.middleware = Middlewares()
+    app.middleware.use(SecurityHeadersMiddleware(hsts: config.servesOverTLS))
+    app.middleware.use(ErrorPageMiddleware(environment: app.environment))
+    app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
+    app.middleware.use(LanguageMiddleware())
+    app.middleware.use(app.sessions.middleware)
+    app.middleware.use(CSRFMiddleware(allowedOrigins: config.publicURL.map { [CSRFMiddleware.origin(of: $0)] } ?? []))
+
+    registerRoutes(app)
+    registerCommands(app)
+
+    if config.autoMigrate { try await app.autoMigrate() }
+}
+
+extension Application {
+    private struct ConfigKey: StorageKey { typealias Value = TerreauConfig }
+    private struct LocalizationKey: StorageKey { typealias Value = Localization }
+
+    var terreauConfig: TerreauConfig {
+        get { storage[ConfigKey.self]! }
+        set { storage[ConfigKey.self] = newValue }
+    }
+
+    var localization: Localization {
+        get { storage[LocalizationKey.self]! }
+        set { storage[LocalizationKey.self] = newValue }
+    }
+}

@@ -1,0 +1,109 @@
+import Foundation
+import TerreauCore
+import Vapor
+
+struct CommunityCommandGroup: AsyncCommandGroup {
+    var help: String { "Communautés d'action de l'instance : création et quartiers." }
+    var commands: [String: any AnyAsyncCommand] {
+        ["create": CommunityCreateCommand(), "neighbourhood": NeighbourhoodAddCommand(), "list": CommunityListCommand()]
+    }
+}
+
+struct CommunityCreateCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Option(name: "slug", help: "Adresse courte, par exemple grenoble-alpes (la page sera /c/grenoble-alpes).")
+        var slug: String?
+        @Option(name: "name", help: "Nom de la communauté d'action.")
+        var name: String?
+        @Option(name: "description", help: "Présentation en quelques phrases.")
+        var description: String?
+        @Option(name: "contact", help: "Adresse e-mail de l'équipe d'animation (facultatif).")
+        var contact: String?
+        @Option(name: "communes", help: "Codes officiels des communes, séparés par des virgules (38185,38421).")
+        var communes: String?
+        @Option(name: "departement", help: "Départements entiers, séparés par des virgules (38).")
+        var departement: String?
+    }
+
+    var help: String { "Crée une communauté d'action sur un territoire (communes et/ou départements)." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        guard let name = signature.name else { throw CommandFailure("option --name manquante.") }
+        let request = TerritoryRequest(communeCodes: list(signature.communes), departements: list(signature.departement))
+        do {
+            let community = try await CommunityStore(database: context.application.db).create(
+                slug: signature.slug ?? Slug.make(from: name), name: name, description: signature.description ?? "",
+                contactEmail: signature.contact, territory: request, now: Date())
+            context.console.print("Communauté « \(community.name) » créée : \(SiteRoute.community(slug: community.slug).path)")
+        } catch let errors as FieldErrors {
+            throw CommandFailure("communauté non créée.\n" + errors.description)
+        }
+    }
+}
+
+struct NeighbourhoodAddCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Option(name: "community", help: "Adresse courte de la communauté.")
+        var community: String?
+        @Option(name: "name", help: "Nom du quartier.")
+        var name: String?
+        @Option(name: "description", help: "Présentation du quartier.")
+        var description: String?
+        @Option(name: "communes", help: "Codes des communes qui le composent, séparés par des virgules.")
+        var communes: String?
+        @Option(name: "geojson", help: "Ou bien : fichier GeoJSON d'un polygone dessiné par la communauté.")
+        var geojson: String?
+    }
+
+    var help: String { "Ajoute un quartier à une communauté : un groupe de ses communes ou un polygone." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let store = CommunityStore(database: context.application.db)
+        guard let slug = signature.community, let community = try await store.find(slug: slug) else {
+            throw CommandFailure("communauté introuvable : « \(signature.community ?? "") » (option --community).")
+        }
+        guard let name = signature.name else { throw CommandFailure("option --name manquante.") }
+        let shape: CommunityStore.NeighbourhoodShape
+        switch (signature.communes, signature.geojson) {
+        case (let codes?, nil):
+            shape = .communes(list(codes))
+        case (nil, let path?):
+            guard let data = FileManager.default.contents(atPath: path) else { throw CommandFailure("\(path) : fichier introuvable (option --geojson).") }
+            guard let feature = try? GeoJSON.features(from: data).first else {
+                throw CommandFailure("\(path) : un polygone GeoJSON (Polygon ou MultiPolygon) est attendu.")
+            }
+            shape = .polygon(feature.geometry)
+        default:
+            throw CommandFailure("indiquez soit --communes, soit --geojson.")
+        }
+        do {
+            let neighbourhood = try await store.addNeighbourhood(to: community, name: name, slug: nil, description: signature.description ?? "", shape: shape)
+            context.console.print("Quartier « \(neighbourhood.name) » ajouté : \(SiteRoute.neighbourhood(slug: community.slug, neighbourhood: neighbourhood.slug).path)")
+        } catch let errors as FieldErrors {
+            throw CommandFailure("quartier non ajouté.\n" + errors.description)
+        }
+    }
+}
+
+struct CommunityListCommand: AsyncCommand {
+    struct Signature: CommandSignature {}
+    var help: String { "Liste les communautés de l'instance." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let store = CommunityStore(database: context.application.db)
+        for community in try await store.all() {
+            let communes = try await store.communeCodes(of: try community.requireID()).count
+            context.console.print("\(community.slug)\t\(community.name)\t\(communes) commune(s)")
+        }
+    }
+}
+
+func list(_ text: String?) -> [String] {
+    (text ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+}
+
+func registerCommands(_ app: Application) {
+    app.asyncCommands.use(TerritoryCommandGroup(), as: "territory")
+    app.asyncCommands.use(CommunityCommandGroup(), as: "community")
+    app.asyncCommands.use(DemoCommand(), as: "demo")
+}

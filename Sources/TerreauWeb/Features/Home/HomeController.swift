@@ -1,0 +1,62 @@
+import Fluent
+import SQLKit
+import TerreauCore
+import Vapor
+
+enum HomeController {
+    struct HomePage: Encodable {
+        struct Item: Encodable {
+            var name: String
+            var description: String
+            var url: String
+        }
+        var layout: PageLayout
+        var communities: [Item]
+    }
+
+    /// The instance home lists its communities; an instance with exactly one sends visitors
+    /// straight to it.
+    @Sendable static func home(_ request: Request) async throws -> Response {
+        let communities = try await CommunityStore(database: request.db).all()
+        if communities.count == 1, let only = communities.first {
+            return request.redirect(to: SiteRoute.community(slug: only.slug).path)
+        }
+        let page = HomePage(
+            layout: PageLayout(request, title: request.catalog.text("home.title"), current: "home"),
+            communities: communities.map { .init(name: $0.name, description: $0.description, url: SiteRoute.community(slug: $0.slug).path) })
+        return try await request.view.render("home/index", page).encodeResponse(for: request)
+    }
+
+    struct Health: Content {
+        var status: String
+        var database: String
+    }
+
+    /// For load balancers and monitoring: 200 when the database answers, 503 otherwise.
+    @Sendable static func health(_ request: Request) async throws -> Response {
+        let healthy: Bool
+        do {
+            _ = try await (request.db as! any SQLDatabase).raw("SELECT 1 AS ok").first()
+            healthy = true
+        } catch {
+            request.logger.error("health check: database unreachable")
+            healthy = false
+        }
+        let response = try await Health(status: healthy ? "ok" : "degraded", database: healthy ? "ok" : "unreachable").encodeResponse(for: request)
+        response.status = healthy ? .ok : .serviceUnavailable
+        response.headers.cacheControl = .init(noStore: true)
+        return response
+    }
+
+    /// The language switch is a link, not a form: it only sets a preference cookie, so reading
+    /// the site never needs a session (and public pages stay cacheable).
+    @Sendable static func chooseLanguage(_ request: Request) async throws -> Response {
+        guard let language = Language(rawValue: try request.parameter("language")) else { throw Abort(.notFound) }
+        let target = (try? request.query.get(String.self, at: "retour")).flatMap(ReturnTo.validated) ?? SiteRoute.home.path
+        let response = request.redirect(to: target)
+        response.cookies["lang"] = HTTPCookies.Value(
+            string: language.rawValue, maxAge: 365 * 24 * 3600, path: "/",
+            isSecure: request.application.terreauConfig.servesOverTLS, isHTTPOnly: true, sameSite: .lax)
+        return response
+    }
+}

@@ -1,0 +1,37 @@
+import Foundation
+import TerreauWeb
+import Vapor
+
+var environment = try Environment.detect()
+try LoggingSystem.bootstrap(from: &environment)
+
+// Templates, catalogues and static files: the working directory when it holds them (a release),
+// otherwise the source tree this binary was built from (`swift run` from anywhere).
+let workingDirectory = FileManager.default.currentDirectoryPath
+let sourceRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+let resourcesRoot = FileManager.default.fileExists(atPath: workingDirectory + "/Resources/Views") ? workingDirectory : sourceRoot
+
+// `terreau demo` keeps its own SQLite file, so trying the demo never touches a real instance.
+let isDemo = environment.arguments.dropFirst().first == "demo"
+let config: TerreauConfig
+do {
+    var variables = ProcessInfo.processInfo.environment
+    if variables["TERREAU_RESOURCES_DIR"] == nil { variables["TERREAU_RESOURCES_DIR"] = resourcesRoot }
+    config = try TerreauConfig.load(
+        environment: variables, workingDirectory: resourcesRoot,
+        defaultDatabaseFile: isDemo ? "demo.sqlite" : "terreau.sqlite")
+} catch {
+    FileHandle.standardError.write(Data("\(error)\n".utf8))
+    exit(2)
+}
+
+let app = try await Application.make(environment)
+do {
+    try await configure(app, config)
+    try await app.execute()
+    try await app.asyncShutdown()
+} catch {
+    FileHandle.standardError.write(Data("\(error)\n".utf8))
+    try? await app.asyncShutdown()
+    exit(1)
+}
