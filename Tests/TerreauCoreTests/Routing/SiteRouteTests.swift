@@ -1,0 +1,36 @@
+import Testing
+@testable import TerreauCore
+
+@Suite("Routes and redirects")
+struct SiteRouteTests {
+    @Test("paths", arguments: [
+        (SiteRoute.home, "/"),
+        (.health, "/healthz"),
+        (.community(slug: "grenoble-alpes"), "/c/grenoble-alpes"),
+        (.territory(slug: "trieves"), "/c/trieves/territoire"),
+        (.neighbourhood(slug: "trieves", neighbourhood: "pays-de-mens"), "/c/trieves/quartiers/pays-de-mens"),
+        (.commune(slug: "trieves", code: "38226"), "/c/trieves/communes/38226"),
+        (.language(.en, returnTo: "/c/trieves?x=1&y=2"), "/langue/en?retour=/c/trieves%3Fx%3D1%26y%3D2"),
+        (.language(.fr, returnTo: "https://evil.example"), "/langue/fr"),
+        (.community(slug: "a/b"), "/c/a%2Fb"),
+    ])
+    func paths(route: SiteRoute, path: String) {
+        #expect(route.path == path)
+    }
+
+    @Test("every kind has a pattern whose parameters match its path")
+    func patterns() {
+        for kind in SiteRoute.Kind.allCases {
+            #expect(kind.pattern.allSatisfy { !$0.isEmpty })
+        }
+        #expect(Set(SiteRoute.Kind.allCases.map { "/" + $0.pattern.joined(separator: "/") }).count == SiteRoute.Kind.allCases.count)
+    }
+
+    @Test("return_to only ever stays inside the site (S8)", arguments: [
+        ("/c/trieves", true), ("/", true), ("//evil.example/x", false), ("/\\evil.example", false), ("https://evil.example", false),
+        ("javascript:alert(1)", false), ("c/trieves", false), ("/a\nb", false), ("", false),
+    ])
+    func returnTo(candidate: String, accepted: Bool) {
+        #expect((ReturnTo.validated(candidate) != nil) == accepted)
+    }
+}
