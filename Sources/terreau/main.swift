@@ -31,7 +31,7 @@ do {
     try await app.execute()
     try await app.asyncShutdown()
 } catch {
-    FileHandle.standardError.write(Data("\(error)\n".utf8))
+    // `execute` has already reported the error through the logger.
     try? await app.asyncShutdown()
     exit(1)
 }

@@ -44,9 +44,14 @@ public enum TerritoryParser {
         let populationResult = try parsePopulations(sources.populations, departements: known)
         var populationsWithoutCommune: [String] = []
         var indexOfCurrent: [String: Int] = [:]
-        for (index, commune) in communes.enumerated() where commune.kind == .commune { indexOfCurrent[commune.code] = index }
+        // The census also counts the municipal arrondissements of Paris, Lyon and Marseille.
+        var indexOfArrondissement: [String: Int] = [:]
+        for (index, commune) in communes.enumerated() {
+            if commune.kind == .commune { indexOfCurrent[commune.code] = index }
+            if commune.kind == .arrondissement { indexOfArrondissement[commune.code] = index }
+        }
         for (code, population) in populationResult.sorted(by: { $0.key < $1.key }) where inScope(CommuneCode.departement(of: code)) {
-            if let index = indexOfCurrent[code] {
+            if let index = indexOfCurrent[code] ?? indexOfArrondissement[code] {
                 communes[index].population = population.municipal
                 communes[index].totalPopulation = population.total
             } else {
@@ -189,8 +194,13 @@ public enum TerritoryParser {
                 issues.add(ImportIssue(file: table.file, line: row.line, column: "DATE_EFF", message: "date invalide : « \(date) » (AAAA-MM-JJ attendu)."))
                 continue
             }
-            for column in ["COM_AV", "COM_AP"] where !CommuneCode.isCommune(table.value(row, column)) {
-                issues.add(ImportIssue(file: table.file, line: row.line, column: column, message: "code commune invalide : « \(table.value(row, column)) »."))
+            // A creation (MOD 20) has no "before" side: both its kind and code are empty.
+            for (kindColumn, column) in [("TYPECOM_AV", "COM_AV"), ("TYPECOM_AP", "COM_AP")] {
+                let code = table.value(row, column)
+                if code.isEmpty && table.value(row, kindColumn).isEmpty { continue }
+                if !CommuneCode.isCommune(code) {
+                    issues.add(ImportIssue(file: table.file, line: row.line, column: column, message: "code commune invalide : « \(code) »."))
+                }
             }
             result.append(CommuneMovement(
                 modification: table.value(row, "MOD"), effectiveDate: date,

@@ -20,6 +20,7 @@ enum Fixture {
         MOD,DATE_EFF,TYPECOM_AV,COM_AV,TNCC_AV,NCC_AV,NCCENR_AV,LIBELLE_AV,TYPECOM_AP,COM_AP,TNCC_AP,NCC_AP,NCCENR_AP,LIBELLE_AP
         32,2019-01-01,COM,38367,0,SAINT BERNARD,Saint-Bernard,Saint-Bernard,COM,38395,0,PLATEAU DES PETITES ROCHES,Plateau-des-Petites-Roches,Plateau-des-Petites-Roches
         32,2019-01-01,COM,38367,0,SAINT BERNARD,Saint-Bernard,Saint-Bernard,COMD,38367,0,SAINT BERNARD,Saint-Bernard,Saint-Bernard
+        20,1946-03-21,,,,,,,COM,97106,0,BOUILLANTE,Bouillante,Bouillante
 
         """
     static let populations = "REG;Région;DEP;CODARR;CODCAN;CODCOM;COM;Commune;PMUN;PCAP;PTOT\n84;ARA;01;2;08;001;01001;L'Abergement-Clémenciat;860;16;876\n84;ARA;38;1;99;185;38185;Grenoble;156140;2975;159115\n94;Corse;2A;1;98;004;2A004;Ajaccio;75309;1227;76536\n84;ARA;38;1;99;999;38999;Disparue;10;0;10\n"
@@ -106,6 +107,7 @@ struct TerritoryParserTests {
         (Fixture.sources(populations: Fixture.populations.replacingOccurrences(of: "84;ARA;38;1;99;185", with: "84;ARA;39;1;99;185")), "donnees_communes.csv, ligne 3, colonne « DEP » : département inconnu : « 39 »."),
         (Fixture.sources(departements: Fixture.departements.replacingOccurrences(of: "38,84,", with: "38,85,")), "departements.csv, ligne 4, colonne « REG » : région inconnue : « 85 »."),
         (Fixture.sources(movements: Fixture.movements.replacingOccurrences(of: "2019-01-01,COM,38367", with: "01/01/2019,COM,38367")), "mouvements-communes.csv, ligne 2, colonne « DATE_EFF » : date invalide : « 01/01/2019 » (AAAA-MM-JJ attendu)."),
+        (Fixture.sources(movements: Fixture.movements.replacingOccurrences(of: "20,1946-03-21,,,", with: "20,1946-03-21,COM,,")), "mouvements-communes.csv, ligne 4, colonne « COM_AV » : code commune invalide : «  »."),
         (Fixture.sources(regions: "REG,LIBELLE\n84,\"Auvergne\n"), "regions.csv, ligne 2 : guillemet ouvert jamais refermé."),
         (Fixture.sources(regions: ""), "regions.csv, ligne 1 : le fichier est vide ; une ligne d'en-tête est attendue."),
         (Fixture.sources(boundaries: "{\"type\":"), "communes.geojson : JSON invalide (un fichier GeoJSON est attendu)."),
