@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 import TerreauCore
 import Testing
 import Vapor
@@ -110,6 +111,19 @@ struct PageTests {
             #expect(response.status == .notFound)
             #expect(response.text.contains("<h1>Page introuvable</h1>"))
             #expect(response.headers.first(name: "Content-Security-Policy")?.contains("frame-ancestors 'none'") == true)
+        }
+    }
+
+    @Test("a server error is a French page; the details stay in the log")
+    func serverError() async throws {
+        try await TestApp.with(.sqlite) { app in
+            try await app.seedDemo()
+            try await (app.db as! any SQLDatabase).raw("DROP TABLE neighbourhood_communes").run()
+            let response = try await app.get("/c/trieves")
+            #expect(response.status == .internalServerError)
+            #expect(response.text.contains("<h1>Un problème est survenu</h1>"))
+            #expect(!response.text.contains("neighbourhood_communes"))
+            #expect(!response.text.lowercased().contains("sqlite"))
         }
     }
 
