@@ -43,10 +43,7 @@ struct StorageTests {
     @Test("a refused import stores nothing and keeps the previous data", arguments: Engine.available)
     func refusedImportStoresNothing(engine: Engine) async throws {
         try await TestApp.with(engine) { app in
-            let demo = app.directory.resourcesDirectory + "Demo/territory/"
-            let good = TerritoryImporter.Paths(
-                regions: demo + "regions.csv", departements: demo + "departements.csv", communes: demo + "communes-38.csv",
-                movements: demo + "mouvements-38.csv", populations: demo + "populations-38.csv", boundaries: demo + "communes-38-isere.geojson")
+            let good = TerritoryImporter.Paths.demo(resources: app.directory.resourcesDirectory)
             let temporary = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString)
             try FileManager.default.createDirectory(at: temporary, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: temporary) }
@@ -89,11 +86,7 @@ struct StorageTests {
     func importIsRepeatable(engine: Engine) async throws {
         try await TestApp.with(engine) { app in
             try await app.seedDemo()
-            let demo = app.directory.resourcesDirectory + "Demo/territory/"
-            _ = try await TerritoryImporter(database: app.db).run(.init(
-                regions: demo + "regions.csv", departements: demo + "departements.csv", communes: demo + "communes-38.csv",
-                movements: demo + "mouvements-38.csv", populations: demo + "populations-38.csv", boundaries: demo + "communes-38-isere.geojson"),
-                scope: ["38"], now: Date())
+            _ = try await TerritoryImporter(database: app.db).run(.demo(resources: app.directory.resourcesDirectory), scope: ["38"], now: Date())
             #expect(try await CommuneRecord.query(on: app.db).filter(\.$kind == "COM").count() == 512)
             #expect(try await CommuneMovementRecord.query(on: app.db).count() == 163)
             // Communities keep their territory across re-imports.

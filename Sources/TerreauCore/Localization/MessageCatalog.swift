@@ -26,7 +26,7 @@ public enum Message: Sendable, Equatable, Decodable {
     }
 }
 
-/// The messages of one language, looked up by key. Placeholders: `{count}` (the plural count,
+/// The messages of one language, looked up by key. Interpolation slots: `{count}` (the plural count,
 /// formatted for the language) and `{0}`, `{1}`… (the other arguments, in order).
 public struct MessageCatalog: Sendable {
     public let language: Language

@@ -31,7 +31,7 @@ struct LocalizationTests {
         #expect(Language.negotiate(choice: choice, acceptLanguage: accept) == language)
     }
 
-    @Test("placeholders and plural forms")
+    @Test("interpolated arguments and plural forms")
     func messages() throws {
         let catalog = try MessageCatalog(language: .fr, json: Data(#"{"a":"Bonjour {0} et {1}","n":{"one":"{count} commune","other":"{count} communes"}}"#.utf8))
         #expect(catalog.text("a", ["Ana", "Léo"]) == "Bonjour Ana et Léo")
@@ -40,7 +40,7 @@ struct LocalizationTests {
         #expect(catalog.text("absent") == "absent")
     }
 
-    @Test("the shipped catalogues have the same keys, the same plural messages, and placeholders in both")
+    @Test("the shipped catalogues have the same keys, the same plural messages, and the same interpolation slots in both")
     func cataloguesMatch() throws {
         let localization = try Localization(directory: Self.root.appendingPathComponent("Resources/Localization"))
         let fr = localization[.fr].messages, en = localization[.en].messages
@@ -48,10 +48,10 @@ struct LocalizationTests {
         #expect(Set(fr.keys) == Set(en.keys))
         for key in fr.keys {
             #expect(localization[.fr].isPlural(key) == localization[.en].isPlural(key), "plural mismatch for \(key)")
-            for placeholder in ["{0}", "{1}", "{count}"] {
-                let inFrench = localization[.fr].text(key, count: nil).contains(placeholder)
-                let inEnglish = localization[.en].text(key, count: nil).contains(placeholder)
-                #expect(inFrench == inEnglish, "\(placeholder) in \(key)")
+            for slot in ["{0}", "{1}", "{count}"] {
+                let inFrench = localization[.fr].text(key, count: nil).contains(slot)
+                let inEnglish = localization[.en].text(key, count: nil).contains(slot)
+                #expect(inFrench == inEnglish, "\(slot) in \(key)")
             }
         }
     }

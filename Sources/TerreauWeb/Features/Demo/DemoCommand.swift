@@ -76,12 +76,7 @@ enum DemoSeed {
     /// demo community that does not exist yet.
     static func ensure(on database: any Database, resources: String, logger: Logger) async throws {
         if try await !TerritoryStore(database: database).hasReferenceData() {
-            let directory = resources + "Demo/territory/"
-            let paths = TerritoryImporter.Paths(
-                regions: directory + "regions.csv", departements: directory + "departements.csv",
-                communes: directory + "communes-38.csv", movements: directory + "mouvements-38.csv",
-                populations: directory + "populations-38.csv", boundaries: directory + "communes-38-isere.geojson")
-            let dataset = try await TerritoryImporter(database: database).run(paths, scope: ["38"], now: Date())
+            let dataset = try await TerritoryImporter(database: database).run(.demo(resources: resources), scope: ["38"], now: Date())
             for line in TerritoryImporter.report(dataset) { logger.info("\(line)") }
         }
         let store = CommunityStore(database: database)

@@ -20,6 +20,15 @@ struct TerritoryImporter {
                 regions: cog + "regions.csv", departements: cog + "departements.csv", communes: cog + "communes.csv",
                 movements: cog + "mouvements-communes.csv", populations: cog + "donnees_communes.csv", boundaries: boundaries)
         }
+
+        /// The Isère subset shipped for the demo (Resources/Demo/territory, see its SOURCES.md).
+        static func demo(resources: String) -> Paths {
+            let directory = resources + "Demo/territory/"
+            return Paths(
+                regions: directory + "regions.csv", departements: directory + "departements.csv",
+                communes: directory + "communes-38.csv", movements: directory + "mouvements-38.csv",
+                populations: directory + "populations-38.csv", boundaries: directory + "communes-38-isere.geojson")
+        }
     }
 
     let database: any Database
