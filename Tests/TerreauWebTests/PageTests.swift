@@ -96,6 +96,8 @@ struct PageTests {
             let two = try await app.get("/")
             #expect(two.text.contains("href=\"/c/grenoble-alpes\""))
             #expect(two.text.contains("href=\"/c/trieves\""))
+            #expect(two.text.contains("19 communes · "))
+            #expect(two.text.components(separatedBy: "<svg class=\"card-map\"").count - 1 == 2)
             try await CommunityRecord.query(on: app.db).filter(\.$slug == "trieves").delete()
             let one = try await app.get("/")
             #expect(one.status == .seeOther)

@@ -62,7 +62,7 @@ struct CommunityTerritory {
 
     /// Communes filled by the first group-of-communes neighbourhood they belong to; drawn
     /// neighbourhoods (polygons) as outlines on top.
-    func map(highlighting focus: Set<String>? = nil) -> TerritoryMap? {
+    func map(highlighting focus: Set<String>? = nil, width: Double = 640) -> TerritoryMap? {
         var toneOf: [String: Int] = [:]
         for row in neighbourhoods where row.record.geometry == nil {
             for code in row.communeCodes where toneOf[code] == nil { toneOf[code] = row.tone }
@@ -76,6 +76,6 @@ struct CommunityTerritory {
             guard let text = row.record.geometry, let geometry = GeoJSON.geometry(fromText: text) else { return nil }
             return MapLayer(id: row.record.slug, label: row.record.name, geometry: geometry, tone: row.tone)
         } : []
-        return MapProjector.map(communes: layers, outlines: outlines)
+        return MapProjector.map(communes: layers, outlines: outlines, width: width)
     }
 }

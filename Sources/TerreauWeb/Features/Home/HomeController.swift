@@ -9,6 +9,10 @@ enum HomeController {
             var name: String
             var description: String
             var url: String
+            var communeCount: Int
+            var population: String
+            /// A small decorative map; the figures beside it say the same in words.
+            var thumbnail: TerritoryMap?
         }
         var layout: PageLayout
         var communities: [Item]
@@ -21,9 +25,16 @@ enum HomeController {
         if communities.count == 1, let only = communities.first {
             return request.redirect(to: SiteRoute.community(slug: only.slug).path)
         }
-        let page = HomePage(
-            layout: PageLayout(request, title: request.catalog.text("home.title"), current: "home"),
-            communities: communities.map { .init(name: $0.name, description: $0.description, url: SiteRoute.community(slug: $0.slug).path) })
+        let language = request.language
+        var items: [HomePage.Item] = []
+        for community in communities {
+            let territory = try await CommunityTerritory.load(community, on: request.db)
+            items.append(.init(
+                name: community.name, description: community.description, url: SiteRoute.community(slug: community.slug).path,
+                communeCount: territory.communes.count, population: language.format(territory.population),
+                thumbnail: territory.map(width: 320)))
+        }
+        let page = HomePage(layout: PageLayout(request, title: request.catalog.text("home.title"), current: "home"), communities: items)
         return try await request.view.render("home/index", page).encodeResponse(for: request)
     }
 
