@@ -13,13 +13,18 @@ let resourcesRoot = FileManager.default.fileExists(atPath: workingDirectory + "/
 
 // `terreau demo` keeps its own SQLite file, so trying the demo never touches a real instance.
 let isDemo = environment.arguments.dropFirst().first == "demo"
-let config: TerreauConfig
+// Mail and digests are sent by the server itself (`serve`, the default command, and `demo`),
+// unless TERREAU_BACKGROUND=0 leaves them to `terreau mail deliver` from cron.
+let command = environment.arguments.dropFirst().first ?? "serve"
+let serves = ["serve", "demo"].contains(command) || command.hasPrefix("-")
+var config: TerreauConfig
 do {
     var variables = ProcessInfo.processInfo.environment
     if variables["TERREAU_RESOURCES_DIR"] == nil { variables["TERREAU_RESOURCES_DIR"] = resourcesRoot }
     config = try TerreauConfig.load(
         environment: variables, workingDirectory: resourcesRoot,
         defaultDatabaseFile: isDemo ? "demo.sqlite" : "terreau.sqlite")
+    config.backgroundWork = serves && ProcessInfo.processInfo.environment["TERREAU_BACKGROUND"] != "0"
 } catch {
     FileHandle.standardError.write(Data("\(error)\n".utf8))
     exit(2)

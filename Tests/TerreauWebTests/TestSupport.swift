@@ -1,4 +1,5 @@
 import Fluent
+import NIOConcurrencyHelpers
 import FluentPostgresDriver
 import Foundation
 import SQLKit
@@ -22,11 +23,13 @@ enum TestApp {
 
     /// Boots the real application (the same `configure` as production) on a fresh, empty database
     /// of the given engine, runs the body, then throws the database away.
-    static func with<T>(_ engine: Engine, _ body: (Application) async throws -> T) async throws -> T {
+    static func with<T>(_ engine: Engine, database: String? = nil, configure adjust: (inout TerreauConfig) -> Void = { _ in }, _ body: (Application) async throws -> T) async throws -> T {
         let name = "terreau_test_\(UUID().uuidString.prefix(8).lowercased())"
         let storage: TerreauConfig.Storage
         var cleanup: @Sendable () async throws -> Void = {}
         switch engine {
+        case .sqlite where database != nil:
+            storage = .sqlite(path: database!)
         case .sqlite:
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent(name).path
             storage = .sqlite(path: directory + "/terreau.sqlite")
@@ -39,7 +42,10 @@ enum TestApp {
             storage = .postgres(url: try #require(components.string))
             cleanup = { try await postgresAdmin(admin, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)") }
         }
-        let config = TerreauConfig(storage: storage, autoMigrate: true, resourcesDirectory: root + "/")
+        // bcrypt at its lowest cost keeps the suite fast; production uses 12.
+        var config = TerreauConfig(storage: storage, autoMigrate: true, resourcesDirectory: root + "/", bcryptCost: 4)
+        adjust(&config)
+        LogCapture.install()
         let app = try await Application.make(.testing)
         do {
             try await configure(app, config)
@@ -71,6 +77,7 @@ extension Application {
     /// The Isère subset and the two demo communities, exactly as `terreau demo` creates them.
     func seedDemo() async throws {
         try await DemoSeed.ensure(on: db, resources: directory.resourcesDirectory, logger: logger)
+        try await DemoPeople.ensure(on: db, resources: directory.resourcesDirectory, hash: { try Bcrypt.hash($0, cost: 4) }, now: clock.now())
     }
 
     func get(_ path: String, headers: HTTPHeaders = [:]) async throws -> TestingHTTPResponse {
@@ -87,5 +94,121 @@ struct EngineTests {
     @Test("storage tests also run on PostgreSQL", .enabled(if: Engine.postgresURL != nil, "skipped: no PostgreSQL (set TERREAU_TEST_POSTGRES_URL)"))
     func postgresIsTested() {
         #expect(Engine.available.contains(.postgres))
+    }
+}
+
+/// A browser for tests: keeps cookies, reads the CSRF token from the last form it saw, and
+/// does not follow redirects (tests assert them).
+final class Browser: @unchecked Sendable {
+    let app: Application
+    var cookies: [String: String] = [:]
+    var csrf: String?
+    var address: String
+
+    init(_ app: Application, address: String = "192.0.2.10") {
+        self.app = app
+        self.address = address
+    }
+
+    var sessionID: String? { cookies["terreau_session"] }
+
+    @discardableResult
+    func get(_ path: String) async throws -> TestingHTTPResponse {
+        try await send(.GET, path, body: nil)
+    }
+
+    /// Posts a form, with the session's CSRF token unless the test passes its own `_csrf`.
+    @discardableResult
+    func post(_ path: String, _ form: [(String, String)] = [], csrf token: Bool = true) async throws -> TestingHTTPResponse {
+        var fields = form
+        if token, !fields.contains(where: { $0.0 == "_csrf" }) {
+            if csrf == nil { try await get("/connexion") }
+            fields.append(("_csrf", csrf ?? ""))
+        }
+        let body = fields.map { "\(Browser.encode($0.0))=\(Browser.encode($0.1))" }.joined(separator: "&")
+        return try await send(.POST, path, body: body)
+    }
+
+    func send(_ method: HTTPMethod, _ path: String, body: String?) async throws -> TestingHTTPResponse {
+        var headers: HTTPHeaders = ["X-Forwarded-For": address]
+        if !cookies.isEmpty { headers.add(name: .cookie, value: cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")) }
+        if body != nil { headers.contentType = .urlEncodedForm }
+        let response = try await app.testing().sendRequest(method, path, headers: headers, body: body.map { ByteBuffer(string: $0) })
+        for header in response.headers[.setCookie] {
+            let pair = header.split(separator: ";")[0].split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+            guard pair.count == 2 else { continue }
+            if header.contains("Max-Age=0") || header.contains("Expires=Thu, 01 Jan 1970") || pair[1].isEmpty { cookies[pair[0]] = nil } else { cookies[pair[0]] = pair[1] }
+        }
+        if let range = response.body.string.range(of: #"name="_csrf" value="([^"]+)""#, options: .regularExpression) {
+            csrf = String(response.body.string[range].dropFirst(#"name="_csrf" value=""#.count).dropLast())
+        }
+        return response
+    }
+
+    /// Signs in with a demo account (all share `DemoPeople.password`).
+    func signIn(_ email: String, password: String = DemoPeople.password) async throws {
+        try await get("/connexion")
+        let response = try await post("/connexion", [("email", email), ("password", password)])
+        #expect(response.status == .seeOther, "sign-in of \(email) answered \(response.status): \(response.body.string.prefix(300))")
+    }
+
+    static func encode(_ value: String) -> String {
+        value.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? value
+    }
+}
+
+extension TestingHTTPResponse {
+    var location: String? { headers.first(name: .location) }
+}
+
+extension Application {
+    /// The newest outbox message to an address, and the first site link in it.
+    func lastMail(to address: String) async throws -> (subject: String, body: String, link: String?)? {
+        guard let mail = try await OutboxRecord.query(on: db).filter(\.$toAddress == address).sort(\.$createdAt, .descending).first() else { return nil }
+        let link = mail.body.range(of: #"https?://[^\s]+"#, options: .regularExpression).map { String(mail.body[$0]) }
+        return (mail.subject, mail.body, link.flatMap { URL(string: $0)?.path })
+    }
+
+    func count(_ table: String) async throws -> Int {
+        try await (db as! any SQLDatabase).raw("SELECT COUNT(*) AS n FROM \(ident: table)").first()!.decode(column: "n", as: Int.self)
+    }
+}
+
+/// Every log line written while tests run (quality S15 checks what never appears in them).
+enum LogCapture {
+    static let lines = NIOLockedValueBox<[String]>([])
+    private static let installed = NIOLockedValueBox(false)
+
+    static func install() {
+        let first = installed.withLockedValue { done -> Bool in
+            defer { done = true }
+            return !done
+        }
+        guard first else { return }
+        LoggingSystem.bootstrap { label in
+            var handler = CapturingLogHandler(label: label)
+            handler.logLevel = .debug
+            return handler
+        }
+    }
+
+    static func contains(_ text: String) -> Bool {
+        lines.withLockedValue { $0.contains { $0.localizedCaseInsensitiveContains(text) } }
+    }
+}
+
+struct CapturingLogHandler: LogHandler {
+    let label: String
+    var logLevel: Logger.Level = .debug
+    var metadata: Logger.Metadata = [:]
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(level: Logger.Level, message: Logger.Message, metadata extra: Logger.Metadata?, source: String, file: String, function: String, line: UInt) {
+        let all = self.metadata.merging(extra ?? [:]) { $1 }
+        LogCapture.lines.withLockedValue { $0.append("\(level) \(label) \(message) \(all)") }
     }
 }

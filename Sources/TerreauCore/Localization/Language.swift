@@ -26,6 +26,19 @@ public enum Language: String, Sendable, CaseIterable, Codable {
         return number < 0 ? "-" + grouped : grouped
     }
 
+    /// A date and time as each language writes it, in Paris time: « 30/11/2026 à 09:05 »,
+    /// "2026-11-30 09:05".
+    public func formatDate(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Europe/Paris") ?? .gmt
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        func two(_ value: Int?) -> String { String(format: "%02d", value ?? 0) }
+        switch self {
+        case .fr: return "\(two(c.day))/\(two(c.month))/\(c.year ?? 0) à \(two(c.hour)):\(two(c.minute))"
+        case .en: return "\(c.year ?? 0)-\(two(c.month))-\(two(c.day)) \(two(c.hour)):\(two(c.minute))"
+        }
+    }
+
     /// An explicit choice (the `lang` cookie) wins; otherwise the browser's Accept-Language,
     /// in its order of preference; otherwise French.
     public static func negotiate(choice: String?, acceptLanguage: String?) -> Language {

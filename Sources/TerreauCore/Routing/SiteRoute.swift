@@ -1,8 +1,8 @@
 import Foundation
 
-/// Every page of the site, in one place. Links are built from these values, never by hand, and
-/// the web layer registers one handler per `Kind` (an exhaustive switch), so a route cannot
-/// exist without a link builder or the reverse.
+/// Every page and form target of the site, in one place. Links are built from these values, never
+/// by hand; the web layer registers one handler per `Kind` (an exhaustive switch), and each kind
+/// names the `Action` the permission policy checks before its handler runs (quality S5).
 public enum SiteRoute: Hashable, Sendable {
     case home
     case health
@@ -12,8 +12,40 @@ public enum SiteRoute: Hashable, Sendable {
     case neighbourhood(slug: String, neighbourhood: String)
     case commune(slug: String, code: String)
 
+    case signUp, signUpSubmit
+    case confirmEmail(token: String), confirmEmailSubmit(token: String)
+    case signIn(returnTo: String?), signInSubmit
+    case signOut
+    case passwordForgot, passwordForgotSubmit
+    case passwordReset(token: String), passwordResetSubmit(token: String)
+
+    case account, profileSubmit, passwordChangeSubmit
+    case myData(format: String)
+    case deleteAccount, deleteAccountSubmit
+    case consentWithdraw(consent: String)
+    case notifications, notificationsRead, notificationPreferencesSubmit
+    case actAs
+    case person(id: String)
+    case outbox
+
+    case join(slug: String), joinSubmit(slug: String), leave(slug: String)
+    case members(slug: String), memberRolesSubmit(slug: String, member: String)
+    case charter(slug: String), charterSubmit(slug: String)
+    case organisations(slug: String), organisationNew(slug: String), organisationCreate(slug: String)
+    case organisation(slug: String, organisation: String)
+    case organisationClaim(slug: String, organisation: String)
+    case organisationClaimDecision(slug: String, organisation: String, request: String)
+
+    public enum Method: String, Sendable { case get = "GET", post = "POST" }
+
     public enum Kind: String, CaseIterable, Sendable {
         case home, health, language, community, territory, neighbourhood, commune
+        case signUp, signUpSubmit, confirmEmail, confirmEmailSubmit, signIn, signInSubmit, signOut
+        case passwordForgot, passwordForgotSubmit, passwordReset, passwordResetSubmit
+        case account, profileSubmit, passwordChangeSubmit, myData, deleteAccount, deleteAccountSubmit
+        case consentWithdraw, notifications, notificationsRead, notificationPreferencesSubmit, actAs, person, outbox
+        case join, joinSubmit, leave, members, memberRolesSubmit, charter, charterSubmit
+        case organisations, organisationNew, organisationCreate, organisation, organisationClaim, organisationClaimDecision
 
         /// The path pattern as Vapor reads it (`:name` for a parameter).
         public var pattern: [String] {
@@ -25,7 +57,73 @@ public enum SiteRoute: Hashable, Sendable {
             case .territory: return ["c", ":slug", "territoire"]
             case .neighbourhood: return ["c", ":slug", "quartiers", ":neighbourhood"]
             case .commune: return ["c", ":slug", "communes", ":code"]
+            case .signUp, .signUpSubmit: return ["inscription"]
+            case .confirmEmail, .confirmEmailSubmit: return ["inscription", "confirmer", ":token"]
+            case .signIn, .signInSubmit: return ["connexion"]
+            case .signOut: return ["deconnexion"]
+            case .passwordForgot, .passwordForgotSubmit: return ["mot-de-passe"]
+            case .passwordReset, .passwordResetSubmit: return ["mot-de-passe", ":token"]
+            case .account: return ["moi"]
+            case .profileSubmit: return ["moi", "profil"]
+            case .passwordChangeSubmit: return ["moi", "mot-de-passe"]
+            case .myData: return ["moi", "donnees", ":format"]
+            case .deleteAccount, .deleteAccountSubmit: return ["moi", "suppression"]
+            case .consentWithdraw: return ["moi", "consentements", ":consent", "retrait"]
+            case .notifications: return ["moi", "notifications"]
+            case .notificationsRead: return ["moi", "notifications", "lues"]
+            case .notificationPreferencesSubmit: return ["moi", "notifications", "preferences"]
+            case .actAs: return ["moi", "agir-au-nom"]
+            case .person: return ["personnes", ":person"]
+            case .outbox: return ["admin", "courriels"]
+            case .join, .joinSubmit: return ["c", ":slug", "rejoindre"]
+            case .leave: return ["c", ":slug", "quitter"]
+            case .members: return ["c", ":slug", "membres"]
+            case .memberRolesSubmit: return ["c", ":slug", "membres", ":member"]
+            case .charter, .charterSubmit: return ["c", ":slug", "charte"]
+            case .organisations, .organisationCreate: return ["c", ":slug", "organisations"]
+            case .organisationNew: return ["c", ":slug", "organisations", "nouvelle"]
+            case .organisation: return ["c", ":slug", "organisations", ":organisation"]
+            case .organisationClaim: return ["c", ":slug", "organisations", ":organisation", "revendication"]
+            case .organisationClaimDecision: return ["c", ":slug", "organisations", ":organisation", "demandes", ":request"]
             }
+        }
+
+        public var method: Method {
+            switch self {
+            case .signUpSubmit, .confirmEmailSubmit, .signInSubmit, .signOut, .passwordForgotSubmit, .passwordResetSubmit,
+                .profileSubmit, .passwordChangeSubmit, .deleteAccountSubmit, .consentWithdraw, .notificationsRead,
+                .notificationPreferencesSubmit, .actAs, .joinSubmit, .leave, .memberRolesSubmit, .charterSubmit,
+                .organisationCreate, .organisationClaim, .organisationClaimDecision:
+                return .post
+            default: return .get
+            }
+        }
+
+        /// What the permission policy must allow before the handler runs.
+        public var action: Action {
+            switch self {
+            case .home, .health, .language, .community, .territory, .neighbourhood, .commune,
+                .signUp, .signUpSubmit, .confirmEmail, .confirmEmailSubmit, .signIn, .signInSubmit,
+                .passwordForgot, .passwordForgotSubmit, .passwordReset, .passwordResetSubmit,
+                .person, .charter, .organisations, .organisation:
+                return .readPublic
+            case .signOut, .account, .profileSubmit, .passwordChangeSubmit, .myData, .deleteAccount, .deleteAccountSubmit,
+                .consentWithdraw, .notifications, .notificationsRead, .notificationPreferencesSubmit, .actAs:
+                return .useAccount
+            case .join, .joinSubmit, .leave: return .joinCommunity
+            case .members: return .readMembersOnly
+            case .memberRolesSubmit: return .manageMembers
+            case .charterSubmit: return .editCharter
+            case .organisationNew, .organisationCreate: return .proposeOrganisation
+            case .organisationClaim: return .claimOrganisation
+            case .organisationClaimDecision: return .reviewOrganisationClaims
+            case .outbox: return .readOutbox
+            }
+        }
+
+        /// Routes on which sign-in, sign-up and reset attempts are counted (quality S2).
+        public var isThrottled: Bool {
+            [.signUpSubmit, .signInSubmit, .passwordForgotSubmit, .passwordResetSubmit, .confirmEmailSubmit].contains(self)
         }
     }
 
@@ -38,22 +136,83 @@ public enum SiteRoute: Hashable, Sendable {
         case .territory: return .territory
         case .neighbourhood: return .neighbourhood
         case .commune: return .commune
+        case .signUp: return .signUp
+        case .signUpSubmit: return .signUpSubmit
+        case .confirmEmail: return .confirmEmail
+        case .confirmEmailSubmit: return .confirmEmailSubmit
+        case .signIn: return .signIn
+        case .signInSubmit: return .signInSubmit
+        case .signOut: return .signOut
+        case .passwordForgot: return .passwordForgot
+        case .passwordForgotSubmit: return .passwordForgotSubmit
+        case .passwordReset: return .passwordReset
+        case .passwordResetSubmit: return .passwordResetSubmit
+        case .account: return .account
+        case .profileSubmit: return .profileSubmit
+        case .passwordChangeSubmit: return .passwordChangeSubmit
+        case .myData: return .myData
+        case .deleteAccount: return .deleteAccount
+        case .deleteAccountSubmit: return .deleteAccountSubmit
+        case .consentWithdraw: return .consentWithdraw
+        case .notifications: return .notifications
+        case .notificationsRead: return .notificationsRead
+        case .notificationPreferencesSubmit: return .notificationPreferencesSubmit
+        case .actAs: return .actAs
+        case .person: return .person
+        case .outbox: return .outbox
+        case .join: return .join
+        case .joinSubmit: return .joinSubmit
+        case .leave: return .leave
+        case .members: return .members
+        case .memberRolesSubmit: return .memberRolesSubmit
+        case .charter: return .charter
+        case .charterSubmit: return .charterSubmit
+        case .organisations: return .organisations
+        case .organisationNew: return .organisationNew
+        case .organisationCreate: return .organisationCreate
+        case .organisation: return .organisation
+        case .organisationClaim: return .organisationClaim
+        case .organisationClaimDecision: return .organisationClaimDecision
+        }
+    }
+
+    /// The values of the pattern's parameters, by name.
+    var parameters: [String: String] {
+        switch self {
+        case .home, .health, .signUp, .signUpSubmit, .signInSubmit, .signOut, .passwordForgot, .passwordForgotSubmit,
+            .account, .profileSubmit, .passwordChangeSubmit, .deleteAccount, .deleteAccountSubmit, .notifications,
+            .notificationsRead, .notificationPreferencesSubmit, .actAs, .outbox, .signIn:
+            return [:]
+        case .language(let language, _): return ["language": language.rawValue]
+        case .community(let slug), .territory(let slug), .join(let slug), .joinSubmit(let slug), .leave(let slug),
+            .members(let slug), .charter(let slug), .charterSubmit(let slug), .organisations(let slug),
+            .organisationNew(let slug), .organisationCreate(let slug):
+            return ["slug": slug]
+        case .neighbourhood(let slug, let neighbourhood): return ["slug": slug, "neighbourhood": neighbourhood]
+        case .commune(let slug, let code): return ["slug": slug, "code": code]
+        case .confirmEmail(let token), .confirmEmailSubmit(let token), .passwordReset(let token), .passwordResetSubmit(let token):
+            return ["token": token]
+        case .myData(let format): return ["format": format]
+        case .consentWithdraw(let consent): return ["consent": consent]
+        case .person(let id): return ["person": id]
+        case .memberRolesSubmit(let slug, let member): return ["slug": slug, "member": member]
+        case .organisation(let slug, let organisation), .organisationClaim(let slug, let organisation):
+            return ["slug": slug, "organisation": organisation]
+        case .organisationClaimDecision(let slug, let organisation, let request):
+            return ["slug": slug, "organisation": organisation, "request": request]
         }
     }
 
     public var path: String {
+        let values = parameters
+        let base = "/" + kind.pattern.map { $0.hasPrefix(":") ? Self.encode(values[String($0.dropFirst())] ?? "") : $0 }.joined(separator: "/")
+        var returnTo: String?
         switch self {
-        case .home: return "/"
-        case .health: return "/healthz"
-        case .language(let language, let returnTo):
-            let base = "/langue/\(language.rawValue)"
-            guard let returnTo = returnTo.flatMap(ReturnTo.validated) else { return base }
-            return base + "?retour=" + Self.encodeQueryValue(returnTo)
-        case .community(let slug): return "/c/\(Self.encode(slug))"
-        case .territory(let slug): return "/c/\(Self.encode(slug))/territoire"
-        case .neighbourhood(let slug, let neighbourhood): return "/c/\(Self.encode(slug))/quartiers/\(Self.encode(neighbourhood))"
-        case .commune(let slug, let code): return "/c/\(Self.encode(slug))/communes/\(Self.encode(code))"
+        case .language(_, let target), .signIn(let target): returnTo = target
+        default: break
         }
+        guard let target = returnTo.flatMap(ReturnTo.validated) else { return base }
+        return base + "?retour=" + Self.encodeQueryValue(target)
     }
 
     static func encode(_ component: String) -> String {

@@ -46,6 +46,10 @@ struct IssueCollector {
     private(set) var issues: [ImportIssue] = []
     private(set) var truncated = false
 
+    mutating func add(file: String, line: Int, column: String, _ message: String) {
+        add(ImportIssue(file: file, line: line, column: column, message: message))
+    }
+
     mutating func add(_ issue: ImportIssue) {
         if issues.count < ImportFailure.maximumReported { issues.append(issue) } else { truncated = true }
     }

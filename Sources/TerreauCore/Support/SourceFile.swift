@@ -19,14 +19,19 @@ struct Table {
 
     /// Decodes, splits and checks the header; a file with the wrong separator or encoding fails here
     /// with a message that names it, before any row is looked at.
-    init(_ source: SourceFile, separator: Character, required: [String]) throws(ImportFailure) {
+    /// - Parameter latin1Fallback: read a file that is not valid UTF-8 as Latin-1 (ISO 8859-1,
+    ///   where every byte is a character) instead of refusing it — for registers known to ship
+    ///   in both encodings.
+    init(_ source: SourceFile, separator: Character, required: [String], latin1Fallback: Bool = false) throws(ImportFailure) {
         file = source.name
         let text: String
-        do { text = try TextDecoding.utf8(source.data) } catch {
+        if latin1Fallback, String(validating: source.data, as: UTF8.self) == nil {
+            text = String(decoding: source.data.map { UInt16($0) }, as: UTF16.self)
+        } else { do { text = try TextDecoding.utf8(source.data) } catch {
             throw ImportFailure(issues: [ImportIssue(
                 file: source.name, line: error.line,
                 message: "encodage invalide : le fichier doit être en UTF-8 (il semble être en Latin-1 ou Windows-1252 ; convertissez-le, par exemple avec « iconv -f latin1 -t utf-8 »).")])
-        }
+        } }
         let records: [CSVRecord]
         do { records = try CSVReader(separator: separator).records(in: text) } catch {
             switch error {
@@ -57,6 +62,8 @@ struct Table {
         self.columns = columns
         rows = Array(records.dropFirst()).filter { !($0.fields.count == 1 && $0.fields[0].isEmpty) }
     }
+
+    func has(_ column: String) -> Bool { columns[column] != nil }
 
     func value(_ row: CSVRecord, _ column: String) -> String {
         guard let index = columns[column], index < row.fields.count else { return "" }

@@ -26,6 +26,10 @@ public func configure(_ app: Application, _ config: TerreauConfig) async throws 
 
     app.localization = try Localization(directory: URL(fileURLWithPath: app.directory.resourcesDirectory + "Localization"))
 
+    let commonPasswords = try String(contentsOfFile: app.directory.resourcesDirectory + "Security/common-passwords.txt", encoding: .utf8)
+    app.passwordPolicy = PasswordPolicy(commonPasswords: Set(commonPasswords.split(separator: "\n").map(String.init)))
+    app.passwords.use(.bcrypt(cost: config.bcryptCost))
+
     app.views.use(.leaf)
     app.leaf.cache.isEnabled = app.environment.isRelease
     app.leaf.tags["t"] = TranslateTag()
@@ -35,7 +39,7 @@ public func configure(_ app: Application, _ config: TerreauConfig) async throws 
     app.sessions.use(.fluent)
     app.sessions.configuration = SessionsConfiguration(cookieName: "terreau_session") { id in
         HTTPCookies.Value(
-            string: id.string, maxAge: config.sessionIdleMinutes * 60, path: "/",
+            string: id.string, maxAge: config.sessionAbsoluteHours * 3600, path: "/",
             isSecure: config.servesOverTLS, isHTTPOnly: true, sameSite: .lax)
     }
 
@@ -50,6 +54,7 @@ public func configure(_ app: Application, _ config: TerreauConfig) async throws 
     registerRoutes(app)
     registerCommands(app)
 
+    if config.backgroundWork { app.lifecycle.use(MailWorker()) }
     if config.autoMigrate { try await app.autoMigrate() }
 }
 

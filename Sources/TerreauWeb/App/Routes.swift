@@ -2,18 +2,61 @@ import TerreauCore
 import Vapor
 
 /// Registers one handler per route kind. The switch is exhaustive: adding a case to
-/// `SiteRoute.Kind` does not compile until it has a handler.
+/// `SiteRoute.Kind` does not compile until it has a handler, and every handler runs behind the
+/// permission policy for the kind's action.
 func registerRoutes(_ app: Application) {
     for kind in SiteRoute.Kind.allCases {
-        let path = kind.pattern.map(PathComponent.init(stringLiteral:))
+        let handler: @Sendable (Request) async throws -> Response
         switch kind {
-        case .home: app.get(path, use: HomeController.home)
-        case .health: app.get(path, use: HomeController.health)
-        case .language: app.get(path, use: HomeController.chooseLanguage)
-        case .community: app.get(path, use: CommunityController.show)
-        case .territory: app.get(path, use: CommunityController.territory)
-        case .neighbourhood: app.get(path, use: CommunityController.neighbourhood)
-        case .commune: app.get(path, use: CommunityController.commune)
+        case .home: handler = HomeController.home
+        case .health: handler = HomeController.health
+        case .language: handler = HomeController.chooseLanguage
+        case .community: handler = CommunityController.show
+        case .territory: handler = CommunityController.territory
+        case .neighbourhood: handler = CommunityController.neighbourhood
+        case .commune: handler = CommunityController.commune
+        case .signUp: handler = AccountsController.signUp
+        case .signUpSubmit: handler = AccountsController.signUpSubmit
+        case .confirmEmail: handler = AccountsController.confirmEmail
+        case .confirmEmailSubmit: handler = AccountsController.confirmEmailSubmit
+        case .signIn: handler = AccountsController.signIn
+        case .signInSubmit: handler = AccountsController.signInSubmit
+        case .signOut: handler = AccountsController.signOut
+        case .passwordForgot: handler = AccountsController.passwordForgot
+        case .passwordForgotSubmit: handler = AccountsController.passwordForgotSubmit
+        case .passwordReset: handler = AccountsController.passwordReset
+        case .passwordResetSubmit: handler = AccountsController.passwordResetSubmit
+        case .account: handler = MeController.account
+        case .profileSubmit: handler = MeController.profileSubmit
+        case .passwordChangeSubmit: handler = MeController.passwordChangeSubmit
+        case .myData: handler = MeController.myData
+        case .deleteAccount: handler = MeController.deleteAccount
+        case .deleteAccountSubmit: handler = MeController.deleteAccountSubmit
+        case .consentWithdraw: handler = MeController.consentWithdraw
+        case .notifications: handler = MeController.notifications
+        case .notificationsRead: handler = MeController.notificationsRead
+        case .notificationPreferencesSubmit: handler = MeController.notificationPreferencesSubmit
+        case .actAs: handler = MeController.actAs
+        case .person: handler = MeController.person
+        case .outbox: handler = MeController.outbox
+        case .join: handler = MembershipController.join
+        case .joinSubmit: handler = MembershipController.joinSubmit
+        case .leave: handler = MembershipController.leave
+        case .members: handler = MembershipController.members
+        case .memberRolesSubmit: handler = MembershipController.memberRolesSubmit
+        case .charter: handler = MembershipController.charter
+        case .charterSubmit: handler = MembershipController.charterSubmit
+        case .organisations: handler = OrganisationController.list
+        case .organisationNew: handler = OrganisationController.new
+        case .organisationCreate: handler = OrganisationController.create
+        case .organisation: handler = OrganisationController.show
+        case .organisationClaim: handler = OrganisationController.claim
+        case .organisationClaimDecision: handler = OrganisationController.decide
+        }
+        let routes: any RoutesBuilder = kind.isThrottled ? app.grouped(AuthThrottleMiddleware()) : app
+        routes.on(HTTPMethod(rawValue: kind.method.rawValue), kind.pattern.map(PathComponent.init(stringLiteral:))) { request in
+            try await Access.authorize(kind, request)
+            return try await handler(request)
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TerreauCore
 
 /// All configuration, read once from the environment at boot. A malformed value stops the boot
 /// with a message naming the variable (never printing a secret's value).
@@ -17,15 +18,41 @@ public struct TerreauConfig: Sendable {
     /// Where the site's templates, catalogues and static files live.
     public var resourcesDirectory: String
     public var sessionIdleMinutes: Int
+    public var sessionAbsoluteHours: Int
+    /// Where mail goes: an SMTP server, or (development) the outbox page and a log line.
+    public var mail: MailTransport
+    public var mailFrom: String
+    /// bcrypt's cost factor (quality S1); tests lower it to keep the suite fast.
+    public var bcryptCost: Int
+    /// Behind a reverse proxy: take the client's address from the last `X-Forwarded-For` entry
+    /// (the one the proxy added) for throttling. Off by default: the header is easy to forge.
+    public var trustProxy: Bool = false
+    /// Deliver mail and digests in the background (the server and the demo; not commands, not tests).
+    public var backgroundWork: Bool
+
+    public enum MailTransport: Sendable, Equatable {
+        case log
+        case smtp(SMTPSettings)
+    }
 
     public var servesOverTLS: Bool { publicURL?.scheme == "https" }
+    var sessionLifetime: SessionLifetime { SessionLifetime(idleMinutes: sessionIdleMinutes, absoluteHours: sessionAbsoluteHours) }
 
-    public init(storage: Storage, autoMigrate: Bool = false, publicURL: URL? = nil, resourcesDirectory: String, sessionIdleMinutes: Int = 30) {
+    public init(
+        storage: Storage, autoMigrate: Bool = false, publicURL: URL? = nil, resourcesDirectory: String, sessionIdleMinutes: Int = 30,
+        sessionAbsoluteHours: Int = 12, mail: MailTransport = .log, mailFrom: String = "terreau@localhost", bcryptCost: Int = 12,
+        backgroundWork: Bool = false
+    ) {
         self.storage = storage
         self.autoMigrate = autoMigrate
         self.publicURL = publicURL
         self.resourcesDirectory = resourcesDirectory
         self.sessionIdleMinutes = sessionIdleMinutes
+        self.sessionAbsoluteHours = sessionAbsoluteHours
+        self.mail = mail
+        self.mailFrom = mailFrom
+        self.bcryptCost = bcryptCost
+        self.backgroundWork = backgroundWork
     }
 
     public struct Invalid: Error, CustomStringConvertible {
@@ -62,16 +89,40 @@ public struct TerreauConfig: Sendable {
             }
             publicURL = url
         }
-        var idle = 30
-        if let text = environment["TERREAU_SESSION_IDLE_MINUTES"], !text.isEmpty {
-            guard let minutes = Int(text), (5...1440).contains(minutes) else {
-                throw Invalid(variable: "TERREAU_SESSION_IDLE_MINUTES", expected: "un nombre de minutes entre 5 et 1440 est attendu.")
+        func number(_ name: String, default value: Int, _ range: ClosedRange<Int>, _ unit: String) throws -> Int {
+            guard let text = environment[name], !text.isEmpty else { return value }
+            guard let number = Int(text), range.contains(number) else {
+                throw Invalid(variable: name, expected: "un nombre \(unit) entre \(range.lowerBound) et \(range.upperBound) est attendu.")
             }
-            idle = minutes
+            return number
+        }
+        let idle = try number("TERREAU_SESSION_IDLE_MINUTES", default: 30, 5...1440, "de minutes")
+        let absolute = try number("TERREAU_SESSION_MAX_HOURS", default: 12, 1...720, "d'heures")
+        var mail = MailTransport.log
+        if let host = environment["TERREAU_SMTP_HOST"], !host.isEmpty {
+            let username = environment["TERREAU_SMTP_USERNAME"].flatMap { $0.isEmpty ? nil : $0 }
+            let password = environment["TERREAU_SMTP_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
+            guard (username == nil) == (password == nil) else {
+                throw Invalid(variable: "TERREAU_SMTP_USERNAME", expected: "l'identifiant et TERREAU_SMTP_PASSWORD vont ensemble.")
+            }
+            mail = .smtp(SMTPSettings(
+                host: host, port: try number("TERREAU_SMTP_PORT", default: 587, 1...65535, "de port"),
+                startTLS: environment["TERREAU_SMTP_STARTTLS"] == nil ? true : try flag("TERREAU_SMTP_STARTTLS"),
+                username: username, password: password,
+                trustedCertificatesFile: environment["TERREAU_SMTP_CA_FILE"].flatMap { $0.isEmpty ? nil : $0 },
+                heloName: publicURL?.host ?? "localhost"))
+        }
+        let from = environment["TERREAU_MAIL_FROM"].flatMap { $0.isEmpty ? nil : $0 } ?? "terreau@\(publicURL?.host ?? "localhost")"
+        guard EmailAddress.normalized(from) != nil || from.hasSuffix("@localhost") else {
+            throw Invalid(variable: "TERREAU_MAIL_FROM", expected: "une adresse électronique est attendue.")
         }
         let resources = environment["TERREAU_RESOURCES_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? workingDirectory
-        return TerreauConfig(
+        var config = TerreauConfig(
             storage: storage, autoMigrate: try flag("TERREAU_AUTO_MIGRATE"), publicURL: publicURL,
-            resourcesDirectory: resources.hasSuffix("/") ? resources : resources + "/", sessionIdleMinutes: idle)
+            resourcesDirectory: resources.hasSuffix("/") ? resources : resources + "/", sessionIdleMinutes: idle,
+            sessionAbsoluteHours: absolute, mail: mail, mailFrom: from,
+            bcryptCost: try number("TERREAU_BCRYPT_COST", default: 12, 4...16, ""))
+        config.trustProxy = try flag("TERREAU_TRUST_PROXY")
+        return config
     }
 }

@@ -106,4 +106,6 @@ func registerCommands(_ app: Application) {
     app.asyncCommands.use(TerritoryCommandGroup(), as: "territory")
     app.asyncCommands.use(CommunityCommandGroup(), as: "community")
     app.asyncCommands.use(DemoCommand(), as: "demo")
+    app.asyncCommands.use(ImportCommandGroup(), as: "import")
+    app.asyncCommands.use(MailCommandGroup(), as: "mail")
 }

@@ -1,13 +1,25 @@
 import TerreauCore
 import Vapor
 
-/// What the shared layout needs on every page: language, title, the language switch and, inside
-/// a community, its navigation.
+/// What the shared layout needs on every page: language, title, the language switch, who is
+/// signed in, a one-time message and, inside a community, its navigation.
 struct PageLayout: Encodable {
     struct CommunityNav: Encodable {
         var name: String
         var homeURL: String
         var territoryURL: String
+        var organisationsURL: String
+        var membersURL: String
+        var charterURL: String
+        var joinURL: String
+    }
+
+    struct Visitor: Encodable {
+        var name: String
+        var accountURL: String
+        var notificationsURL: String
+        var signOutURL: String
+        var csrf: String
     }
 
     var lang: String
@@ -18,6 +30,10 @@ struct PageLayout: Encodable {
     var community: CommunityNav?
     /// Which navigation entry is the current page, for `aria-current`.
     var current: String
+    var visitor: Visitor?
+    var signInURL: String
+    var signUpURL: String
+    var flash: String?
 
     init(_ request: Request, title: String, community: CommunityRecord? = nil, current: String = "") {
         let language = request.language
@@ -28,8 +44,21 @@ struct PageLayout: Encodable {
         otherLanguage = other.rawValue
         otherLanguageURL = SiteRoute.language(other, returnTo: request.url.string).path
         self.community = community.map {
-            CommunityNav(name: $0.name, homeURL: SiteRoute.community(slug: $0.slug).path, territoryURL: SiteRoute.territory(slug: $0.slug).path)
+            CommunityNav(
+                name: $0.name, homeURL: SiteRoute.community(slug: $0.slug).path, territoryURL: SiteRoute.territory(slug: $0.slug).path,
+                organisationsURL: SiteRoute.organisations(slug: $0.slug).path, membersURL: SiteRoute.members(slug: $0.slug).path,
+                charterURL: SiteRoute.charter(slug: $0.slug).path, joinURL: SiteRoute.join(slug: $0.slug).path)
         }
         self.current = current
+        visitor = request.resolvedSignedIn.map {
+            Visitor(name: $0.person.displayName, accountURL: SiteRoute.account.path, notificationsURL: SiteRoute.notifications.path,
+                signOutURL: SiteRoute.signOut.path, csrf: request.csrfToken)
+        }
+        signInURL = SiteRoute.signIn(returnTo: request.url.path == SiteRoute.signIn(returnTo: nil).path ? nil : request.url.string).path
+        signUpURL = SiteRoute.signUp.path
+        if request.hasSession, let message = request.session.data["flash"] {
+            flash = message
+            request.session.data["flash"] = nil
+        }
     }
 }

@@ -84,22 +84,22 @@ enum CommunityController {
         var map: MapView?
     }
 
-    @Sendable static func show(_ request: Request) async throws -> View {
+    @Sendable static func show(_ request: Request) async throws -> Response {
         let community = try await community(request)
         let territory = try await CommunityTerritory.load(community, on: request.db)
         let catalog = request.catalog
-        return try await request.view.render("community/home", HomePage(
+        return try await request.render("community/home", HomePage(
             layout: PageLayout(request, title: community.name, community: community, current: "community"),
             community: summary(community, territory, catalog),
             map: mapView(territory.map(), territory: territory, catalog: catalog),
             neighbourhoods: neighbourhoodItems(territory, community, catalog)))
     }
 
-    @Sendable static func territory(_ request: Request) async throws -> View {
+    @Sendable static func territory(_ request: Request) async throws -> Response {
         let community = try await community(request)
         let territory = try await CommunityTerritory.load(community, on: request.db)
         let catalog = request.catalog
-        return try await request.view.render("community/territory", TerritoryPage(
+        return try await request.render("community/territory", TerritoryPage(
             layout: PageLayout(request, title: catalog.text("territory.title", [community.name]), community: community, current: "territory"),
             community: summary(community, territory, catalog),
             communes: territory.communes.map { communeItem($0, community, catalog) },
@@ -107,7 +107,7 @@ enum CommunityController {
             missingPopulation: territory.communesWithoutPopulation))
     }
 
-    @Sendable static func neighbourhood(_ request: Request) async throws -> View {
+    @Sendable static func neighbourhood(_ request: Request) async throws -> Response {
         let community = try await community(request)
         let communityID = try community.requireID()
         guard let record = try await CommunityStore(database: request.db).neighbourhood(slug: try request.parameter("neighbourhood"), in: communityID)
@@ -116,7 +116,7 @@ enum CommunityController {
         guard let row = territory.neighbourhoods.first(where: { $0.record.id == record.id }) else { throw Abort(.notFound) }
         let catalog = request.catalog
         let members = Set(row.communeCodes)
-        return try await request.view.render("community/neighbourhood", NeighbourhoodPage(
+        return try await request.render("community/neighbourhood", NeighbourhoodPage(
             layout: PageLayout(request, title: "\(record.name) — \(community.name)", community: community),
             community: summary(community, territory, catalog),
             name: record.name, description: record.description, drawn: record.geometry != nil,
@@ -125,7 +125,7 @@ enum CommunityController {
             map: mapView(territory.map(highlighting: members), territory: territory, catalog: catalog, focusName: record.name)))
     }
 
-    @Sendable static func commune(_ request: Request) async throws -> View {
+    @Sendable static func commune(_ request: Request) async throws -> Response {
         let community = try await community(request)
         let code = try request.parameter("code")
         let territory = try await CommunityTerritory.load(community, on: request.db)
@@ -139,7 +139,7 @@ enum CommunityController {
         let changes = try await CommuneMovementRecord.query(on: request.db)
             .filter(\.$codeAfter == code).filter(\.$codeBefore != code).sort(\.$effectiveDate, .descending).all()
         var seen = Set<String>()
-        return try await request.view.render("community/commune", CommunePage(
+        return try await request.render("community/commune", CommunePage(
             layout: PageLayout(request, title: "\(row.name) — \(community.name)", community: community),
             community: summary(community, territory, catalog),
             commune: communeItem(row, community, catalog),

@@ -20,6 +20,8 @@ struct DemoCommand: AsyncCommand {
         let app = context.application
         try await app.autoMigrate()
         try await DemoSeed.ensure(on: app.db, resources: app.directory.resourcesDirectory, logger: app.logger)
+        let cost = app.terreauConfig.bcryptCost
+        try await DemoPeople.ensure(on: app.db, resources: app.directory.resourcesDirectory, hash: { try Bcrypt.hash($0, cost: cost) }, now: Date())
         var serveContext = context
         serveContext.input = CommandInput(arguments: [
             context.input.executable, "--hostname", signature.hostname ?? "127.0.0.1", "--port", String(signature.port ?? 8080),

@@ -1,0 +1,117 @@
+import Foundation
+
+/// A role a person holds inside one community of action.
+public enum Role: String, CaseIterable, Codable, Sendable, Comparable {
+    case member, interviewer, coordinator, moderator, elected, agent
+
+    public static func < (a: Role, b: Role) -> Bool {
+        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+    }
+
+    /// Roles are stored as one space-separated column; unknown words are dropped.
+    public static func parse(_ stored: String) -> Set<Role> {
+        Set(stored.split(separator: " ").compactMap { Role(rawValue: String($0)) })
+    }
+
+    public static func store(_ roles: Set<Role>) -> String {
+        roles.sorted().map(\.rawValue).joined(separator: " ")
+    }
+}
+
+/// In what capacity someone takes part in a community.
+public enum ActorKind: String, CaseIterable, Codable, Sendable {
+    case resident, association, company
+    case publicBody = "public_body"
+    case elected
+    case agent
+    case communityWorker = "community_worker"
+}
+
+/// Who can see an item: chosen per item, enforced by `Policy.canSee` everywhere it is listed.
+public enum Visibility: String, CaseIterable, Codable, Sendable {
+    case `public`, members, coordinators
+    /// Counted in figures, never shown one by one.
+    case statistics
+}
+
+/// Who is asking, as far as permissions go: signed in or not, and their roles in the community
+/// the request concerns (empty when they are not a member). For instance-wide pages the roles
+/// are those held in any community.
+public struct Viewer: Equatable, Sendable {
+    public var signedIn: Bool
+    public var roles: Set<Role>
+    /// Whether they are an approved admin of the organisation the request concerns.
+    public var organisationAdmin: Bool
+
+    public init(signedIn: Bool, roles: Set<Role> = [], organisationAdmin: Bool = false) {
+        self.signedIn = signedIn
+        self.roles = signedIn ? roles : []
+        self.organisationAdmin = signedIn && organisationAdmin
+    }
+
+    public static let anonymous = Viewer(signedIn: false)
+    public var isMember: Bool { !roles.isEmpty }
+}
+
+/// Everything a route or a list can ask permission for.
+public enum Action: String, CaseIterable, Sendable {
+    case readPublic
+    case useAccount
+    case joinCommunity
+    case readMembersOnly
+    case manageMembers
+    case editCharter
+    case proposeOrganisation
+    case claimOrganisation
+    case reviewOrganisationClaims
+    case readOutbox
+}
+
+/// The one declared permission policy (quality S5): every route names an `Action`, every list
+/// filters with `canSee`, and the route-walking test compares the site against this table.
+public enum Policy {
+    public enum Requirement: Equatable, Sendable {
+        case anyone
+        case signedIn
+        /// At least one of these roles in the community concerned.
+        case anyRole(Set<Role>)
+        /// One of these roles, or being an admin of the organisation concerned.
+        case anyRoleOrOrganisationAdmin(Set<Role>)
+    }
+
+    public static func requirement(for action: Action) -> Requirement {
+        switch action {
+        case .readPublic: return .anyone
+        case .useAccount, .joinCommunity: return .signedIn
+        case .readMembersOnly, .proposeOrganisation, .claimOrganisation: return .anyRole(Set(Role.allCases))
+        case .manageMembers, .editCharter, .readOutbox: return .anyRole([.coordinator])
+        case .reviewOrganisationClaims: return .anyRoleOrOrganisationAdmin([.coordinator])
+        }
+    }
+
+    public static func allows(_ viewer: Viewer, _ action: Action) -> Bool {
+        switch requirement(for: action) {
+        case .anyone: return true
+        case .signedIn: return viewer.signedIn
+        case .anyRole(let roles): return !viewer.roles.isDisjoint(with: roles)
+        case .anyRoleOrOrganisationAdmin(let roles): return viewer.organisationAdmin || !viewer.roles.isDisjoint(with: roles)
+        }
+    }
+
+    /// Whether an item with this visibility may appear to the viewer (its owner always sees it).
+    public static func canSee(_ viewer: Viewer, _ visibility: Visibility, isOwner: Bool = false) -> Bool {
+        if isOwner { return true }
+        switch visibility {
+        case .public: return true
+        case .members: return viewer.isMember
+        case .coordinators: return viewer.roles.contains(.coordinator)
+        case .statistics: return false
+        }
+    }
+
+    /// Which roles a coordinator may hand out. The elected-official role is a verification:
+    /// only given to someone who joined as an elected official.
+    public static func assignableRoles(actorKind: ActorKind) -> [Role] {
+        Role.allCases.filter { $0 != .elected || actorKind == .elected }
+    }
+}

@@ -1,0 +1,70 @@
+import Fluent
+import TerreauCore
+import Vapor
+
+/// Runs the permission policy before every handler (quality S5): the route's `Action`, the
+/// viewer's roles in the community named by the path (or in any community for instance-wide
+/// pages), and for organisation routes whether they are one of its admins.
+enum Access {
+    static func authorize(_ kind: SiteRoute.Kind, _ request: Request) async throws {
+        let viewer = try await viewer(for: kind, request)
+        guard Policy.allows(viewer, kind.action) else {
+            request.logger.notice("access denied", metadata: ["route": "\(kind.rawValue)", "signed_in": "\(viewer.signedIn)"])
+            if !viewer.signedIn, kind.method == .get {
+                throw Abort.redirect(to: SiteRoute.signIn(returnTo: request.url.string).path, redirectType: .normal)
+            }
+            throw Abort(.forbidden)
+        }
+    }
+
+    static func viewer(for kind: SiteRoute.Kind, _ request: Request) async throws -> Viewer {
+        guard let signedIn = try await request.signedIn() else { return .anonymous }
+        let memberships = MembershipRecord.query(on: request.db).filter(\.$person.$id == signedIn.personID)
+        var roles: Set<Role> = []
+        if kind.pattern.contains(":slug") {
+            let community = try await request.community()
+            for membership in try await memberships.filter(\.$community.$id == community.id!).all() { roles.formUnion(Role.parse(membership.roles)) }
+        } else {
+            for membership in try await memberships.all() { roles.formUnion(Role.parse(membership.roles)) }
+        }
+        var organisationAdmin = false
+        if kind.pattern.contains(":organisation") {
+            let organisation = try await request.organisation()
+            organisationAdmin = try await OrganisationStore(database: request.db).isAdmin(signedIn.personID, of: organisation.id!)
+        }
+        return Viewer(signedIn: true, roles: roles, organisationAdmin: organisationAdmin)
+    }
+
+    /// The viewer for lists filtered by visibility inside a community.
+    static func viewer(in community: CommunityRecord, _ request: Request) async throws -> Viewer {
+        guard let signedIn = try await request.signedIn() else { return .anonymous }
+        let membership = try await MembershipRecord.query(on: request.db).filter(\.$person.$id == signedIn.personID)
+            .filter(\.$community.$id == community.id!).first()
+        return Viewer(signedIn: true, roles: membership.map { Role.parse($0.roles) } ?? [])
+    }
+}
+
+extension Request {
+    private struct CommunityKey: StorageKey { typealias Value = CommunityRecord }
+    private struct OrganisationKey: StorageKey { typealias Value = OrganisationRecord }
+
+    /// The community named by the path's `:slug` (404 when there is none).
+    func community() async throws -> CommunityRecord {
+        if let cached = storage[CommunityKey.self] { return cached }
+        guard let community = try await CommunityStore(database: db).find(slug: try parameter("slug")) else { throw Abort(.notFound) }
+        storage[CommunityKey.self] = community
+        return community
+    }
+
+    /// The organisation named by `:organisation`, only inside the path's community: changing an
+    /// id in the URL never reaches another community's organisation.
+    func organisation() async throws -> OrganisationRecord {
+        if let cached = storage[OrganisationKey.self] { return cached }
+        let community = try await community()
+        guard let id = UUID(uuidString: try parameter("organisation")),
+            let organisation = try await OrganisationRecord.query(on: db).filter(\.$id == id).filter(\.$community.$id == community.id!).first()
+        else { throw Abort(.notFound) }
+        storage[OrganisationKey.self] = organisation
+        return organisation
+    }
+}

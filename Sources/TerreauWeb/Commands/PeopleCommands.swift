@@ -1,0 +1,83 @@
+import Fluent
+import Foundation
+import TerreauCore
+import Vapor
+
+struct ImportCommandGroup: AsyncCommandGroup {
+    var help: String { "Imports de registres publics dans une communauté." }
+    var commands: [String: any AnyAsyncCommand] { ["rna": RNAImportCommand()] }
+}
+
+/// `terreau import rna FILE --community SLUG`: the Répertoire National des Associations, either
+/// layout, all or nothing, idempotent.
+struct RNAImportCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Argument(name: "file", help: "Fichier RNA (« waldec » ou « import », séparateur « ; », UTF-8 ou Latin-1).")
+        var file: String
+        @Option(name: "community", help: "Identifiant de la communauté (voir « terreau community list »).")
+        var community: String?
+    }
+
+    var help: String { "Importe les associations actives du RNA dans une communauté (tout ou rien ; relancer met à jour)." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        guard let slug = signature.community else { throw CommandFailure("option --community manquante.") }
+        let app = context.application
+        guard let community = try await CommunityStore(database: app.db).find(slug: slug) else {
+            throw CommandFailure("communauté « \(slug) » inconnue (voir « terreau community list »).")
+        }
+        let bar = TerminalProgress()
+        let summary: OrganisationStore.ImportSummary
+        do {
+            summary = try await RNAImport.run(file: signature.file, into: community, database: app.db, now: Date(), progress: bar.update)
+            bar.finish()
+        } catch let failure as ImportFailure {
+            bar.finish()
+            throw CommandFailure("import refusé, rien n'a été enregistré.\n" + failure.description)
+        }
+        context.console.print("Associations : \(summary.created) ajoutées, \(summary.updated) mises à jour, \(summary.skippedInactive) ignorées (dissoutes, supprimées ou reprises).")
+    }
+}
+
+enum RNAImport {
+    static func run(file: String, into community: CommunityRecord, database: any Database, now: Date,
+        progress: @escaping @Sendable (String, Int, Int) -> Void = { _, _, _ in }) async throws -> OrganisationStore.ImportSummary
+    {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw ImportFailure(issues: [ImportIssue(file: file, message: "fichier introuvable ou illisible.")])
+        }
+        progress("lecture", 0, 2)
+        let result = try RNAParser.parse(SourceFile(name: (file as NSString).lastPathComponent, data: data))
+        progress("enregistrement", 1, 2)
+        let summary = try await OrganisationStore(database: database).importRNA(result, into: community, now: now)
+        progress("terminé", 2, 2)
+        return summary
+    }
+}
+
+struct MailCommandGroup: AsyncCommandGroup {
+    var help: String { "Courriels : envoi de la file d'attente et des résumés quotidiens." }
+    var commands: [String: any AnyAsyncCommand] { ["deliver": MailDeliverCommand()] }
+}
+
+/// For instances that run the mail work from cron instead of inside the server.
+struct MailDeliverCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Flag(name: "digests", help: "Prépare aussi les résumés quotidiens dus.")
+        var digests: Bool
+    }
+
+    var help: String { "Envoie les courriels en attente (et, avec --digests, les résumés quotidiens)." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        if signature.digests {
+            let digests = try await Notifier(app).sendDigests()
+            context.console.print("Résumés préparés : \(digests)")
+        }
+        let sent = try await MailDelivery.deliverDue(app)
+        let failed = try await OutboxRecord.query(on: app.db).filter(\.$status == "failed").count()
+        let pending = try await OutboxRecord.query(on: app.db).filter(\.$status == "pending").count()
+        context.console.print("Envoyés : \(sent) ; en attente : \(pending) ; abandonnés : \(failed)")
+    }
+}

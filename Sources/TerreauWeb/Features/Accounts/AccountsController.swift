@@ -1,0 +1,207 @@
+import Fluent
+import TerreauCore
+import Vapor
+
+/// Sign-up, e-mail confirmation, sign-in and out, password reset (quality S1–S4).
+enum AccountsController {
+    struct FormPage: Encodable {
+        var layout: PageLayout
+        var form: FormState
+        var action: String
+        var links: [String: String]
+    }
+
+    struct NoticePage: Encodable {
+        var layout: PageLayout
+        var heading: String
+        var text: String
+        var link: String?
+        var linkText: String?
+    }
+
+    static func notice(_ request: Request, _ key: String, link: SiteRoute? = nil, linkKey: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
+        let catalog = request.catalog
+        return try await request.render("accounts/notice", NoticePage(
+            layout: PageLayout(request, title: catalog.text(key + ".title")), heading: catalog.text(key + ".title"),
+            text: catalog.text(key + ".text"), link: link?.path, linkText: linkKey.map { catalog.text($0) }), status: status)
+    }
+
+    static func formPage(_ request: Request, _ template: String, title: String, form: FormState, action: SiteRoute, status: HTTPStatus = .ok) async throws -> Response {
+        try await request.render(template, FormPage(
+            layout: PageLayout(request, title: request.catalog.text(title)), form: form, action: action.path,
+            links: ["signIn": SiteRoute.signIn(returnTo: nil).path, "signUp": SiteRoute.signUp.path, "forgot": SiteRoute.passwordForgot.path]),
+            status: status)
+    }
+
+    // MARK: Sign-up
+
+    @Sendable static func signUp(_ request: Request) async throws -> Response {
+        try await formPage(request, "accounts/signup", title: "signup.title", form: FormState(request), action: .signUpSubmit)
+    }
+
+    @Sendable static func signUpSubmit(_ request: Request) async throws -> Response {
+        let catalog = request.catalog
+        let name = request.field("display_name")
+        let rawEmail = request.field("email")
+        let password = request.secret("password")
+        let emailConsent = request.field("consent_email") == "yes"
+        var form = FormState(request, values: ["display_name": name, "email": rawEmail, "consent_email": emailConsent ? "yes" : ""])
+        if name.isEmpty { form.fail("display_name", catalog.text("signup.error.name")) }
+        if name.count > 80 { form.fail("display_name", catalog.text("signup.error.nameLong")) }
+        let email = EmailAddress.normalized(rawEmail)
+        if email == nil { form.fail("email", catalog.text("signup.error.email")) }
+        if let problem = request.application.passwordPolicy.problem(password: password, email: email) {
+            form.fail("password", catalog.text(problem.rawValue))
+        }
+        guard !form.hasErrors, let email else {
+            return try await formPage(request, "accounts/signup", title: "signup.title", form: form, action: .signUpSubmit, status: .unprocessableEntity)
+        }
+        let accounts = AccountStore(request)
+        if let existing = try await AccountRecord.query(on: request.db).filter(\.$email == email).first() {
+            // Same answer as for a new address (no account enumeration); the owner is told.
+            try await accounts.mail(existing, key: "mail.signupAgain", link: SiteRoute.passwordForgot)
+        } else {
+            let hash = try await request.password.async.hash(password)
+            try await request.db.transaction { database in
+                let store = AccountStore(request, database: database)
+                let account = try await store.create(name: name, email: email, passwordHash: hash, language: request.language.rawValue)
+                if emailConsent {
+                    try await ConsentStore(database: database).record(
+                        person: account.$person.id, purpose: .email, version: "email-1", channel: .self, community: nil, recordedBy: nil, at: request.now)
+                }
+                try await store.sendToken(.confirmEmail, to: account)
+            }
+        }
+        return try await notice(request, "signup.sent")
+    }
+
+    // MARK: Confirmation
+
+    struct ConfirmPage: Encodable {
+        var layout: PageLayout
+        var csrf: String
+        var action: String
+    }
+
+    @Sendable static func confirmEmail(_ request: Request) async throws -> Response {
+        let token = try request.parameter("token")
+        guard try await AccountStore(request).usableToken(token, .confirmEmail) != nil else {
+            return try await notice(request, "token.invalid", link: .signIn(returnTo: nil), linkKey: "signin.title", status: .notFound)
+        }
+        // A page with a button, not a state change on GET: mail scanners that follow links
+        // must not use the token.
+        return try await request.render("accounts/confirm", ConfirmPage(
+            layout: PageLayout(request, title: request.catalog.text("confirm.title")), csrf: request.csrfToken,
+            action: SiteRoute.confirmEmailSubmit(token: token).path))
+    }
+
+    @Sendable static func confirmEmailSubmit(_ request: Request) async throws -> Response {
+        let store = AccountStore(request)
+        guard let token = try await store.usableToken(try request.parameter("token"), .confirmEmail) else {
+            return try await notice(request, "token.invalid", link: .signIn(returnTo: nil), linkKey: "signin.title", status: .notFound)
+        }
+        try await request.db.transaction { database in
+            token.usedAt = request.now
+            try await token.update(on: database)
+            let account = try await token.$account.get(on: database)
+            account.confirmedAt = account.confirmedAt ?? request.now
+            try await account.update(on: database)
+        }
+        request.flash(request.catalog.text("confirm.done"))
+        return request.seeOther(.signIn(returnTo: nil))
+    }
+
+    // MARK: Sign-in and out
+
+    @Sendable static func signIn(_ request: Request) async throws -> Response {
+        let returnTo = (try? request.query.get(String.self, at: "retour")).flatMap(ReturnTo.validated) ?? ""
+        return try await formPage(request, "accounts/signin", title: "signin.title", form: FormState(request, values: ["retour": returnTo]), action: .signInSubmit)
+    }
+
+    @Sendable static func signInSubmit(_ request: Request) async throws -> Response {
+        let catalog = request.catalog
+        let rawEmail = request.field("email")
+        let password = request.secret("password")
+        let returnTo = ReturnTo.validated(request.field("retour")) ?? SiteRoute.account.path
+        let email = EmailAddress.normalized(rawEmail) ?? rawEmail.lowercased()
+        let throttle = Throttle(database: request.db)
+        let failures = try await throttle.count(.failedSignIns, subject: email, now: request.now)
+        if ThrottleRule.failedSignIns.isExceeded(count: failures.count + 1) {
+            request.logger.notice("throttled: too many failed sign-ins for one address")
+            throw Throttle.tooManyRequests(retryAfter: failures.retryAfter)
+        }
+        let account = try await AccountRecord.query(on: request.db).filter(\.$email == email).with(\.$person).first()
+        // Verify against a fixed hash when the address is unknown, so both take the same time.
+        let verified = try await request.password.async.verify(password, created: account?.passwordHash ?? AccountStore.absentHash)
+        guard let account, verified, account.person.erasedAt == nil else {
+            _ = try await throttle.hit(.failedSignIns, subject: email, now: request.now)
+            request.logger.notice("sign-in refused")
+            var form = FormState(request, values: ["email": rawEmail, "retour": returnTo])
+            form.fail("email", catalog.text("signin.error"))
+            return try await formPage(request, "accounts/signin", title: "signin.title", form: form, action: .signInSubmit, status: .unauthorized)
+        }
+        guard account.confirmedAt != nil else {
+            try await AccountStore(request).sendToken(.confirmEmail, to: account)
+            var form = FormState(request, values: ["email": rawEmail, "retour": returnTo])
+            form.fail("email", catalog.text("signin.unconfirmed"))
+            return try await formPage(request, "accounts/signin", title: "signin.title", form: form, action: .signInSubmit, status: .forbidden)
+        }
+        try await request.startSession(for: account)
+        return request.redirect(to: returnTo, redirectType: .normal)
+    }
+
+    @Sendable static func signOut(_ request: Request) async throws -> Response {
+        try await request.endSession()
+        return request.seeOther(.home)
+    }
+
+    // MARK: Password reset
+
+    @Sendable static func passwordForgot(_ request: Request) async throws -> Response {
+        try await formPage(request, "accounts/forgot", title: "forgot.title", form: FormState(request), action: .passwordForgotSubmit)
+    }
+
+    @Sendable static func passwordForgotSubmit(_ request: Request) async throws -> Response {
+        if let email = EmailAddress.normalized(request.field("email")),
+            let account = try await AccountRecord.query(on: request.db).filter(\.$email == email).first()
+        {
+            try await AccountStore(request).sendToken(.resetPassword, to: account)
+        }
+        // Identical for known and unknown addresses (quality S4).
+        return try await notice(request, "forgot.sent")
+    }
+
+    @Sendable static func passwordReset(_ request: Request) async throws -> Response {
+        let token = try request.parameter("token")
+        guard try await AccountStore(request).usableToken(token, .resetPassword) != nil else {
+            return try await notice(request, "token.invalid", link: .passwordForgot, linkKey: "forgot.title", status: .notFound)
+        }
+        return try await formPage(request, "accounts/reset", title: "reset.title", form: FormState(request), action: .passwordResetSubmit(token: token))
+    }
+
+    @Sendable static func passwordResetSubmit(_ request: Request) async throws -> Response {
+        let raw = try request.parameter("token")
+        let store = AccountStore(request)
+        guard let token = try await store.usableToken(raw, .resetPassword) else {
+            return try await notice(request, "token.invalid", link: .passwordForgot, linkKey: "forgot.title", status: .notFound)
+        }
+        let account = try await token.$account.get(on: request.db)
+        let password = request.secret("password")
+        if let problem = request.application.passwordPolicy.problem(password: password, email: account.email) {
+            var form = FormState(request)
+            form.fail("password", request.catalog.text(problem.rawValue))
+            return try await formPage(request, "accounts/reset", title: "reset.title", form: form, action: .passwordResetSubmit(token: raw), status: .unprocessableEntity)
+        }
+        let hash = try await request.password.async.hash(password)
+        try await request.db.transaction { database in
+            token.usedAt = request.now
+            try await token.update(on: database)
+            try await AccountStore(request, database: database).setPassword(account, hash: hash)
+            // Following the link proved the address.
+            account.confirmedAt = account.confirmedAt ?? request.now
+            try await account.update(on: database)
+        }
+        request.flash(request.catalog.text("reset.done"))
+        return request.seeOther(.signIn(returnTo: nil))
+    }
+}

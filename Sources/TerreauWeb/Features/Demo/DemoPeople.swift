@@ -1,0 +1,99 @@
+import Fluent
+import Foundation
+import TerreauCore
+import Vapor
+
+/// The demo's members: one of every actor kind in Grenoble-Alpes (with every role), a
+/// coordinator in Trièves, the register's sample associations and one organisation of each
+/// other kind. All demo accounts share one password, printed in the README.
+enum DemoPeople {
+    static let password = "terreau démo 2026"
+
+    struct Plan {
+        var name: String
+        var email: String
+        var community: String
+        var kind: ActorKind
+        var roles: Set<Role>
+        var bio: String
+    }
+
+    static let people: [Plan] = [
+        Plan(name: "Camille Roux", email: "camille@demo.terreau.invalid", community: "grenoble-alpes", kind: .resident, roles: [.member, .coordinator],
+            bio: "Habitante de la Villeneuve, je coordonne le diagnostic avec l'équipe d'animation."),
+        Plan(name: "Karim Benali", email: "karim@demo.terreau.invalid", community: "grenoble-alpes", kind: .association, roles: [.member, .interviewer],
+            bio: "Bénévole d'une compagnie de théâtre amateur ; enquêteur formé."),
+        Plan(name: "Sophie Martin", email: "sophie@demo.terreau.invalid", community: "grenoble-alpes", kind: .company, roles: [.member],
+            bio: "Gérante d'un atelier de réparation de vélos en coopérative."),
+        Plan(name: "Service vie associative", email: "vie-associative@demo.terreau.invalid", community: "grenoble-alpes", kind: .publicBody, roles: [.member],
+            bio: "Le service de la Ville qui accompagne les associations."),
+        Plan(name: "Élise Fabre", email: "elise@demo.terreau.invalid", community: "grenoble-alpes", kind: .elected, roles: [.member, .elected],
+            bio: "Conseillère municipale déléguée à la vie des quartiers."),
+        Plan(name: "Lucas Girard", email: "lucas@demo.terreau.invalid", community: "grenoble-alpes", kind: .agent, roles: [.member, .agent],
+            bio: "Agent de développement local à la mairie."),
+        Plan(name: "Nadia Haddad", email: "nadia@demo.terreau.invalid", community: "grenoble-alpes", kind: .communityWorker, roles: [.member, .moderator],
+            bio: "Animatrice à la maison des habitants ; je modère les échanges."),
+        Plan(name: "Paul Chabert", email: "paul@demo.terreau.invalid", community: "trieves", kind: .resident, roles: [.member, .coordinator],
+            bio: "Coordinateur du diagnostic dans le Trièves."),
+    ]
+
+    /// Idempotent: people whose address already has an account are left as they are.
+    static func ensure(on database: any Database, resources: String, hash: @Sendable (String) throws -> String, now: Date) async throws {
+        let communities = CommunityStore(database: database)
+        var created: [String: UUID] = [:]
+        for plan in people {
+            guard try await AccountRecord.query(on: database).filter(\.$email == plan.email).first() == nil,
+                let community = try await communities.find(slug: plan.community)
+            else { continue }
+            let person = PersonRecord(displayName: plan.name, language: "fr", createdAt: now)
+            person.bio = plan.bio
+            person.profileVisibility = Visibility.members.rawValue
+            try await person.create(on: database)
+            let account = AccountRecord(personID: person.id!, email: plan.email, passwordHash: try hash(password), createdAt: now)
+            account.confirmedAt = now
+            try await account.create(on: database)
+            let charter = try await CharterStore(database: database).current(of: community)
+            try await MembershipStore(database: database).join(
+                person: person.id!, community: community, kind: plan.kind, charterVersion: charter.version, contactConsent: true, channel: .self,
+                recordedBy: nil, now: now, roles: plan.roles)
+            if plan.roles.contains(.elected) {
+                try await MembershipRecord.query(on: database).filter(\.$person.$id == person.id!).set(\.$electedVerifiedAt, to: now).update()
+            }
+            created[plan.email] = person.id!
+        }
+        guard let grenoble = try await communities.find(slug: "grenoble-alpes"), !created.isEmpty else { return }
+        for file in ["rna_sample_waldec.csv", "rna_sample_import.csv"] {
+            _ = try await RNAImport.run(file: resources + "Demo/rna/" + file, into: grenoble, database: database, now: now)
+        }
+        let organisations: [(OrganisationKind, String, String?, String?, String, String?)] = [
+            (.company, "Atelier Vélo Solidaire (SCOP)", nil, "812345676", "Réparation et réemploi de vélos ; ateliers d'autoréparation.", "sophie@demo.terreau.invalid"),
+            (.publicBody, "Ville de Grenoble", "38185", nil, "La commune : salles municipales, service vie associative.", "vie-associative@demo.terreau.invalid"),
+            (.collective, "Collectif des jardins de la Villeneuve", nil, nil, "Jardins partagés au pied des immeubles.", "camille@demo.terreau.invalid"),
+        ]
+        for (kind, name, cog, siren, object, adminEmail) in organisations {
+            let organisation = OrganisationRecord()
+            organisation.$community.id = grenoble.id!
+            organisation.kind = kind.rawValue
+            organisation.name = name
+            organisation.cogCode = cog
+            organisation.siren = siren
+            organisation.object = object
+            organisation.themes = ""
+            organisation.source = "member"
+            organisation.createdAt = now
+            organisation.updatedAt = now
+            try await organisation.create(on: database)
+            if let adminEmail, let admin = created[adminEmail] {
+                let link = OrganisationMemberRecord()
+                link.$organisation.id = organisation.id!
+                link.$person.id = admin
+                link.role = OrganisationRole.admin.rawValue
+                link.status = "approved"
+                link.message = ""
+                link.requestedAt = now
+                link.decidedAt = now
+                try await link.create(on: database)
+            }
+        }
+    }
+}

@@ -1,0 +1,304 @@
+import Fluent
+import TerreauCore
+import Vapor
+
+/// Joining a community by accepting its charter, its member list and roles, the charter itself.
+enum MembershipController {
+    struct Option: Encodable {
+        var value: String
+        var label: String
+        var selected: Bool
+    }
+
+    struct JoinPage: Encodable {
+        var layout: PageLayout
+        var charter: String
+        var charterVersion: Int
+        var form: FormState
+        var actorKinds: [Option]
+        var alreadyMember: Bool
+        var action: String
+        var leaveURL: String
+    }
+
+    @Sendable static func join(_ request: Request) async throws -> Response {
+        try await joinPage(request, form: FormState(request, values: ["actor_kind": ActorKind.resident.rawValue]))
+    }
+
+    static func joinPage(_ request: Request, form: FormState, status: HTTPStatus = .ok) async throws -> Response {
+        let community = try await request.community()
+        let me = try await MeController.signedIn(request)
+        let charter = try await CharterStore(database: request.db).current(of: community)
+        let member = try await MembershipStore(database: request.db).membership(of: me.personID, in: community.id!)
+        let catalog = request.catalog
+        return try await request.render("membership/join", JoinPage(
+            layout: PageLayout(request, title: catalog.text("join.title"), community: community, current: "join"),
+            charter: charter.text, charterVersion: charter.version, form: form,
+            actorKinds: ActorKind.allCases.map { Option(value: $0.rawValue, label: catalog.text("actor." + $0.rawValue), selected: form.values["actor_kind"] == $0.rawValue) },
+            alreadyMember: member != nil, action: SiteRoute.joinSubmit(slug: community.slug).path,
+            leaveURL: SiteRoute.leave(slug: community.slug).path), status: status)
+    }
+
+    @Sendable static func joinSubmit(_ request: Request) async throws -> Response {
+        let community = try await request.community()
+        let me = try await MeController.signedIn(request)
+        let catalog = request.catalog
+        let kindValue = request.field("actor_kind")
+        let accepted = request.field("accept_charter") == "yes"
+        let contact = request.field("consent_contact") == "yes"
+        var form = FormState(request, values: ["actor_kind": kindValue, "consent_contact": contact ? "yes" : ""])
+        let kind = ActorKind(rawValue: kindValue)
+        if kind == nil { form.fail("actor_kind", catalog.text("join.error.kind")) }
+        if !accepted { form.fail("accept_charter", catalog.text("join.error.charter")) }
+        let charter = try await CharterStore(database: request.db).current(of: community)
+        // The version read is the version accepted: a charter changed meanwhile is shown again.
+        if Int(request.field("charter_version")) != charter.version { form.fail("accept_charter", catalog.text("join.error.changed")) }
+        guard !form.hasErrors, let kind else { return try await joinPage(request, form: form, status: .unprocessableEntity) }
+        try await MembershipStore(database: request.db).join(
+            person: me.personID, community: community, kind: kind, charterVersion: charter.version, contactConsent: contact, channel: .self,
+            recordedBy: nil, now: request.now)
+        if kind == .elected {
+            try await MembershipStore(database: request.db).tellCoordinators(
+                of: community, notifier: Notifier(request), key: "notification.electedToVerify", arguments: [me.person.displayName, community.name],
+                link: SiteRoute.members(slug: community.slug).path)
+        }
+        request.flash(catalog.text("join.done", [community.name]))
+        return request.seeOther(.community(slug: community.slug))
+    }
+
+    @Sendable static func leave(_ request: Request) async throws -> Response {
+        let community = try await request.community()
+        let me = try await MeController.signedIn(request)
+        guard request.field("confirm") == "yes" else { return request.seeOther(.join(slug: community.slug)) }
+        try await MembershipRecord.query(on: request.db).filter(\.$person.$id == me.personID).filter(\.$community.$id == community.id!).delete()
+        request.flash(request.catalog.text("leave.done", [community.name]))
+        return request.seeOther(.community(slug: community.slug))
+    }
+
+    // MARK: Members
+
+    struct MembersPage: Encodable {
+        struct Member: Encodable {
+            var name: String
+            var profileURL: String?
+            var actorKind: String
+            var roles: String
+            var joined: String
+            var electedPending: Bool
+            var roleOptions: [Option]
+            var action: String
+        }
+        var layout: PageLayout
+        var members: [Member]
+        var counts: [Option]
+        var canManage: Bool
+        var csrf: String
+    }
+
+    @Sendable static func members(_ request: Request) async throws -> Response {
+        let community = try await request.community()
+        let viewer = try await Access.viewer(in: community, request)
+        let canManage = Policy.allows(viewer, .manageMembers)
+        let catalog = request.catalog
+        let memberships = try await MembershipRecord.query(on: request.db).filter(\.$community.$id == community.id!).with(\.$person)
+            .sort(\.$joinedAt).all()
+        var members: [MembersPage.Member] = []
+        for membership in memberships {
+            let person = membership.person
+            let roles = Role.parse(membership.roles)
+            let kind = ActorKind(rawValue: membership.actorKind) ?? .resident
+            // A profile the person keeps to coordinators is listed without a link for others.
+            let visible = Policy.canSee(viewer, Visibility(rawValue: person.profileVisibility) ?? .members)
+            guard visible || canManage else { continue }
+            members.append(.init(
+                name: person.displayName, profileURL: visible ? SiteRoute.person(id: person.id!.uuidString).path : nil,
+                actorKind: catalog.text("actor." + membership.actorKind),
+                roles: roles.sorted().map { catalog.text("role." + $0.rawValue) }.joined(separator: ", "),
+                joined: request.language.formatDate(membership.joinedAt),
+                electedPending: kind == .elected && membership.electedVerifiedAt == nil,
+                roleOptions: canManage ? Policy.assignableRoles(actorKind: kind).map { Option(value: $0.rawValue, label: catalog.text("role." + $0.rawValue), selected: roles.contains($0)) } : [],
+                action: SiteRoute.memberRolesSubmit(slug: community.slug, member: membership.id!.uuidString).path))
+        }
+        let counts = ActorKind.allCases.map { kind in
+            Option(value: String(memberships.filter { $0.actorKind == kind.rawValue }.count), label: catalog.text("actor." + kind.rawValue), selected: false)
+        }
+        return try await request.render("membership/members", MembersPage(
+            layout: PageLayout(request, title: catalog.text("members.title"), community: community, current: "members"),
+            members: members, counts: counts, canManage: canManage, csrf: request.csrfToken))
+    }
+
+    @Sendable static func memberRolesSubmit(_ request: Request) async throws -> Response {
+        let community = try await request.community()
+        // The membership must belong to this community: another community's id is a 404.
+        guard let id = UUID(uuidString: try request.parameter("member")),
+            let membership = try await MembershipRecord.query(on: request.db).filter(\.$id == id).filter(\.$community.$id == community.id!)
+                .with(\.$person).first()
+        else { throw Abort(.notFound) }
+        let kind = ActorKind(rawValue: membership.actorKind) ?? .resident
+        var roles: Set<Role> = [.member]
+        for value in request.fields("roles") {
+            guard let role = Role(rawValue: value), Policy.assignableRoles(actorKind: kind).contains(role) else { throw Abort(.badRequest) }
+            roles.insert(role)
+        }
+        let me = try await MeController.signedIn(request)
+        // A coordinator cannot remove the last coordinator (themselves included) by mistake.
+        if Role.parse(membership.roles).contains(.coordinator), !roles.contains(.coordinator) {
+            let coordinators = try await MembershipRecord.query(on: request.db).filter(\.$community.$id == community.id!).all()
+                .filter { Role.parse($0.roles).contains(.coordinator) }.count
+            if coordinators <= 1 {
+                request.flash(request.catalog.text("members.lastCoordinator"))
+                return request.seeOther(.members(slug: community.slug))
+            }
+        }
+        let before = Role.parse(membership.roles)
+        membership.roles = Role.store(roles)
+        if roles.contains(.elected), membership.electedVerifiedAt == nil { membership.electedVerifiedAt = request.now }
+        if !roles.contains(.elected) { membership.electedVerifiedAt = nil }
+        try await membership.update(on: request.db)
+        if before != roles, membership.$person.id != me.personID {
+            try await Notifier(request).notify(
+                membership.$person.id, kind: .membership, community: community.id, key: "notification.rolesChanged",
+                arguments: [community.name, roles.sorted().map { request.catalog.text("role." + $0.rawValue) }.joined(separator: ", ")],
+                link: SiteRoute.community(slug: community.slug).path)
+        }
+        request.flash(request.catalog.text("members.saved", [membership.person.displayName]))
+        return request.seeOther(.members(slug: community.slug))
+    }
+
+    // MARK: Charter
+
+    struct CharterPage: Encodable {
+        struct Version: Encodable {
+            var version: Int
+            var date: String
+            var author: String
+            var text: String
+        }
+        var layout: PageLayout
+        var current: Version
+        var history: [Version]
+        var canEdit: Bool
+        var form: FormState?
+        var action: String
+        var joinURL: String
+    }
+
+    @Sendable static func charter(_ request: Request) async throws -> Response {
+        try await charterPage(request, form: nil)
+    }
+
+    static func charterPage(_ request: Request, form: FormState?, status: HTTPStatus = .ok) async throws -> Response {
+        let community = try await request.community()
+        let viewer = try await Access.viewer(in: community, request)
+        let canEdit = Policy.allows(viewer, .editCharter)
+        let versions = try await CharterStore(database: request.db).all(of: community)
+        let catalog = request.catalog
+        let shown = versions.map {
+            CharterPage.Version(version: $0.version, date: request.language.formatDate($0.createdAt),
+                author: $0.author.map { $0.erasedAt == nil ? $0.displayName : catalog.text("person.erased") } ?? catalog.text("charter.author.founders"), text: $0.text)
+        }
+        guard let current = shown.first else { throw Abort(.notFound) }
+        return try await request.render("membership/charter", CharterPage(
+            layout: PageLayout(request, title: catalog.text("charter.title"), community: community, current: "charter"),
+            current: current, history: Array(shown.dropFirst()), canEdit: canEdit,
+            form: canEdit ? (form ?? FormState(request, values: ["text": current.text, "version": String(current.version)])) : nil,
+            action: SiteRoute.charterSubmit(slug: community.slug).path, joinURL: SiteRoute.join(slug: community.slug).path), status: status)
+    }
+
+    @Sendable static func charterSubmit(_ request: Request) async throws -> Response {
+        let community = try await request.community()
+        let me = try await MeController.signedIn(request)
+        let text = request.field("text")
+        let base = Int(request.field("version"))
+        var form = FormState(request, values: ["text": text, "version": request.field("version")])
+        let store = CharterStore(database: request.db)
+        let current = try await store.current(of: community)
+        if text.count < 20 { form.fail("text", request.catalog.text("charter.error.short")) }
+        // Quality R9: someone saved a newer version meanwhile.
+        if base != current.version { form.fail("text", request.catalog.text("charter.error.changed", [String(current.version)])) }
+        guard !form.hasErrors else { return try await charterPage(request, form: form, status: .unprocessableEntity) }
+        if text != current.text {
+            try await store.add(to: community, text: text, author: me.personID, now: request.now)
+        }
+        request.flash(request.catalog.text("charter.saved"))
+        return request.seeOther(.charter(slug: community.slug))
+    }
+}
+
+struct CharterStore {
+    let database: any Database
+
+    static let defaultText = """
+        Nous, habitantes et habitants, associations, entreprises, élues et élus, agents publics, nous réunissons \
+        pour connaître ensemble ce que notre territoire sait faire et pour le mettre en commun. \
+        Chacune et chacun est une ressource : nous respectons la parole de toutes et tous, nous ne partageons \
+        une information personnelle qu'avec l'accord de la personne, nous débattons avant de décider, \
+        et nous publions ce que nous apprenons pour que tout le monde puisse s'en servir.
+        """
+
+    func all(of community: CommunityRecord) async throws -> [CharterVersionRecord] {
+        let versions = try await CharterVersionRecord.query(on: database).filter(\.$community.$id == community.id!).with(\.$author)
+            .sort(\.$version, .descending).all()
+        if versions.isEmpty {
+            try await add(to: community, text: Self.defaultText, author: nil, now: community.createdAt)
+            return try await all(of: community)
+        }
+        return versions
+    }
+
+    func current(of community: CommunityRecord) async throws -> CharterVersionRecord {
+        try await all(of: community)[0]
+    }
+
+    /// Versions are never edited: each change is a new row (the governance issue makes it a decision).
+    func add(to community: CommunityRecord, text: String, author: UUID?, now: Date) async throws {
+        let latest = try await CharterVersionRecord.query(on: database).filter(\.$community.$id == community.id!).max(\.$version) ?? 0
+        let version = CharterVersionRecord()
+        version.$community.id = community.id!
+        version.version = latest + 1
+        version.text = text
+        version.$author.id = author
+        version.createdAt = now
+        try await version.create(on: database)
+    }
+}
+
+struct MembershipStore {
+    let database: any Database
+
+    func membership(of person: UUID, in community: UUID) async throws -> MembershipRecord? {
+        try await MembershipRecord.query(on: database).filter(\.$person.$id == person).filter(\.$community.$id == community).first()
+    }
+
+    /// Joining records the charter version accepted as a consent; joining again updates.
+    func join(person: UUID, community: CommunityRecord, kind: ActorKind, charterVersion: Int, contactConsent: Bool, channel: ConsentChannel,
+        recordedBy: UUID?, now: Date, roles: Set<Role> = [.member]) async throws
+    {
+        try await database.transaction { database in
+            let membership = try await MembershipStore(database: database).membership(of: person, in: community.id!) ?? {
+                let fresh = MembershipRecord()
+                fresh.$person.id = person
+                fresh.$community.id = community.id!
+                fresh.roles = Role.store(roles)
+                fresh.joinedAt = now
+                return fresh
+            }()
+            membership.actorKind = kind.rawValue
+            membership.charterVersion = charterVersion
+            try await membership.save(on: database)
+            let consents = ConsentStore(database: database)
+            try await consents.record(person: person, purpose: .charter, version: "charte-\(charterVersion)", channel: channel, community: community.id, recordedBy: recordedBy, at: now)
+            if contactConsent {
+                try await consents.record(person: person, purpose: .contact, version: "contact-1", channel: channel, community: community.id, recordedBy: recordedBy, at: now)
+            }
+        }
+    }
+
+    func tellCoordinators(of community: CommunityRecord, notifier: Notifier, key: String, arguments: [String], link: String) async throws {
+        let coordinators = try await MembershipRecord.query(on: database).filter(\.$community.$id == community.id!).all()
+            .filter { Role.parse($0.roles).contains(.coordinator) }
+        for coordinator in coordinators {
+            try await notifier.notify(coordinator.$person.id, kind: .membership, community: community.id, key: key, arguments: arguments, link: link)
+        }
+    }
+}

@@ -1,0 +1,253 @@
+import Fluent
+import TerreauCore
+import Vapor
+
+/// A community's organisations: associations (RNA), companies (SIREN), public bodies (official
+/// geographic code) and informal collectives; claiming one, and deciding on claims.
+enum OrganisationController {
+    struct Option: Encodable {
+        var value: String
+        var label: String
+        var selected: Bool
+    }
+
+    struct ListPage: Encodable {
+        struct Item: Encodable {
+            var name: String
+            var url: String
+            var kind: String
+            var themes: String
+            var identifier: String?
+        }
+        var layout: PageLayout
+        var items: [Item]
+        var newURL: String
+        var canPropose: Bool
+        var query: String
+    }
+
+    @Sendable static func list(_ request: Request) async throws -> Response {
+        let community = try await request.community()
+        let viewer = try await Access.viewer(in: community, request)
+        let catalog = request.catalog
+        let query = ((try? request.query.get(String.self, at: "q")) ?? "").trimmingCharacters(in: .whitespaces)
+        var records = try await OrganisationRecord.query(on: request.db).filter(\.$community.$id == community.id!).sort(\.$name).all()
+        if !query.isEmpty {
+            let folded = query.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+            records = records.filter { $0.name.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil).contains(folded) }
+        }
+        return try await request.render("organisations/index", ListPage(
+            layout: PageLayout(request, title: catalog.text("organisations.title"), community: community, current: "organisations"),
+            items: records.map { item(for: $0, community: community, catalog: catalog) },
+            newURL: SiteRoute.organisationNew(slug: community.slug).path, canPropose: Policy.allows(viewer, .proposeOrganisation), query: query))
+    }
+
+    static func item(for record: OrganisationRecord, community: CommunityRecord, catalog: MessageCatalog) -> ListPage.Item {
+        .init(name: record.name, url: SiteRoute.organisation(slug: community.slug, organisation: record.id!.uuidString).path,
+            kind: catalog.text("organisation.kind." + record.kind),
+            themes: record.themes.split(separator: " ").map { catalog.text("theme." + $0) }.joined(separator: ", "),
+            identifier: record.rna ?? record.siren.map { "SIREN " + $0 } ?? record.cogCode.map { "COG " + $0 })
+    }
+
+    struct NewPage: Encodable {
+        var layout: PageLayout
+        var form: FormState
+        var kinds: [Option]
+        var action: String
+    }
+
+    @Sendable static func new(_ request: Request) async throws -> Response {
+        try await newPage(request, form: FormState(request, values: ["kind": OrganisationKind.association.rawValue]))
+    }
+
+    static func newPage(_ request: Request, form: FormState, status: HTTPStatus = .ok) async throws -> Response {
+        let community = try await request.community()
+        let catalog = request.catalog
+        return try await request.render("organisations/new", NewPage(
+            layout: PageLayout(request, title: catalog.text("organisation.new.title"), community: community, current: "organisations"),
+            form: form,
+            kinds: OrganisationKind.allCases.map { Option(value: $0.rawValue, label: catalog.text("organisation.kind." + $0.rawValue), selected: form.values["kind"] == $0.rawValue) },
+            action: SiteRoute.organisationCreate(slug: community.slug).path), status: status)
+    }
+
+    /// A member adds an organisation and becomes its first admin.
+    @Sendable static func create(_ request: Request) async throws -> Response {
+        let community = try await request.community()
+        let me = try await MeController.signedIn(request)
+        let catalog = request.catalog
+        let values = ["kind", "name", "identifier", "object", "website"].reduce(into: [String: String]()) { $0[$1] = request.field($1) }
+        var form = FormState(request, values: values)
+        let kind = OrganisationKind(rawValue: values["kind"]!)
+        if kind == nil { form.fail("kind", catalog.text("organisation.error.kind")) }
+        let name = values["name"]!
+        if name.isEmpty || name.count > 200 { form.fail("name", catalog.text("organisation.error.name")) }
+        let identifier = values["identifier"]!
+        var rna: String?, siren: String?, cog: String?
+        switch kind {
+        case .association?:
+            rna = OrganisationIdentifier.rna(identifier)
+            if rna == nil { form.fail("identifier", catalog.text("organisation.error.rna")) }
+        case .company?:
+            siren = OrganisationIdentifier.siren(identifier)
+            if siren == nil { form.fail("identifier", catalog.text("organisation.error.siren")) }
+        case .publicBody?:
+            if CommuneCode.isCommune(identifier) || CommuneCode.isDepartement(identifier) { cog = identifier.uppercased() } else {
+                form.fail("identifier", catalog.text("organisation.error.cog"))
+            }
+        case .collective?, nil: break
+        }
+        let website = values["website"]!
+        if !website.isEmpty, !(website.hasPrefix("https://") || website.hasPrefix("http://")) || website.contains(where: \.isWhitespace) {
+            form.fail("website", catalog.text("organisation.error.website"))
+        }
+        if let rna, try await OrganisationRecord.query(on: request.db).filter(\.$community.$id == community.id!).filter(\.$rna == rna).count() > 0 {
+            form.fail("identifier", catalog.text("organisation.error.exists"))
+        }
+        guard !form.hasErrors, let kind else { return try await newPage(request, form: form, status: .unprocessableEntity) }
+        let organisation = OrganisationRecord()
+        let (rnaNumber, sirenNumber, cogCode) = (rna, siren, cog)
+        try await request.db.transaction { database in
+            organisation.$community.id = community.id!
+            organisation.kind = kind.rawValue
+            organisation.name = name
+            organisation.rna = rnaNumber
+            organisation.siren = sirenNumber
+            organisation.cogCode = cogCode
+            organisation.object = values["object"]!
+            organisation.themes = ""
+            organisation.website = website.isEmpty ? nil : website
+            organisation.source = "member"
+            organisation.$createdBy.id = me.personID
+            organisation.createdAt = request.now
+            organisation.updatedAt = request.now
+            try await organisation.create(on: database)
+            let admin = OrganisationMemberRecord()
+            admin.$organisation.id = organisation.id!
+            admin.$person.id = me.personID
+            admin.role = OrganisationRole.admin.rawValue
+            admin.status = "approved"
+            admin.message = ""
+            admin.requestedAt = request.now
+            admin.decidedAt = request.now
+            try await admin.create(on: database)
+        }
+        return request.seeOther(.organisation(slug: community.slug, organisation: organisation.id!.uuidString))
+    }
+
+    struct ShowPage: Encodable {
+        struct Member: Encodable {
+            var name: String
+            var role: String
+        }
+        struct Claim: Encodable {
+            var name: String
+            var role: String
+            var message: String
+            var date: String
+            var action: String
+        }
+        var layout: PageLayout
+        var organisation: ListPage.Item
+        var object: String
+        var website: String?
+        var commune: String?
+        var source: String
+        var members: [Member]
+        var claims: [Claim]
+        var canClaim: Bool
+        var claimPending: Bool
+        var form: FormState
+        var claimURL: String
+        var roles: [Option]
+    }
+
+    @Sendable static func show(_ request: Request) async throws -> Response {
+        let community = try await request.community()
+        let organisation = try await request.organisation()
+        let viewer = try await Access.viewer(in: community, request)
+        let me = try await request.signedIn()
+        let catalog = request.catalog
+        let links = try await OrganisationMemberRecord.query(on: request.db).filter(\.$organisation.$id == organisation.id!).with(\.$person).all()
+        var isAdmin = false
+        if let me { isAdmin = try await OrganisationStore(database: request.db).isAdmin(me.personID, of: organisation.id!) }
+        let canReview = Policy.allows(Viewer(signedIn: viewer.signedIn, roles: viewer.roles, organisationAdmin: isAdmin), .reviewOrganisationClaims)
+        let mine = links.first { $0.$person.id == me?.personID }
+        let members = links.filter { $0.status == "approved" && Policy.canSee(viewer, Visibility(rawValue: $0.person.profileVisibility) ?? .members) }
+        let claims = canReview ? links.filter { $0.status == "pending" } : []
+        var commune: String?
+        if let code = organisation.communeCode {
+            commune = try await CommuneRecord.query(on: request.db).filter(\.$code == code).filter(\.$kind == "COM").first().map { "\($0.name) (\(code))" } ?? code
+        }
+        return try await request.render("organisations/show", ShowPage(
+            layout: PageLayout(request, title: organisation.name, community: community, current: "organisations"),
+            organisation: item(for: organisation, community: community, catalog: catalog), object: organisation.object, website: organisation.website,
+            commune: commune, source: catalog.text("organisation.source." + organisation.source),
+            members: members.map { .init(name: $0.person.displayName, role: catalog.text("organisation.role." + $0.role)) },
+            claims: claims.map {
+                .init(name: $0.person.displayName, role: catalog.text("organisation.role." + $0.role), message: $0.message,
+                    date: request.language.formatDate($0.requestedAt),
+                    action: SiteRoute.organisationClaimDecision(slug: community.slug, organisation: organisation.id!.uuidString, request: $0.id!.uuidString).path)
+            },
+            canClaim: Policy.allows(viewer, .claimOrganisation) && mine == nil, claimPending: mine?.status == "pending",
+            form: FormState(request, values: ["role": OrganisationRole.member.rawValue]),
+            claimURL: SiteRoute.organisationClaim(slug: community.slug, organisation: organisation.id!.uuidString).path,
+            roles: OrganisationRole.allCases.map { Option(value: $0.rawValue, label: catalog.text("organisation.role." + $0.rawValue), selected: $0 == .member) }))
+    }
+
+    /// Asking to be recognised as a member or admin of an organisation; its admins (or, when it
+    /// has none yet, the community's coordinators) are told.
+    @Sendable static func claim(_ request: Request) async throws -> Response {
+        let community = try await request.community()
+        let organisation = try await request.organisation()
+        let me = try await MeController.signedIn(request)
+        guard let role = OrganisationRole(rawValue: request.field("role")) else { throw Abort(.badRequest) }
+        let message = String(request.field("message").prefix(1000))
+        let existing = try await OrganisationMemberRecord.query(on: request.db).filter(\.$organisation.$id == organisation.id!)
+            .filter(\.$person.$id == me.personID).first()
+        guard existing == nil else { return request.seeOther(.organisation(slug: community.slug, organisation: organisation.id!.uuidString)) }
+        let claim = OrganisationMemberRecord()
+        claim.$organisation.id = organisation.id!
+        claim.$person.id = me.personID
+        claim.role = role.rawValue
+        claim.status = "pending"
+        claim.message = message
+        claim.requestedAt = request.now
+        try await claim.create(on: request.db)
+        let link = SiteRoute.organisation(slug: community.slug, organisation: organisation.id!.uuidString).path
+        let admins = try await OrganisationMemberRecord.query(on: request.db).filter(\.$organisation.$id == organisation.id!)
+            .filter(\.$status == "approved").filter(\.$role == OrganisationRole.admin.rawValue).all()
+        let notifier = Notifier(request)
+        if admins.isEmpty {
+            try await MembershipStore(database: request.db).tellCoordinators(
+                of: community, notifier: notifier, key: "notification.claim", arguments: [me.person.displayName, organisation.name], link: link)
+        } else {
+            for admin in admins {
+                try await notifier.notify(admin.$person.id, kind: .organisationClaim, community: community.id, key: "notification.claim",
+                    arguments: [me.person.displayName, organisation.name], link: link)
+            }
+        }
+        request.flash(request.catalog.text("organisation.claim.sent"))
+        return request.seeOther(.organisation(slug: community.slug, organisation: organisation.id!.uuidString))
+    }
+
+    @Sendable static func decide(_ request: Request) async throws -> Response {
+        let community = try await request.community()
+        let organisation = try await request.organisation()
+        let me = try await MeController.signedIn(request)
+        guard let id = UUID(uuidString: try request.parameter("request")),
+            let claim = try await OrganisationMemberRecord.query(on: request.db).filter(\.$id == id)
+                .filter(\.$organisation.$id == organisation.id!).filter(\.$status == "pending").first()
+        else { throw Abort(.notFound) }
+        let decision = request.field("decision")
+        guard ["approved", "refused"].contains(decision) else { throw Abort(.badRequest) }
+        claim.status = decision
+        claim.decidedAt = request.now
+        claim.$decidedBy.id = me.personID
+        try await claim.update(on: request.db)
+        try await Notifier(request).notify(
+            claim.$person.id, kind: .organisationClaim, community: community.id,
+            key: decision == "approved" ? "notification.claimApproved" : "notification.claimRefused", arguments: [organisation.name],
+            link: SiteRoute.organisation(slug: community.slug, organisation: organisation.id!.uuidString).path)
+        return request.seeOther(.organisation(slug: community.slug, organisation: organisation.id!.uuidString))
+    }
+}

@@ -1,0 +1,55 @@
+import Fluent
+import SQLKit
+import TerreauCore
+import Vapor
+
+struct OrganisationStore {
+    let database: any Database
+
+    func isAdmin(_ person: UUID, of organisation: UUID) async throws -> Bool {
+        try await OrganisationMemberRecord.query(on: database).filter(\.$person.$id == person).filter(\.$organisation.$id == organisation)
+            .filter(\.$status == "approved").filter(\.$role == OrganisationRole.admin.rawValue).count() > 0
+    }
+
+    func adminOrganisations(of person: UUID) async throws -> [OrganisationRecord] {
+        try await OrganisationMemberRecord.query(on: database).filter(\.$person.$id == person).filter(\.$status == "approved")
+            .filter(\.$role == OrganisationRole.admin.rawValue).with(\.$organisation).all().map(\.organisation)
+    }
+
+    struct ImportSummary: Equatable {
+        var created = 0
+        var updated = 0
+        var skippedInactive = 0
+    }
+
+    /// Stores the register's active associations in one transaction: an RNA number already
+    /// known in the community is updated, never duplicated, so a rerun changes nothing twice.
+    func importRNA(_ result: RNAParser.Result, into community: CommunityRecord, now: Date) async throws -> ImportSummary {
+        try await database.transaction { database in
+            var summary = ImportSummary(skippedInactive: result.skippedInactive)
+            let existing = try await OrganisationRecord.query(on: database).filter(\.$community.$id == community.id!).filter(\.$rna != nil).all()
+            var byRNA: [String: OrganisationRecord] = [:]
+            for organisation in existing { if let rna = organisation.rna { byRNA[rna] = organisation } }
+            for association in result.associations {
+                let record = byRNA[association.rna] ?? OrganisationRecord()
+                let isNew = record.id == nil
+                if isNew {
+                    record.$community.id = community.id!
+                    record.kind = OrganisationKind.association.rawValue
+                    record.rna = association.rna
+                    record.source = "rna"
+                    record.createdAt = now
+                }
+                record.name = association.name
+                record.object = association.object
+                record.themes = association.themes.joined(separator: " ")
+                record.communeCode = association.communeCode.isEmpty ? nil : association.communeCode
+                record.website = association.website
+                record.updatedAt = now
+                try await record.save(on: database)
+                if isNew { summary.created += 1 } else { summary.updated += 1 }
+            }
+            return summary
+        }
+    }
+}

@@ -1,0 +1,147 @@
+import Fluent
+import Foundation
+import SQLKit
+import Testing
+import TerreauCore
+import Vapor
+import VaporTesting
+@testable import TerreauWeb
+
+@Suite("Access control (S5)")
+struct AccessTests {
+    /// The people the walk signs in as: one per role, and a coordinator of another community.
+    static let identities: [(name: String, email: String?)] = [
+        ("anonymous", nil), ("member", "sophie@demo.terreau.invalid"), ("interviewer", "karim@demo.terreau.invalid"),
+        ("coordinator", "camille@demo.terreau.invalid"), ("moderator", "nadia@demo.terreau.invalid"),
+        ("elected", "elise@demo.terreau.invalid"), ("coordinator elsewhere", "paul@demo.terreau.invalid"),
+    ]
+
+    struct Fixture {
+        var organisation: String
+        var claim: String
+        var membership: String
+        var person: String
+        var otherCommunityOrganisation: String
+    }
+
+    static func fixture(_ app: Application) async throws -> Fixture {
+        let grenoble = try #require(try await CommunityStore(database: app.db).find(slug: "grenoble-alpes"))
+        let ariadne = try #require(try await OrganisationRecord.query(on: app.db).filter(\.$rna == "W012000002").first())
+        let lucas = try #require(try await AccountRecord.query(on: app.db).filter(\.$email == "lucas@demo.terreau.invalid").first())
+        let claim = OrganisationMemberRecord()
+        claim.$organisation.id = ariadne.id!
+        claim.$person.id = lucas.$person.id
+        claim.role = "member"
+        claim.status = "pending"
+        claim.message = ""
+        claim.requestedAt = Date()
+        try await claim.create(on: app.db)
+        let membership = try #require(try await MembershipRecord.query(on: app.db).filter(\.$person.$id == lucas.$person.id).filter(\.$community.$id == grenoble.id!).first())
+        let camille = try #require(try await AccountRecord.query(on: app.db).filter(\.$email == "camille@demo.terreau.invalid").first())
+        return Fixture(organisation: ariadne.id!.uuidString, claim: claim.id!.uuidString, membership: membership.id!.uuidString,
+            person: camille.$person.id.uuidString, otherCommunityOrganisation: ariadne.id!.uuidString)
+    }
+
+    /// One concrete request per route kind; a kind missing here fails the walk.
+    static func samples(_ f: Fixture) -> [SiteRoute] {
+        let slug = "grenoble-alpes"
+        return [
+            .home, .health, .language(.en, returnTo: "/"), .community(slug: slug), .territory(slug: slug),
+            .neighbourhood(slug: slug, neighbourhood: "grenoble"), .commune(slug: slug, code: "38185"),
+            .signUp, .signUpSubmit, .confirmEmail(token: "x"), .confirmEmailSubmit(token: "x"), .signIn(returnTo: nil), .signInSubmit,
+            .passwordForgot, .passwordForgotSubmit, .passwordReset(token: "x"), .passwordResetSubmit(token: "x"),
+            .account, .profileSubmit, .passwordChangeSubmit, .myData(format: "json"), .deleteAccount, .deleteAccountSubmit,
+            .consentWithdraw(consent: UUID().uuidString), .notifications, .notificationsRead, .notificationPreferencesSubmit, .actAs,
+            .person(id: f.person), .outbox, .join(slug: slug), .joinSubmit(slug: slug), .leave(slug: slug), .members(slug: slug),
+            .memberRolesSubmit(slug: slug, member: f.membership), .charter(slug: slug), .charterSubmit(slug: slug),
+            .organisations(slug: slug), .organisationNew(slug: slug), .organisationCreate(slug: slug),
+            .organisation(slug: slug, organisation: f.organisation), .organisationClaim(slug: slug, organisation: f.organisation),
+            .organisationClaimDecision(slug: slug, organisation: f.organisation, request: f.claim),
+            // Last: it ends the session.
+            .signOut,
+        ]
+    }
+
+    static func viewer(_ email: String?, for kind: SiteRoute.Kind, app: Application) async throws -> Viewer {
+        guard let email else { return .anonymous }
+        let account = try #require(try await AccountRecord.query(on: app.db).filter(\.$email == email).first())
+        var memberships = MembershipRecord.query(on: app.db).filter(\.$person.$id == account.$person.id)
+        if kind.pattern.contains(":slug") {
+            let grenoble = try #require(try await CommunityStore(database: app.db).find(slug: "grenoble-alpes"))
+            memberships = memberships.filter(\.$community.$id == grenoble.id!)
+        }
+        let roles = try await memberships.all().reduce(into: Set<Role>()) { $0.formUnion(Role.parse($1.roles)) }
+        return Viewer(signedIn: true, roles: roles)
+    }
+
+    @Test("walking every route as every role gives exactly the declared policy", arguments: Engine.available)
+    func walk(engine: Engine) async throws {
+        try await TestApp.with(engine) { app in
+            try await app.seedDemo()
+            let fixture = try await Self.fixture(app)
+            let routes = Self.samples(fixture)
+            #expect(Set(routes.map(\.kind)) == Set(SiteRoute.Kind.allCases), "a route kind has no sample in the walk")
+            for (name, email) in Self.identities {
+                let browser = Browser(app)
+                if let email { try await browser.signIn(email) } else { try await browser.get("/connexion") }
+                for route in routes {
+                    let kind = route.kind
+                    let expected = Policy.allows(try await Self.viewer(email, for: kind, app: app), kind.action)
+                    let response = kind.method == .get ? try await browser.get(route.path) : try await browser.post(route.path)
+                    let deniedBySignIn = response.status == .seeOther && (response.location ?? "").hasPrefix("/connexion?retour=")
+                    let denied = response.status == .forbidden || deniedBySignIn
+                    #expect(denied == !expected, "\(name) on \(kind.method.rawValue) \(route.path): \(response.status), policy says \(expected ? "allow" : "deny")")
+                    #expect(response.status != .internalServerError, "\(name) on \(route.path) failed")
+                }
+            }
+        }
+    }
+
+    @Test("changing an id in a URL never reaches another community's data")
+    func idsStayInTheirCommunity() async throws {
+        try await TestApp.with(.sqlite) { app in
+            try await app.seedDemo()
+            let fixture = try await Self.fixture(app)
+            let paul = Browser(app)
+            try await paul.signIn("paul@demo.terreau.invalid")
+            #expect(try await paul.get("/c/trieves/organisations/\(fixture.otherCommunityOrganisation)").status == .notFound)
+            let roles = try await paul.post("/c/trieves/membres/\(fixture.membership)", [("roles[]", "coordinator")])
+            #expect(roles.status == .notFound)
+            let decision = try await paul.post("/c/trieves/organisations/\(fixture.organisation)/demandes/\(fixture.claim)", [("decision", "approved")])
+            #expect(decision.status == .notFound)
+            let membership = try #require(try await MembershipRecord.find(UUID(uuidString: fixture.membership), on: app.db))
+            #expect(!Role.parse(membership.roles).contains(.coordinator))
+            #expect(try await OrganisationMemberRecord.find(UUID(uuidString: fixture.claim), on: app.db)?.status == "pending")
+            // Someone else's consent cannot be withdrawn by changing the id.
+            let camille = try #require(try await AccountRecord.query(on: app.db).filter(\.$email == "camille@demo.terreau.invalid").first())
+            let consent = try #require(try await ConsentRecord.query(on: app.db).filter(\.$person.$id == camille.$person.id).first())
+            #expect(try await paul.post("/moi/consentements/\(consent.id!.uuidString)/retrait").status == .notFound)
+            #expect(try await ConsentRecord.find(consent.id, on: app.db)?.withdrawnAt == nil)
+        }
+    }
+
+    @Test("a coordinator grants roles and verifies an elected official; the person is notified")
+    func roles() async throws {
+        try await TestApp.with(.sqlite) { app in
+            try await app.seedDemo()
+            let fixture = try await Self.fixture(app)
+            let camille = Browser(app)
+            try await camille.signIn("camille@demo.terreau.invalid")
+            // Lucas joined as an agent: the elected role cannot be given to him.
+            #expect(try await camille.post("/c/grenoble-alpes/membres/\(fixture.membership)", [("roles[]", "elected")]).status == .badRequest)
+            #expect(try await camille.post("/c/grenoble-alpes/membres/\(fixture.membership)", [("roles[]", "interviewer"), ("roles[]", "agent")]).status == .seeOther)
+            let membership = try #require(try await MembershipRecord.find(UUID(uuidString: fixture.membership), on: app.db))
+            #expect(Role.parse(membership.roles) == [.member, .interviewer, .agent])
+            let notification = try #require(try await NotificationRecord.query(on: app.db).filter(\.$person.$id == membership.$person.id).first())
+            #expect(notification.kind == "membership")
+            // The default is the daily digest: no e-mail was sent at once.
+            #expect(notification.emailedAt == nil)
+            #expect(try await app.lastMail(to: "lucas@demo.terreau.invalid") == nil)
+            let sent = try await Notifier(app).sendDigests()
+            #expect(sent >= 1)
+            let digest = try #require(try await app.lastMail(to: "lucas@demo.terreau.invalid"))
+            #expect(digest.subject == "Terreau : 1 nouveauté")
+            #expect(digest.body.contains("Vos rôles dans Grenoble-Alpes en commun"))
+        }
+    }
+}
