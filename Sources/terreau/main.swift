@@ -31,6 +31,10 @@ do {
 }
 
 let app = try await Application.make(environment)
+if app.logger.logLevel < .info {
+    // Quality S15 holds at info and above: below it, Fluent prints queries with their values.
+    app.logger.warning("LOG_LEVEL \(app.logger.logLevel) : les requêtes SQL et leurs valeurs (adresses, données personnelles) seront journalisées ; à réserver au débogage.")
+}
 do {
     try await configure(app, config)
     try await app.execute()

@@ -187,19 +187,24 @@ enum LogCapture {
         guard first else { return }
         LoggingSystem.bootstrap { label in
             var handler = CapturingLogHandler(label: label)
-            handler.logLevel = .debug
+            // The level production runs at. Debug and trace print database queries with their
+            // values; `terreau` warns when started with them (see main.swift).
+            handler.logLevel = .info
             return handler
         }
     }
 
     static func contains(_ text: String) -> Bool {
-        lines.withLockedValue { $0.contains { $0.localizedCaseInsensitiveContains(text) } }
+        lines.withLockedValue { lines in
+            let found = lines.filter { $0.localizedCaseInsensitiveContains(text) }
+            return !found.isEmpty
+        }
     }
 }
 
 struct CapturingLogHandler: LogHandler {
     let label: String
-    var logLevel: Logger.Level = .debug
+    var logLevel: Logger.Level = .info
     var metadata: Logger.Metadata = [:]
 
     subscript(metadataKey key: String) -> Logger.Metadata.Value? {

@@ -85,7 +85,9 @@ enum SMTPClient {
             if let file = settings.trustedCertificatesFile { tls.trustRoots = .file(file) }
             let context = try NIOSSLContext(configuration: tls)
             try await channel.eventLoop.submit {
-                let handler = try NIOSSLClientHandler(context: context, serverHostname: settings.host)
+                // An IP address is checked against the certificate's addresses, not sent as SNI.
+                let isAddress = (try? SocketAddress(ipAddress: settings.host, port: 0)) != nil
+                let handler = try NIOSSLClientHandler(context: context, serverHostname: isAddress ? nil : settings.host)
                 try channel.pipeline.syncOperations.addHandler(handler, position: .first)
             }.get()
             hello = try await command("EHLO \(settings.heloName)", step: "EHLO (TLS)", expect: 250)
