@@ -139,20 +139,4 @@ struct PageTests {
             #expect(response.headers.first(name: .cacheControl) == "no-store")
         }
     }
-
-    @Test("every route kind is reachable: a walk over all of them")
-    func routeWalk() async throws {
-        try await TestApp.with(.sqlite) { app in
-            try await app.seedDemo()
-            let examples: [SiteRoute] = [
-                .home, .health, .language(.en, returnTo: "/c/trieves"), .community(slug: "trieves"), .territory(slug: "trieves"),
-                .neighbourhood(slug: "trieves", neighbourhood: "pays-de-mens"), .commune(slug: "trieves", code: "38226"),
-            ]
-            #expect(Set(examples.map(\.kind)) == Set(SiteRoute.Kind.allCases))
-            for route in examples {
-                let response = try await app.get(route.path)
-                #expect([HTTPStatus.ok, .seeOther].contains(response.status), "\(route.path) answered \(response.status)")
-            }
-        }
-    }
 }
