@@ -143,8 +143,9 @@ struct OrganisationIdentifierTests {
 
 @Suite("RNA files")
 struct RNAParserTests {
+    /// The register's samples, as shipped with the demo (identical to ../shared/data/rna).
     static let shared = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/data/rna")
+        .deletingLastPathComponent().appendingPathComponent("Resources/Demo/rna")
 
     func sample(_ name: String) throws -> SourceFile {
         SourceFile(name: name, data: try Data(contentsOf: Self.shared.appendingPathComponent(name)))

@@ -8,8 +8,14 @@ import Vapor
 /// The time as the application sees it. Tests move it forward to check expiries without waiting.
 final class TerreauClock: Sendable {
     private let offset = NIOLockedValueBox<TimeInterval>(0)
-    func now() -> Date { Date().addingTimeInterval(offset.withLockedValue { $0 }) }
-    func advance(by seconds: TimeInterval) { offset.withLockedValue { $0 += seconds } }
+    private let frozen = NIOLockedValueBox<Date?>(nil)
+    func now() -> Date { frozen.withLockedValue { $0 } ?? Date().addingTimeInterval(offset.withLockedValue { $0 }) }
+    func advance(by seconds: TimeInterval) {
+        offset.withLockedValue { $0 += seconds }
+        frozen.withLockedValue { $0 = $0?.addingTimeInterval(seconds) }
+    }
+    /// Stops time (tests that count within one window must not cross into the next).
+    func freeze(at date: Date) { frozen.withLockedValue { $0 = date } }
 }
 
 /// Who is signed in on this request, once the session has been checked.
