@@ -57,3 +57,39 @@ extension Request {
 
     func seeOther(_ route: SiteRoute) -> Response { redirect(to: route.path, redirectType: .normal) }
 }
+
+/// One choice of a select, radio group or checkbox list, its label from the catalogue.
+struct ChoiceOption: Encodable {
+    var value: String
+    var label: String
+    var selected: Bool
+
+    /// The cases of an enum, labelled `prefix + rawValue`.
+    static func list<Choice: RawRepresentable>(_ choices: [Choice], labels prefix: String, _ catalog: MessageCatalog, selected: (Choice) -> Bool) -> [ChoiceOption]
+    where Choice.RawValue == String {
+        choices.map { ChoiceOption(value: $0.rawValue, label: catalog.text(prefix + $0.rawValue), selected: selected($0)) }
+    }
+}
+
+/// A person's membership as pages show it: the community, in what capacity, with which roles.
+struct MembershipSummary: Encodable {
+    var community: String
+    var url: String
+    var actorKind: String
+    var roles: String
+
+    /// `membership.community` must be loaded.
+    init(_ membership: MembershipRecord, _ catalog: MessageCatalog) {
+        community = membership.community.name
+        url = SiteRoute.community(slug: membership.community.slug).path
+        actorKind = catalog.text("actor." + membership.actorKind)
+        roles = catalog.roleList(Role.parse(membership.roles))
+    }
+}
+
+extension MessageCatalog {
+    /// « membre, coordinateur·rice » in the catalogue's language, in the roles' fixed order.
+    func roleList(_ roles: Set<Role>) -> String {
+        roles.sorted().map { text("role." + $0.rawValue) }.joined(separator: ", ")
+    }
+}

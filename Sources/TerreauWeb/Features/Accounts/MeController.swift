@@ -7,12 +7,6 @@ import Vapor
 /// notifications, and deleting the account.
 enum MeController {
     struct AccountPage: Encodable {
-        struct Membership: Encodable {
-            var community: String
-            var url: String
-            var actorKind: String
-            var roles: String
-        }
         struct Consent: Encodable {
             var id: String
             var purpose: String
@@ -31,18 +25,12 @@ enum MeController {
         var profile: FormState
         var password: FormState
         var email: String
-        var visibilities: [Option]
-        var memberships: [Membership]
+        var visibilities: [ChoiceOption]
+        var memberships: [MembershipSummary]
         var consents: [Consent]
         var organisations: [Organisation]
         var actingAs: String?
         var urls: [String: String]
-    }
-
-    struct Option: Encodable {
-        var value: String
-        var label: String
-        var selected: Bool
     }
 
     static func signedIn(_ request: Request) async throws -> SignedIn {
@@ -68,14 +56,10 @@ enum MeController {
             profile: profile ?? FormState(request, values: ["display_name": person.displayName, "bio": person.bio, "profile_visibility": person.profileVisibility]),
             password: password ?? FormState(request),
             email: me.account.email,
-            visibilities: [Visibility.public, .members, .coordinators].map {
-                Option(value: $0.rawValue, label: catalog.text("visibility." + $0.rawValue), selected: $0.rawValue == person.profileVisibility)
+            visibilities: ChoiceOption.list([Visibility.public, .members, .coordinators], labels: "visibility.", catalog) {
+                $0.rawValue == person.profileVisibility
             },
-            memberships: memberships.map {
-                .init(community: $0.community.name, url: SiteRoute.community(slug: $0.community.slug).path,
-                    actorKind: catalog.text("actor." + $0.actorKind),
-                    roles: Role.parse($0.roles).sorted().map { catalog.text("role." + $0.rawValue) }.joined(separator: ", "))
-            },
+            memberships: memberships.map { MembershipSummary($0, catalog) },
             consents: consents.map {
                 .init(id: $0.id!.uuidString, purpose: catalog.text("consent.purpose." + $0.purpose), version: $0.textVersion,
                     channel: catalog.text("consent.channel." + $0.channel), givenAt: language.formatDate($0.givenAt),
@@ -220,7 +204,7 @@ enum MeController {
         struct Preference: Encodable {
             var kind: String
             var label: String
-            var options: [Option]
+            var options: [ChoiceOption]
         }
         var layout: PageLayout
         var items: [Item]
@@ -240,9 +224,9 @@ enum MeController {
         var preferences: [NotificationsPage.Preference] = []
         for kind in NotificationKind.allCases {
             let current = try await notifier.frequency(of: me.personID, for: kind)
-            preferences.append(.init(kind: kind.rawValue, label: catalog.text("notification.kind." + kind.rawValue), options: NotificationFrequency.allCases.map {
-                Option(value: $0.rawValue, label: catalog.text("notification.frequency." + $0.rawValue), selected: $0 == current)
-            }))
+            preferences.append(.init(
+                kind: kind.rawValue, label: catalog.text("notification.kind." + kind.rawValue),
+                options: ChoiceOption.list(NotificationFrequency.allCases, labels: "notification.frequency.", catalog) { $0 == current }))
         }
         return try await request.render("me/notifications", NotificationsPage(
             layout: PageLayout(request, title: catalog.text("notifications.title"), current: "notifications"),
@@ -287,16 +271,10 @@ enum MeController {
     // MARK: Public profile
 
     struct ProfilePage: Encodable {
-        struct Membership: Encodable {
-            var community: String
-            var url: String
-            var actorKind: String
-            var roles: String
-        }
         var layout: PageLayout
         var name: String
         var bio: String
-        var memberships: [Membership]
+        var memberships: [MembershipSummary]
     }
 
     /// Shows only what the person chose: nothing at all unless their profile's visibility lets
@@ -317,10 +295,7 @@ enum MeController {
         let catalog = request.catalog
         return try await request.render("people/profile", ProfilePage(
             layout: PageLayout(request, title: person.displayName), name: person.displayName, bio: person.bio,
-            memberships: memberships.map {
-                .init(community: $0.community.name, url: SiteRoute.community(slug: $0.community.slug).path, actorKind: catalog.text("actor." + $0.actorKind),
-                    roles: Role.parse($0.roles).sorted().map { catalog.text("role." + $0.rawValue) }.joined(separator: ", "))
-            }))
+            memberships: memberships.map { MembershipSummary($0, catalog) }))
     }
 
     // MARK: Outbox

@@ -84,15 +84,7 @@ enum DemoPeople {
             organisation.updatedAt = now
             try await organisation.create(on: database)
             if let adminEmail, let admin = created[adminEmail] {
-                let link = OrganisationMemberRecord()
-                link.$organisation.id = organisation.id!
-                link.$person.id = admin
-                link.role = OrganisationRole.admin.rawValue
-                link.status = "approved"
-                link.message = ""
-                link.requestedAt = now
-                link.decidedAt = now
-                try await link.create(on: database)
+                try await OrganisationStore(database: database).addAdmin(admin, to: organisation.id!, now: now)
             }
         }
     }

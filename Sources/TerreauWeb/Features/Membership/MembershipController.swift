@@ -4,18 +4,12 @@ import Vapor
 
 /// Joining a community by accepting its charter, its member list and roles, the charter itself.
 enum MembershipController {
-    struct Option: Encodable {
-        var value: String
-        var label: String
-        var selected: Bool
-    }
-
     struct JoinPage: Encodable {
         var layout: PageLayout
         var charter: String
         var charterVersion: Int
         var form: FormState
-        var actorKinds: [Option]
+        var actorKinds: [ChoiceOption]
         var alreadyMember: Bool
         var action: String
         var leaveURL: String
@@ -34,7 +28,7 @@ enum MembershipController {
         return try await request.render("membership/join", JoinPage(
             layout: PageLayout(request, title: catalog.text("join.title"), community: community, current: "join"),
             charter: charter.text, charterVersion: charter.version, form: form,
-            actorKinds: ActorKind.allCases.map { Option(value: $0.rawValue, label: catalog.text("actor." + $0.rawValue), selected: form.values["actor_kind"] == $0.rawValue) },
+            actorKinds: ChoiceOption.list(ActorKind.allCases, labels: "actor.", catalog) { form.values["actor_kind"] == $0.rawValue },
             alreadyMember: member != nil, action: SiteRoute.joinSubmit(slug: community.slug).path,
             leaveURL: SiteRoute.leave(slug: community.slug).path), status: status)
     }
@@ -85,12 +79,12 @@ enum MembershipController {
             var roles: String
             var joined: String
             var electedPending: Bool
-            var roleOptions: [Option]
+            var roleOptions: [ChoiceOption]
             var action: String
         }
         var layout: PageLayout
         var members: [Member]
-        var counts: [Option]
+        var counts: [ChoiceOption]
         var canManage: Bool
         var csrf: String
     }
@@ -113,14 +107,14 @@ enum MembershipController {
             members.append(.init(
                 name: person.displayName, profileURL: visible ? SiteRoute.person(id: person.id!.uuidString).path : nil,
                 actorKind: catalog.text("actor." + membership.actorKind),
-                roles: roles.sorted().map { catalog.text("role." + $0.rawValue) }.joined(separator: ", "),
+                roles: catalog.roleList(roles),
                 joined: request.language.formatDate(membership.joinedAt),
                 electedPending: kind == .elected && membership.electedVerifiedAt == nil,
-                roleOptions: canManage ? Policy.assignableRoles(actorKind: kind).map { Option(value: $0.rawValue, label: catalog.text("role." + $0.rawValue), selected: roles.contains($0)) } : [],
+                roleOptions: canManage ? ChoiceOption.list(Policy.assignableRoles(actorKind: kind), labels: "role.", catalog) { roles.contains($0) } : [],
                 action: SiteRoute.memberRolesSubmit(slug: community.slug, member: membership.id!.uuidString).path))
         }
         let counts = ActorKind.allCases.map { kind in
-            Option(value: String(memberships.filter { $0.actorKind == kind.rawValue }.count), label: catalog.text("actor." + kind.rawValue), selected: false)
+            ChoiceOption(value: String(memberships.filter { $0.actorKind == kind.rawValue }.count), label: catalog.text("actor." + kind.rawValue), selected: false)
         }
         return try await request.render("membership/members", MembersPage(
             layout: PageLayout(request, title: catalog.text("members.title"), community: community, current: "members"),
@@ -158,7 +152,7 @@ enum MembershipController {
         if before != roles, membership.$person.id != me.personID {
             try await Notifier(request).notify(
                 membership.$person.id, kind: .membership, community: community.id, key: "notification.rolesChanged",
-                arguments: [community.name, roles.sorted().map { request.catalog.text("role." + $0.rawValue) }.joined(separator: ", ")],
+                arguments: [community.name, request.catalog.roleList(roles)],
                 link: SiteRoute.community(slug: community.slug).path)
         }
         request.flash(request.catalog.text("members.saved", [membership.person.displayName]))

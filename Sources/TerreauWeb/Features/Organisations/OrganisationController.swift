@@ -5,12 +5,6 @@ import Vapor
 /// A community's organisations: associations (RNA), companies (SIREN), public bodies (official
 /// geographic code) and informal collectives; claiming one, and deciding on claims.
 enum OrganisationController {
-    struct Option: Encodable {
-        var value: String
-        var label: String
-        var selected: Bool
-    }
-
     struct ListPage: Encodable {
         struct Item: Encodable {
             var name: String
@@ -52,7 +46,7 @@ enum OrganisationController {
     struct NewPage: Encodable {
         var layout: PageLayout
         var form: FormState
-        var kinds: [Option]
+        var kinds: [ChoiceOption]
         var action: String
     }
 
@@ -66,7 +60,7 @@ enum OrganisationController {
         return try await request.render("organisations/new", NewPage(
             layout: PageLayout(request, title: catalog.text("organisation.new.title"), community: community, current: "organisations"),
             form: form,
-            kinds: OrganisationKind.allCases.map { Option(value: $0.rawValue, label: catalog.text("organisation.kind." + $0.rawValue), selected: form.values["kind"] == $0.rawValue) },
+            kinds: ChoiceOption.list(OrganisationKind.allCases, labels: "organisation.kind.", catalog) { form.values["kind"] == $0.rawValue },
             action: SiteRoute.organisationCreate(slug: community.slug).path), status: status)
     }
 
@@ -121,15 +115,7 @@ enum OrganisationController {
             organisation.createdAt = request.now
             organisation.updatedAt = request.now
             try await organisation.create(on: database)
-            let admin = OrganisationMemberRecord()
-            admin.$organisation.id = organisation.id!
-            admin.$person.id = me.personID
-            admin.role = OrganisationRole.admin.rawValue
-            admin.status = "approved"
-            admin.message = ""
-            admin.requestedAt = request.now
-            admin.decidedAt = request.now
-            try await admin.create(on: database)
+            try await OrganisationStore(database: database).addAdmin(me.personID, to: organisation.id!, now: request.now)
         }
         return request.seeOther(.organisation(slug: community.slug, organisation: organisation.id!.uuidString))
     }
@@ -158,7 +144,7 @@ enum OrganisationController {
         var claimPending: Bool
         var form: FormState
         var claimURL: String
-        var roles: [Option]
+        var roles: [ChoiceOption]
     }
 
     @Sendable static func show(_ request: Request) async throws -> Response {
@@ -191,7 +177,7 @@ enum OrganisationController {
             canClaim: Policy.allows(viewer, .claimOrganisation) && mine == nil, claimPending: mine?.status == "pending",
             form: FormState(request, values: ["role": OrganisationRole.member.rawValue]),
             claimURL: SiteRoute.organisationClaim(slug: community.slug, organisation: organisation.id!.uuidString).path,
-            roles: OrganisationRole.allCases.map { Option(value: $0.rawValue, label: catalog.text("organisation.role." + $0.rawValue), selected: $0 == .member) }))
+            roles: ChoiceOption.list(OrganisationRole.allCases, labels: "organisation.role.", catalog) { $0 == .member }))
     }
 
     /// Asking to be recognised as a member or admin of an organisation; its admins (or, when it

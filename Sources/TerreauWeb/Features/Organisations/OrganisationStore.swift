@@ -11,6 +11,19 @@ struct OrganisationStore {
             .filter(\.$status == "approved").filter(\.$role == OrganisationRole.admin.rawValue).count() > 0
     }
 
+    /// Whoever adds an organisation is its first admin, approved at once.
+    func addAdmin(_ person: UUID, to organisation: UUID, now: Date) async throws {
+        let admin = OrganisationMemberRecord()
+        admin.$organisation.id = organisation
+        admin.$person.id = person
+        admin.role = OrganisationRole.admin.rawValue
+        admin.status = "approved"
+        admin.message = ""
+        admin.requestedAt = now
+        admin.decidedAt = now
+        try await admin.create(on: database)
+    }
+
     func adminOrganisations(of person: UUID) async throws -> [OrganisationRecord] {
         try await OrganisationMemberRecord.query(on: database).filter(\.$person.$id == person).filter(\.$status == "approved")
             .filter(\.$role == OrganisationRole.admin.rawValue).with(\.$organisation).all().map(\.organisation)
