@@ -65,6 +65,10 @@ public enum Action: String, CaseIterable, Sendable {
     case claimOrganisation
     case reviewOrganisationClaims
     case readOutbox
+    /// Add to and edit the shared inventory, propose vocabulary terms (record-level rules in
+    /// `InventoryPolicy`).
+    case contribute
+    case mergeSkills
 }
 
 /// The one declared permission policy (quality S5): every route names an `Action`, every list
@@ -83,8 +87,8 @@ public enum Policy {
         switch action {
         case .readPublic: return .anyone
         case .useAccount, .joinCommunity: return .signedIn
-        case .readMembersOnly, .proposeOrganisation, .claimOrganisation: return .anyRole(Set(Role.allCases))
-        case .manageMembers, .editCharter, .readOutbox: return .anyRole([.coordinator])
+        case .readMembersOnly, .proposeOrganisation, .claimOrganisation, .contribute: return .anyRole(Set(Role.allCases))
+        case .manageMembers, .editCharter, .readOutbox, .mergeSkills: return .anyRole([.coordinator])
         case .reviewOrganisationClaims: return .anyRoleOrOrganisationAdmin([.coordinator])
         }
     }

@@ -36,6 +36,16 @@ public enum SiteRoute: Hashable, Sendable {
     case organisationClaim(slug: String, organisation: String)
     case organisationClaimDecision(slug: String, organisation: String, request: String)
 
+    case inventory(slug: String)
+    case inventoryNew(slug: String, kind: InventoryKind), inventoryCreate(slug: String, kind: InventoryKind)
+    case inventoryItem(slug: String, item: String)
+    case inventoryEdit(slug: String, item: String), inventoryUpdate(slug: String, item: String)
+    case inventoryHistory(slug: String, item: String)
+    case inventoryRevert(slug: String, item: String, version: Int)
+    case skills(slug: String), skillPropose(slug: String)
+    case skill(slug: String, term: String), skillMerge(slug: String, term: String)
+    case welcome(slug: String), welcomeSubmit(slug: String), welcomeCard(slug: String)
+
     public enum Method: String, Sendable { case get = "GET", post = "POST" }
 
     public enum Kind: String, CaseIterable, Sendable {
@@ -46,6 +56,8 @@ public enum SiteRoute: Hashable, Sendable {
         case consentWithdraw, notifications, notificationsRead, notificationPreferencesSubmit, actAs, person, outbox
         case join, joinSubmit, leave, members, memberRolesSubmit, charter, charterSubmit
         case organisations, organisationNew, organisationCreate, organisation, organisationClaim, organisationClaimDecision
+        case inventory, inventoryNew, inventoryCreate, inventoryItem, inventoryEdit, inventoryUpdate, inventoryHistory, inventoryRevert
+        case skills, skillPropose, skill, skillMerge, welcome, welcomeSubmit, welcomeCard
 
         /// The path pattern as Vapor reads it (`:name` for a parameter).
         public var pattern: [String] {
@@ -85,6 +97,17 @@ public enum SiteRoute: Hashable, Sendable {
             case .organisation: return ["c", ":slug", "organisations", ":organisation"]
             case .organisationClaim: return ["c", ":slug", "organisations", ":organisation", "revendication"]
             case .organisationClaimDecision: return ["c", ":slug", "organisations", ":organisation", "demandes", ":request"]
+            case .inventory: return ["c", ":slug", "inventaire"]
+            case .inventoryNew, .inventoryCreate: return ["c", ":slug", "inventaire", "nouveau", ":kind"]
+            case .inventoryItem: return ["c", ":slug", "inventaire", ":item"]
+            case .inventoryEdit, .inventoryUpdate: return ["c", ":slug", "inventaire", ":item", "modifier"]
+            case .inventoryHistory: return ["c", ":slug", "inventaire", ":item", "historique"]
+            case .inventoryRevert: return ["c", ":slug", "inventaire", ":item", "historique", ":version", "retablir"]
+            case .skills, .skillPropose: return ["c", ":slug", "competences"]
+            case .skill: return ["c", ":slug", "competences", ":term"]
+            case .skillMerge: return ["c", ":slug", "competences", ":term", "fusion"]
+            case .welcome, .welcomeSubmit: return ["c", ":slug", "bienvenue"]
+            case .welcomeCard: return ["c", ":slug", "bienvenue", "carte"]
             }
         }
 
@@ -93,7 +116,8 @@ public enum SiteRoute: Hashable, Sendable {
             case .signUpSubmit, .confirmEmailSubmit, .signInSubmit, .signOut, .passwordForgotSubmit, .passwordResetSubmit,
                 .profileSubmit, .passwordChangeSubmit, .deleteAccountSubmit, .consentWithdraw, .notificationsRead,
                 .notificationPreferencesSubmit, .actAs, .joinSubmit, .leave, .memberRolesSubmit, .charterSubmit,
-                .organisationCreate, .organisationClaim, .organisationClaimDecision:
+                .organisationCreate, .organisationClaim, .organisationClaimDecision,
+                .inventoryCreate, .inventoryUpdate, .inventoryRevert, .skillPropose, .skillMerge, .welcomeSubmit:
                 return .post
             default: return .get
             }
@@ -105,8 +129,12 @@ public enum SiteRoute: Hashable, Sendable {
             case .home, .health, .language, .community, .territory, .neighbourhood, .commune,
                 .signUp, .signUpSubmit, .confirmEmail, .confirmEmailSubmit, .signIn, .signInSubmit,
                 .passwordForgot, .passwordForgotSubmit, .passwordReset, .passwordResetSubmit,
-                .person, .charter, .organisations, .organisation:
+                .person, .charter, .organisations, .organisation,
+                .inventory, .inventoryItem, .inventoryHistory, .skills, .skill, .welcome, .welcomeSubmit, .welcomeCard:
                 return .readPublic
+            case .inventoryNew, .inventoryCreate, .inventoryEdit, .inventoryUpdate, .inventoryRevert, .skillPropose:
+                return .contribute
+            case .skillMerge: return .mergeSkills
             case .signOut, .account, .profileSubmit, .passwordChangeSubmit, .myData, .deleteAccount, .deleteAccountSubmit,
                 .consentWithdraw, .notifications, .notificationsRead, .notificationPreferencesSubmit, .actAs:
                 return .useAccount
@@ -173,6 +201,21 @@ public enum SiteRoute: Hashable, Sendable {
         case .organisation: return .organisation
         case .organisationClaim: return .organisationClaim
         case .organisationClaimDecision: return .organisationClaimDecision
+        case .inventory: return .inventory
+        case .inventoryNew: return .inventoryNew
+        case .inventoryCreate: return .inventoryCreate
+        case .inventoryItem: return .inventoryItem
+        case .inventoryEdit: return .inventoryEdit
+        case .inventoryUpdate: return .inventoryUpdate
+        case .inventoryHistory: return .inventoryHistory
+        case .inventoryRevert: return .inventoryRevert
+        case .skills: return .skills
+        case .skillPropose: return .skillPropose
+        case .skill: return .skill
+        case .skillMerge: return .skillMerge
+        case .welcome: return .welcome
+        case .welcomeSubmit: return .welcomeSubmit
+        case .welcomeCard: return .welcomeCard
         }
     }
 
@@ -186,8 +229,15 @@ public enum SiteRoute: Hashable, Sendable {
         case .language(let language, _): return ["language": language.rawValue]
         case .community(let slug), .territory(let slug), .join(let slug), .joinSubmit(let slug), .leave(let slug),
             .members(let slug), .charter(let slug), .charterSubmit(let slug), .organisations(let slug),
-            .organisationNew(let slug), .organisationCreate(let slug):
+            .organisationNew(let slug), .organisationCreate(let slug), .inventory(let slug), .skills(let slug),
+            .skillPropose(let slug), .welcome(let slug), .welcomeSubmit(let slug), .welcomeCard(let slug):
             return ["slug": slug]
+        case .inventoryNew(let slug, let kind), .inventoryCreate(let slug, let kind): return ["slug": slug, "kind": kind.pathSegment]
+        case .inventoryItem(let slug, let item), .inventoryEdit(let slug, let item), .inventoryUpdate(let slug, let item),
+            .inventoryHistory(let slug, let item):
+            return ["slug": slug, "item": item]
+        case .inventoryRevert(let slug, let item, let version): return ["slug": slug, "item": item, "version": String(version)]
+        case .skill(let slug, let term), .skillMerge(let slug, let term): return ["slug": slug, "term": term]
         case .neighbourhood(let slug, let neighbourhood): return ["slug": slug, "neighbourhood": neighbourhood]
         case .commune(let slug, let code): return ["slug": slug, "code": code]
         case .confirmEmail(let token), .confirmEmailSubmit(let token), .passwordReset(let token), .passwordResetSubmit(let token):

@@ -52,6 +52,21 @@ func registerRoutes(_ app: Application) {
         case .organisation: handler = OrganisationController.show
         case .organisationClaim: handler = OrganisationController.claim
         case .organisationClaimDecision: handler = OrganisationController.decide
+        case .inventory: handler = InventoryController.browse
+        case .inventoryNew: handler = InventoryController.new
+        case .inventoryCreate: handler = InventoryController.create
+        case .inventoryItem: handler = InventoryController.show
+        case .inventoryEdit: handler = InventoryController.edit
+        case .inventoryUpdate: handler = InventoryController.update
+        case .inventoryHistory: handler = InventoryController.history
+        case .inventoryRevert: handler = InventoryController.revert
+        case .skills: handler = SkillsController.list
+        case .skillPropose: handler = SkillsController.propose
+        case .skill: handler = SkillsController.show
+        case .skillMerge: handler = SkillsController.merge
+        case .welcome: handler = WelcomeController.start
+        case .welcomeSubmit: handler = WelcomeController.submit
+        case .welcomeCard: handler = WelcomeController.card
         }
         let routes: any RoutesBuilder = kind.isThrottled ? app.grouped(AuthThrottleMiddleware()) : app
         routes.on(HTTPMethod(rawValue: kind.method.rawValue), kind.pattern.map(PathComponent.init(stringLiteral:))) { request in

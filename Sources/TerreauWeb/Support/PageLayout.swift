@@ -8,6 +8,9 @@ struct PageLayout: Encodable {
         var name: String
         var homeURL: String
         var territoryURL: String
+        var inventoryURL: String
+        var skillsURL: String
+        var welcomeURL: String
         var organisationsURL: String
         var membersURL: String
         var charterURL: String
@@ -46,6 +49,8 @@ struct PageLayout: Encodable {
         self.community = community.map {
             CommunityNav(
                 name: $0.name, homeURL: SiteRoute.community(slug: $0.slug).path, territoryURL: SiteRoute.territory(slug: $0.slug).path,
+                inventoryURL: SiteRoute.inventory(slug: $0.slug).path, skillsURL: SiteRoute.skills(slug: $0.slug).path,
+                welcomeURL: SiteRoute.welcome(slug: $0.slug).path,
                 organisationsURL: SiteRoute.organisations(slug: $0.slug).path, membersURL: SiteRoute.members(slug: $0.slug).path,
                 charterURL: SiteRoute.charter(slug: $0.slug).path, joinURL: SiteRoute.join(slug: $0.slug).path)
         }
