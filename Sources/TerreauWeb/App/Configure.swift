@@ -15,12 +15,12 @@ public func configure(_ app: Application, _ config: TerreauConfig) async throws 
     case .sqlite(let path):
         try FileManager.default.createDirectory(
             atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        app.databases.use(.sqlite(.file(path), sqlLogLevel: .trace), as: .sqlite)
+        app.databases.use(.sqlite(.file(path), sqlLogLevel: config.sqlLogLevel), as: .sqlite)
         // WAL is a property of the file (it persists); foreign keys are enabled on every
         // connection by the driver; the default `synchronous=FULL` makes commits durable.
         try await (app.db as! any SQLDatabase).raw("PRAGMA journal_mode=WAL").run()
     case .postgres(let url):
-        app.databases.use(try .postgres(url: url, sqlLogLevel: .trace), as: .psql)
+        app.databases.use(try .postgres(url: url, sqlLogLevel: config.sqlLogLevel), as: .psql)
     }
     for migration in TerreauMigrations.all { app.migrations.add(migration) }
 

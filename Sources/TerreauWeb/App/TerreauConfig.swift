@@ -1,4 +1,5 @@
 import Foundation
+import Vapor
 import TerreauCore
 
 /// All configuration, read once from the environment at boot. A malformed value stops the boot
@@ -29,6 +30,9 @@ public struct TerreauConfig: Sendable {
     public var trustProxy: Bool = false
     /// Deliver mail and digests in the background (the server and the demo; not commands, not tests).
     public var backgroundWork: Bool
+    /// The level database statements are logged at (with their values: below production's
+    /// `info`). Tests raise it to count the statements a page issues (quality P2).
+    public var sqlLogLevel: Logger.Level = .trace
 
     public enum MailTransport: Sendable, Equatable {
         case log

@@ -61,8 +61,13 @@ enum WelcomeController {
         submitted[InventoryField.visibility.rawValue] = Visibility.members.rawValue
         let outcome = form.check(submitted)
         let asked = Set(steps.prefix(min(step, 3)).flatMap { $0 })
-        let errors = outcome.errors.filter { asked.contains($0.key) }.reduce(into: [InventoryField: String]()) { $0[$1.key] = context.text.error($1.key, $1.value) }
-        for field in fields { values[field.rawValue] = outcome.values[field] ?? "" }
+        let checked = outcome.errors.filter { asked.contains($0.key) }.reduce(into: [InventoryField: String]()) { $0[$1.key] = context.text.error($1.key, $1.value) }
+        var errors = checked
+        // Themes are not a portrait field: what I am looking for is checked on its own.
+        let chosen = Set((values[InventoryField.themes.rawValue] ?? "").split(separator: " ").map(String.init))
+        for field in fields where field != .themes { values[field.rawValue] = outcome.values[field] ?? "" }
+        values[InventoryField.themes.rawValue] = Themes.all.filter(chosen.contains).joined(separator: " ")
+        if !chosen.isSubset(of: Themes.all) { errors[.themes] = context.text.error(.themes, .notAChoice) }
         if !errors.isEmpty {
             let failed = steps.firstIndex { !Set($0).isDisjoint(with: errors.keys) }.map { $0 + 1 } ?? step
             return try await page(request, step: failed, values: values, errors: errors, status: .unprocessableEntity)
