@@ -22,6 +22,8 @@ struct AccessTests {
         var membership: String
         var person: String
         var otherCommunityOrganisation: String
+        var item: String
+        var term: String
     }
 
     static func fixture(_ app: Application) async throws -> Fixture {
@@ -38,8 +40,13 @@ struct AccessTests {
         try await claim.create(on: app.db)
         let membership = try #require(try await MembershipRecord.query(on: app.db).filter(\.$person.$id == lucas.$person.id).filter(\.$community.$id == grenoble.id!).first())
         let camille = try #require(try await AccountRecord.query(on: app.db).filter(\.$email == "camille@demo.terreau.invalid").first())
+        let need = try await InventoryStore(database: app.db).create(
+            .init(kind: .need, values: ["title": "Un besoin public", "need_type": "volunteers", "urgency": "normal", "visibility": "public"], terms: []),
+            community: grenoble.id!, author: camille.$person.id, summary: "test", now: Date())
+        let term = try await VocabularyStore(database: app.db).propose("un terme proposé", synonyms: [], community: grenoble.id!, by: camille.$person.id, now: Date())
         return Fixture(organisation: ariadne.id!.uuidString, claim: claim.id!.uuidString, membership: membership.id!.uuidString,
-            person: camille.$person.id.uuidString, otherCommunityOrganisation: ariadne.id!.uuidString)
+            person: camille.$person.id.uuidString, otherCommunityOrganisation: ariadne.id!.uuidString, item: need.id!.uuidString,
+            term: term.id!.uuidString)
     }
 
     /// One concrete request per route kind; a kind missing here fails the walk.
@@ -57,6 +64,11 @@ struct AccessTests {
             .organisations(slug: slug), .organisationNew(slug: slug), .organisationCreate(slug: slug),
             .organisation(slug: slug, organisation: f.organisation), .organisationClaim(slug: slug, organisation: f.organisation),
             .organisationClaimDecision(slug: slug, organisation: f.organisation, request: f.claim),
+            .inventory(slug: slug), .inventoryNew(slug: slug, kind: .need), .inventoryCreate(slug: slug, kind: .need),
+            .inventoryItem(slug: slug, item: f.item), .inventoryEdit(slug: slug, item: f.item), .inventoryUpdate(slug: slug, item: f.item),
+            .inventoryHistory(slug: slug, item: f.item), .inventoryRevert(slug: slug, item: f.item, version: 1),
+            .skills(slug: slug), .skillPropose(slug: slug), .skill(slug: slug, term: f.term), .skillMerge(slug: slug, term: f.term),
+            .welcome(slug: slug), .welcomeSubmit(slug: slug), .welcomeCard(slug: slug),
             // Last: it ends the session.
             .signOut,
         ]

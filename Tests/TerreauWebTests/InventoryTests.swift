@@ -373,7 +373,7 @@ struct InventoryTests {
 
     @Test("P2: the list page issues the same number of SQL statements for 10 and for 1,000 records", arguments: Engine.available)
     func statementCount(engine: Engine) async throws {
-        try await TestApp.with(engine, configure: { $0.sqlLogLevel = .notice }) { app in
+        try await TestApp.with(engine, configure: { $0.sqlLogLevel = .critical }) { app in
             try await app.seedInventory()
             let community = try #require(try await CommunityStore(database: app.db).find(slug: "grenoble-alpes"))
             func statements(after total: Int) async throws -> Int {
@@ -383,7 +383,7 @@ struct InventoryTests {
                 let marker = UUID().uuidString
                 let response = try await app.testing().sendRequest(.GET, "/c/grenoble-alpes/inventaire?tri=title", headers: ["X-Request-Id": marker])
                 #expect(response.status == .ok)
-                return LogCapture.lines.withLockedValue { lines in lines.filter { $0.contains(marker) && $0.hasPrefix("notice") }.count }
+                return LogCapture.statements.withLockedValue { lines in lines.filter { $0.contains(marker) }.count }
             }
             let few = try await statements(after: 10)
             let many = try await statements(after: 1_000)

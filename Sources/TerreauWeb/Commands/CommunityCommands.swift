@@ -108,4 +108,6 @@ func registerCommands(_ app: Application) {
     app.asyncCommands.use(DemoCommand(), as: "demo")
     app.asyncCommands.use(ImportCommandGroup(), as: "import")
     app.asyncCommands.use(MailCommandGroup(), as: "mail")
+    app.asyncCommands.use(BenchCommandGroup(), as: "bench")
+    app.asyncCommands.use(SkillsCommandGroup(), as: "skills")
 }

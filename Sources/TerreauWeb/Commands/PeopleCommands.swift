@@ -81,3 +81,37 @@ struct MailDeliverCommand: AsyncCommand {
         context.console.print("Envoyés : \(sent) ; en attente : \(pending) ; abandonnés : \(failed)")
     }
 }
+
+struct SkillsCommandGroup: AsyncCommandGroup {
+    var help: String { "Vocabulaire des compétences." }
+    var commands: [String: any AnyAsyncCommand] { ["import": SkillsImportCommand()] }
+}
+
+/// `terreau skills import [--esco DIR] [--everyday FILE]`: the ESCO French export and the
+/// everyday list (those shipped in Resources/Vocabulary by default); adds the terms not stored yet.
+struct SkillsImportCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Option(name: "esco", help: "Dossier contenant skills_fr.csv, skillGroups_fr.csv et broaderRelationsSkillPillar.csv.") var esco: String?
+        @Option(name: "everyday", help: "Liste de la vie quotidienne (label;synonymes;esco).") var everyday: String?
+    }
+
+    var help: String { "Importe le vocabulaire des compétences (ESCO en français et liste de la vie quotidienne)." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        let shipped = app.directory.resourcesDirectory + "Vocabulary/"
+        let everydayPath = signature.everyday ?? shipped + "everyday-fr.csv"
+        guard let everyday = FileManager.default.contents(atPath: everydayPath) else {
+            throw CommandFailure("\(everydayPath) : fichier introuvable ou illisible.")
+        }
+        let entries: [VocabularyEntry]
+        do {
+            entries = try VocabularyStore.entries(escoDirectory: signature.esco ?? shipped,
+                everyday: SourceFile(name: (everydayPath as NSString).lastPathComponent, data: everyday))
+        } catch let failure as ImportFailure {
+            throw CommandFailure("import refusé, rien n'a été enregistré.\n" + failure.description)
+        }
+        let added = try await VocabularyStore(database: app.db).importShared(entries, now: Date())
+        context.console.print("Vocabulaire : \(added) termes ajoutés (\(entries.count - added) déjà présents).")
+    }
+}

@@ -93,18 +93,18 @@ struct InventorySearch {
         return "i.community_id = \(bind: community) AND \(rule)"
     }
 
-    private func conditions(_ query: InventoryQuery, excluding: InventoryQuery.Dimension?) -> SQLQueryString {
+    private func conditions(_ query: InventoryQuery, excluding: Set<InventoryQuery.Dimension> = []) -> SQLQueryString {
         var parts: [SQLQueryString] = [visible()]
         let terms = SearchText.queryTerms(query.text)
         if !terms.isEmpty { parts.append(engine.matches(terms)) }
-        if excluding != .kind, let kind = query.kind { parts.append("i.kind = \(bind: kind.rawValue)") }
-        if excluding != .theme, let theme = query.theme {
+        if !excluding.contains(.kind), let kind = query.kind { parts.append("i.kind = \(bind: kind.rawValue)") }
+        if !excluding.contains(.theme), let theme = query.theme {
             parts.append("EXISTS (SELECT 1 FROM inventory_item_themes th WHERE th.item_id = i.id AND th.theme = \(bind: theme))")
         }
-        if excluding != .commune, let commune = query.commune { parts.append("i.commune_code = \(bind: commune)") }
-        if excluding != .neighbourhood, let neighbourhood = query.neighbourhood { parts.append("i.neighbourhood = \(bind: neighbourhood)") }
-        if excluding != .young, query.forYoung { parts.append("i.for_young = \(true)") }
-        if excluding != .availability, let slot = query.availability {
+        if !excluding.contains(.commune), let commune = query.commune { parts.append("i.commune_code = \(bind: commune)") }
+        if !excluding.contains(.neighbourhood), let neighbourhood = query.neighbourhood { parts.append("i.neighbourhood = \(bind: neighbourhood)") }
+        if !excluding.contains(.young), query.forYoung { parts.append("i.for_young = \(true)") }
+        if !excluding.contains(.availability), let slot = query.availability {
             let pattern = Availability.days.contains(slot) ? "%" + slot + "-%" : "%-" + slot + "%"
             parts.append("(i.availability LIKE \(bind: pattern) OR i.availability = \(bind: Availability.occasionally))")
         }
@@ -123,16 +123,65 @@ struct InventorySearch {
         }
         let offset = (query.page - 1) * InventoryQuery.pageSize
         let rows = try await database.raw("""
-            SELECT \(Self.columns) \(from) WHERE \(conditions(query, excluding: nil))
+            SELECT \(Self.columns) \(from) WHERE \(conditions(query))
             ORDER BY \(order) LIMIT \(literal: InventoryQuery.pageSize) OFFSET \(literal: offset)
             """).all()
         let hits = try rows.map(Self.hit)
-        let total = try await count(query)
-        var facets: [InventoryQuery.Dimension: [(value: String, count: Int)]] = [:]
-        for dimension in InventoryQuery.Dimension.allCases {
-            facets[dimension] = try await facet(dimension, query)
-        }
+        var (facets, total) = try await placeFacets(query)
+        facets[.theme] = try await themeFacet(query)
+        facets[.availability] = try await availabilityFacet(query)
         return InventoryResults(hits: hits, total: total, facets: facets)
+    }
+
+    /// The total and the kind, commune, area and young-people facets in one statement: rows are
+    /// grouped by those four columns with the other filters applied, and each facet sums the groups
+    /// that pass every filter but its own.
+    private func placeFacets(_ query: InventoryQuery) async throws -> (facets: [InventoryQuery.Dimension: [(value: String, count: Int)]], total: Int) {
+        let own: Set<InventoryQuery.Dimension> = [.kind, .commune, .neighbourhood, .young]
+        struct Group { var kind: String; var commune: String?; var neighbourhood: String?; var young: Bool; var count: Int }
+        let groups = try await database.raw("""
+            SELECT i.kind, i.commune_code, i.neighbourhood, i.for_young, COUNT(*) AS n \(from) WHERE \(conditions(query, excluding: own))
+            GROUP BY i.kind, i.commune_code, i.neighbourhood, i.for_young
+            """).all().map {
+            Group(kind: try $0.decode(column: "kind", as: String.self), commune: try $0.decode(column: "commune_code", as: String?.self),
+                neighbourhood: try $0.decode(column: "neighbourhood", as: String?.self), young: try $0.decode(column: "for_young", as: Bool.self),
+                count: try $0.decode(column: "n", as: Int.self))
+        }
+        func passes(_ group: Group, except dimension: InventoryQuery.Dimension?) -> Bool {
+            (dimension == .kind || query.kind == nil || group.kind == query.kind?.rawValue)
+                && (dimension == .commune || query.commune == nil || group.commune == query.commune)
+                && (dimension == .neighbourhood || query.neighbourhood == nil || group.neighbourhood == query.neighbourhood)
+                && (dimension == .young || !query.forYoung || group.young)
+        }
+        func tally(_ dimension: InventoryQuery.Dimension, _ key: (Group) -> String?) -> [(value: String, count: Int)] {
+            var counts: [String: Int] = [:]
+            for group in groups where passes(group, except: dimension) { if let value = key(group) { counts[value, default: 0] += group.count } }
+            return counts.map { ($0.key, $0.value) }.filter { $0.1 > 0 }.sorted { ($0.1, $1.0) > ($1.1, $0.0) }
+        }
+        let total = groups.filter { passes($0, except: nil) }.map(\.count).reduce(0, +)
+        return ([
+            .kind: tally(.kind) { $0.kind }, .commune: tally(.commune) { $0.commune }, .neighbourhood: tally(.neighbourhood) { $0.neighbourhood },
+            .young: tally(.young) { $0.young ? "yes" : nil },
+        ], total)
+    }
+
+    private func themeFacet(_ query: InventoryQuery) async throws -> [(value: String, count: Int)] {
+        try await database.raw("""
+            SELECT th.theme AS value, COUNT(*) AS n \(from) JOIN inventory_item_themes th ON th.item_id = i.id
+            WHERE \(conditions(query, excluding: [.theme])) GROUP BY th.theme
+            """).all().map { (try $0.decode(column: "value", as: String.self), try $0.decode(column: "n", as: Int.self)) }
+            .sorted { ($0.1, $1.0) > ($1.1, $0.0) }
+    }
+
+    /// Counted per day and per part of the day in one pass over the matching rows.
+    private func availabilityFacet(_ query: InventoryQuery) async throws -> [(value: String, count: Int)] {
+        let keys = Availability.days + Availability.parts
+        let columns = (Availability.days.map { ($0, "%" + $0 + "-%") } + Availability.parts.map { ($0, "%-" + $0 + "%") })
+            .map { key, pattern -> SQLQueryString in
+                "SUM(CASE WHEN i.availability LIKE \(bind: pattern) OR i.availability = \(bind: Availability.occasionally) THEN 1 ELSE 0 END) AS \(ident: key)"
+            }.joined(separator: ", ")
+        guard let row = try await database.raw("SELECT \(columns) \(from) WHERE \(conditions(query, excluding: [.availability]))").first() else { return [] }
+        return try keys.map { ($0, try row.decode(column: $0, as: Int?.self) ?? 0) }.filter { $0.1 > 0 }
     }
 
     static let columns: SQLQueryString = "i.id, i.kind, i.title, i.visibility, i.commune_code, i.neighbourhood, i.for_young, i.fields, i.updated_at"
@@ -183,34 +232,4 @@ struct InventorySearch {
             """).all().map(Self.hit)
     }
 
-    func count(_ query: InventoryQuery) async throws -> Int {
-        try await database.raw("SELECT COUNT(*) AS n \(from) WHERE \(conditions(query, excluding: nil))").first()?
-            .decode(column: "n", as: Int.self) ?? 0
-    }
-
-    private func facet(_ dimension: InventoryQuery.Dimension, _ query: InventoryQuery) async throws -> [(value: String, count: Int)] {
-        let conditions = conditions(query, excluding: dimension)
-        let statement: SQLQueryString
-        switch dimension {
-        case .kind: statement = "SELECT i.kind AS value, COUNT(*) AS n \(from) WHERE \(conditions) GROUP BY i.kind"
-        case .theme:
-            statement = "SELECT th.theme AS value, COUNT(*) AS n \(from) JOIN inventory_item_themes th ON th.item_id = i.id WHERE \(conditions) GROUP BY th.theme"
-        case .commune:
-            statement = "SELECT i.commune_code AS value, COUNT(*) AS n \(from) WHERE \(conditions) AND i.commune_code IS NOT NULL GROUP BY i.commune_code"
-        case .neighbourhood:
-            statement = "SELECT i.neighbourhood AS value, COUNT(*) AS n \(from) WHERE \(conditions) AND i.neighbourhood IS NOT NULL GROUP BY i.neighbourhood"
-        case .young: statement = "SELECT 'yes' AS value, COUNT(*) AS n \(from) WHERE \(conditions) AND i.for_young = \(true)"
-        case .availability:
-            // Counted per day and per part of the day in one pass over the matching rows.
-            let columns = (Availability.days.map { ($0, "%" + $0 + "-%") } + Availability.parts.map { ($0, "%-" + $0 + "%") })
-                .map { key, pattern -> SQLQueryString in
-                    "SUM(CASE WHEN i.availability LIKE \(bind: pattern) OR i.availability = \(bind: Availability.occasionally) THEN 1 ELSE 0 END) AS \(ident: key)"
-                }.joined(separator: ", ")
-            guard let row = try await database.raw("SELECT \(columns) \(from) WHERE \(conditions)").first() else { return [] }
-            return try (Availability.days + Availability.parts).map { ($0, try row.decode(column: $0, as: Int?.self) ?? 0) }.filter { $0.1 > 0 }
-        }
-        return try await database.raw(statement).all().map {
-            (try $0.decode(column: "value", as: String.self), try $0.decode(column: "n", as: Int.self))
-        }.filter { $0.1 > 0 }.sorted { ($0.1, $1.0) > ($1.1, $0.0) }
-    }
 }

@@ -354,6 +354,10 @@ struct CreateInventory: AsyncMigration {
         let sql = database as! any SQLDatabase
         for statement in [
             "CREATE INDEX inventory_items_browse ON inventory_items (community_id, kind, updated_at)",
+            // Covers the search's filters and facets: matched rows are counted from this index
+            // without reading the wide rows (fields, search text).
+            "CREATE INDEX inventory_items_facets ON inventory_items (search_rowid, community_id, visibility, kind, commune_code, neighbourhood, for_young, availability, person_id, created_by, id)",
+            "CREATE INDEX inventory_items_listing ON inventory_items (community_id, visibility, kind, commune_code, neighbourhood, for_young, availability, person_id, created_by, id)",
             "CREATE INDEX inventory_items_person ON inventory_items (person_id)",
             "CREATE INDEX inventory_items_organisation ON inventory_items (organisation_id)",
             "CREATE INDEX inventory_item_skills_term ON inventory_item_skills (term_id)",
