@@ -265,10 +265,8 @@ enum InventoryController {
                          status: HTTPStatus = .ok) async throws -> Response {
         let catalog = request.catalog, slug = context.community.slug
         var organisations: [ChoiceOption] = []
-        if let me = context.me, kind != .portrait {
-            let records = context.viewer.roles.contains(.coordinator)
-                ? try await OrganisationRecord.query(on: request.db).filter(\.$community.$id == context.community.id!).sort(\.$name).all()
-                : try await OrganisationStore(database: request.db).adminOrganisations(of: me).filter { $0.$community.id == context.community.id }
+        if kind != .portrait {
+            let records = try await attachableOrganisations(request, context)
             organisations = (kind == .organisation ? [] : [ChoiceOption(value: "", label: catalog.text("inventory.organisation.none"), selected: input.organisation == nil)])
                 + records.map { ChoiceOption(value: $0.id!.uuidString, label: $0.name, selected: input.organisation == $0.id!.uuidString) }
         }
@@ -318,7 +316,7 @@ enum InventoryController {
         for (field, error) in outcome.errors { input.errors[field] = context.text.error(field, error) }
         if input.summary.count > 300 { input.summaryError = request.catalog.text("inventory.error.summary") }
         // Skills: resolved against the vocabulary; unknown ones are proposed when asked to.
-        let typed = (input.values[InventoryField.skills.rawValue] ?? "").split(separator: "\n").map(String.init)
+        let typed = InventoryStore.skillLines(input.values)
         let vocabulary = VocabularyStore(database: request.db)
         var (found, unknown) = try await vocabulary.resolve(typed, community: context.community.id!)
         if !unknown.isEmpty && input.errors[.skills] == nil {
@@ -338,7 +336,7 @@ enum InventoryController {
         input.values[InventoryField.skills.rawValue] = typed.map { found[$0]?.label ?? $0 }.joined(separator: "\n")
         var organisation: UUID?
         if let chosen = input.organisation, !chosen.isEmpty {
-            let allowed = try await organisationChoices(request, context)
+            let allowed = Set(try await attachableOrganisations(request, context).compactMap(\.id))
             if let id = UUID(uuidString: chosen), allowed.contains(id) { organisation = id } else {
                 input.organisationError = request.catalog.text("inventory.error.organisation")
             }
@@ -349,16 +347,18 @@ enum InventoryController {
         return InventoryStore.Draft(kind: kind, values: input.values, terms: typed.compactMap { found[$0] }, organisation: organisation)
     }
 
-    static func organisationChoices(_ request: Request, _ context: Context) async throws -> Set<UUID> {
+    /// The organisations a record may be attached to: those the person administers in this
+    /// community (every one of them for a coordinator).
+    static func attachableOrganisations(_ request: Request, _ context: Context) async throws -> [OrganisationRecord] {
         guard let me = context.me else { return [] }
         if context.viewer.roles.contains(.coordinator) {
-            return Set(try await OrganisationRecord.query(on: request.db).filter(\.$community.$id == context.community.id!).all().compactMap(\.id))
+            return try await OrganisationRecord.query(on: request.db).filter(\.$community.$id == context.community.id!).sort(\.$name).all()
         }
-        return Set(try await OrganisationStore(database: request.db).adminOrganisations(of: me).filter { $0.$community.id == context.community.id }.compactMap(\.id))
+        return try await OrganisationStore(database: request.db).adminOrganisations(of: me).filter { $0.$community.id == context.community.id }
     }
 
     static func input(_ request: Request, kind: InventoryKind) -> FormInput {
-        var input = FormInput(values: request.inventoryValues(kind))
+        var input = FormInput(values: request.inventoryValues(kind.fields))
         input.summary = request.field("summary")
         input.organisation = request.field("organisation")
         input.aboutSomeoneElse = request.field("about") == "someone"
@@ -524,7 +524,7 @@ enum InventoryController {
         guard InventoryPolicy.canRevert(kind, viewer: context.viewer, try await relation(item, context, request), isRevisionAuthor: isAuthor)
         else { throw Abort(.forbidden) }
         let values = InventoryStore.decode(target.snapshot)
-        let typed = (values[InventoryField.skills.rawValue] ?? "").split(separator: "\n").map(String.init)
+        let typed = InventoryStore.skillLines(values)
         let terms = try await VocabularyStore(database: request.db).resolve(typed, community: context.community.id!).found.values
         let draft = InventoryStore.Draft(kind: kind, values: values, terms: Array(terms), person: item.$person.id, organisation: item.$organisation.id)
         do {

@@ -160,11 +160,11 @@ struct FieldView: Encodable {
 
 extension Request {
     /// The submitted values of an inventory form: repeated fields (checkboxes) joined by spaces.
-    func inventoryValues(_ kind: InventoryKind) -> [String: String] {
+    func inventoryValues(_ fields: [InventoryField]) -> [String: String] {
         var values: [String: String] = [:]
-        for field in kind.fields {
+        for field in fields {
             switch field.input {
-            case .multiChoice, .availability: values[field.rawValue] = fields(field.rawValue).joined(separator: " ")
+            case .multiChoice, .availability: values[field.rawValue] = self.fields(field.rawValue).joined(separator: " ")
             default: values[field.rawValue] = (try? content.get(String.self, at: field.rawValue)) ?? ""
             }
         }

@@ -129,6 +129,11 @@ struct InventoryStore {
         }
     }
 
+    /// The skills field: vocabulary labels, one per line.
+    static func skillLines(_ values: [String: String]) -> [String] {
+        (values[InventoryField.skills.rawValue] ?? "").split(separator: "\n").map(String.init)
+    }
+
     static func themes(_ values: [String: String]) -> [String] {
         Array(Set((values[InventoryField.themes.rawValue] ?? "").split(separator: " ").map(String.init))).sorted()
     }

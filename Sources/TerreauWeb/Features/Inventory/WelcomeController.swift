@@ -45,13 +45,7 @@ enum WelcomeController {
 
     @Sendable static func submit(_ request: Request) async throws -> Response {
         let context = try await InventoryController.context(request)
-        var values: [String: String] = [:]
-        for field in fields {
-            switch field.input {
-            case .multiChoice, .availability: values[field.rawValue] = request.fields(field.rawValue).joined(separator: " ")
-            default: values[field.rawValue] = (try? request.content.get(String.self, at: field.rawValue)) ?? ""
-            }
-        }
+        var values = request.inventoryValues(fields)
         let step = min(max(Int(request.field("step")) ?? 1, 1), 4)
         // Checked as the portrait they may become, but only the fields asked so far.
         let form = InventoryForm(kind: .portrait, communes: Set(context.places.communes.map(\.code)),
@@ -85,7 +79,7 @@ enum WelcomeController {
         var portrait = values
         if portrait[InventoryField.title.rawValue, default: ""].isEmpty { portrait[InventoryField.title.rawValue] = request.resolvedSignedIn?.person.displayName ?? "" }
         portrait[InventoryField.visibility.rawValue] = Visibility.members.rawValue
-        let typed = (portrait[InventoryField.skills.rawValue] ?? "").split(separator: "\n").map(String.init)
+        let typed = InventoryStore.skillLines(portrait)
         let resolved = try await VocabularyStore(database: request.db).resolve(typed, community: context.community.id!)
         portrait[InventoryField.skillsFree.rawValue] = resolved.unknown.joined(separator: "\n")
         portrait[InventoryField.skills.rawValue] = typed.compactMap { resolved.found[$0]?.label }.joined(separator: "\n")
@@ -130,7 +124,7 @@ enum WelcomeController {
         let themes = (values[InventoryField.themes.rawValue] ?? "").split(separator: " ").map(String.init)
         let commune = values[InventoryField.commune.rawValue].flatMap { $0.isEmpty ? nil : $0 }
         let neighbourhood = values[InventoryField.neighbourhood.rawValue].flatMap { $0.isEmpty ? nil : $0 }
-        let typed = (values[InventoryField.skills.rawValue] ?? "").split(separator: "\n").map(String.init)
+        let typed = InventoryStore.skillLines(values)
         let terms = try await VocabularyStore(database: request.db).resolve(typed, community: context.community.id!).found.values.compactMap(\.id)
         let search = InventorySearch(database: request.db as! any SQLDatabase, community: context.community.id!, viewer: context.viewer, me: context.me)
         func group(_ title: String, _ hits: [InventoryHit]) -> Page.Group {
