@@ -258,6 +258,44 @@ struct InventoryTests {
         }
     }
 
+    @Test("facet counts follow every change at once, even one made outside the application or cascading from an erasure", arguments: Engine.available)
+    func facetsFollowChanges(engine: Engine) async throws {
+        try await TestApp.with(engine) { app in
+            try await app.seedInventory()
+            let karim = Browser(app), sophie = Browser(app, address: "192.0.2.11")
+            try await karim.signIn("karim@demo.terreau.invalid")
+            try await sophie.signIn("sophie@demo.terreau.invalid")
+            let first = try Self.itemID(try await karim.post("/c/grenoble-alpes/inventaire/nouveau/besoin", [
+                ("title", "Un composteur"), ("need_type", "equipment"), ("urgency", "normal"), ("visibility", "public")]))
+            _ = try await karim.post("/c/grenoble-alpes/inventaire/nouveau/besoin", [
+                ("title", "Une grelinette"), ("need_type", "equipment"), ("urgency", "normal"), ("visibility", "public")])
+            let portrait = try Self.itemID(try await sophie.post("/c/grenoble-alpes/inventaire/nouveau/portrait", [
+                ("title", "Sophie"), ("skills", "jardiner"), ("visibility", "public")]))
+            func generation() async throws -> Int {
+                try await app.sql.raw("SELECT inventory_generation AS g FROM communities WHERE slug = 'grenoble-alpes'").first()!.decode(column: "g", as: Int.self)
+            }
+            func counted(_ label: String) async throws -> Int? {
+                let page = try await app.get("/c/grenoble-alpes/inventaire").text
+                guard let range = page.range(of: label + "</a> (") else { return nil }
+                return Int(page[range.upperBound...].prefix { $0.isNumber })
+            }
+            #expect(try await counted("Besoin") == 2)
+            #expect(try await counted("Portrait") == 1)
+
+            var before = try await generation()
+            try await app.sql.raw("UPDATE inventory_items SET visibility = 'coordinators' WHERE id = \(bind: UUID(uuidString: first)!)").run()
+            #expect(try await generation() > before)
+            #expect(try await counted("Besoin") == 1)
+
+            before = try await generation()
+            let sophieID = try #require(try await AccountRecord.query(on: app.db).filter(\.$email == "sophie@demo.terreau.invalid").first()).$person.id
+            try await Erasure(database: app.db).erase(person: sophieID, email: "sophie@demo.terreau.invalid", now: app.clock.now())
+            #expect(try await InventoryItemRecord.find(UUID(uuidString: portrait)!, on: app.db) == nil)
+            #expect(try await generation() > before)
+            #expect(try await counted("Portrait") == nil)
+        }
+    }
+
     @Test("permissions: readers may browse; contributing needs membership; a portrait is its person's", arguments: Engine.available)
     func permissions(engine: Engine) async throws {
         try await TestApp.with(engine) { app in

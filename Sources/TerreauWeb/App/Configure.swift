@@ -30,6 +30,7 @@ public func configure(_ app: Application, _ config: TerreauConfig) async throws 
     app.passwordPolicy = PasswordPolicy(commonPasswords: Set(commonPasswords.split(separator: "\n").map(String.init)))
     app.passwords.use(.bcrypt(cost: config.bcryptCost))
 
+    app.inventoryCache = InventoryCache()
     app.views.use(.leaf)
     app.leaf.cache.isEnabled = app.environment.isRelease
     app.leaf.tags["t"] = TranslateTag()

@@ -99,6 +99,7 @@ struct CommunityStore {
             try await record.create(on: db)
             let id = try record.requireID()
             try await members.map { NeighbourhoodCommuneRecord(neighbourhoodID: id, communityID: communityID, communeCode: $0) }.create(on: db)
+            try await InventoryCache.invalidate(communityID, database: db)
         }
         return record
     }

@@ -1,18 +1,27 @@
+import Foundation
 import SQLKit
 
 /// Full-text search behind one protocol. Both engines index `inventory_items.search_text`, which
-/// already holds folded, stemmed words (`SearchText`); each engine only has to match prefixes of
-/// every query word and rank by relevance.
+/// already holds folded, stemmed words (`SearchText`); each engine only has to say which records
+/// hold a prefix of every query word. Ordering, relevance included, is the `InventoryIndex`'s, so
+/// both engines list the same records in the same order.
 protocol FullTextSearch: Sendable {
     /// Statements creating the index.
     var migration: [String] { get }
     var teardown: [String] { get }
-    /// Added after `FROM inventory_items i` (empty when the engine indexes the table itself).
-    var join: SQLQueryString { get }
     /// True for rows holding a word starting with each of `terms`.
     func matches(_ terms: [String]) -> SQLQueryString
-    /// An ORDER BY expression, best first.
-    func relevance(_ terms: [String]) -> SQLQueryString
+    /// The `search_rowid`s of a community's records holding every term. They come back as one
+    /// comma-separated string: decoding tens of thousands of one-column rows through the driver
+    /// costs far more than splitting that string.
+    func matchedRowids(_ terms: [String], community: UUID, database: any SQLDatabase) async throws -> [Int64]
+}
+
+extension FullTextSearch {
+    func rowids(from statement: SQLQueryString, database: any SQLDatabase) async throws -> [Int64] {
+        let joined = try await database.raw(statement).first()?.decode(column: "ids", as: String?.self) ?? ""
+        return joined.split(separator: ",").compactMap { Int64($0) }
+    }
 }
 
 enum FullTextSearchEngines {
@@ -33,14 +42,15 @@ struct SQLiteFullText: FullTextSearch {
         "DROP TRIGGER IF EXISTS inventory_fts_insert", "DROP TRIGGER IF EXISTS inventory_fts_update",
         "DROP TRIGGER IF EXISTS inventory_fts_delete", "DROP TABLE IF EXISTS inventory_fts",
     ]
-    let join: SQLQueryString = " JOIN inventory_fts ON inventory_fts.rowid = i.search_rowid"
-
     /// `"velo"* "repar"*`: every word, as a prefix. The words are letters and digits only.
     func matches(_ terms: [String]) -> SQLQueryString {
         "inventory_fts MATCH \(bind: terms.map { "\"\($0)\"*" }.joined(separator: " "))"
     }
 
-    func relevance(_ terms: [String]) -> SQLQueryString { "bm25(inventory_fts)" }
+    /// Every community's matches: the facet table only knows its own community's rows.
+    func matchedRowids(_ terms: [String], community: UUID, database: any SQLDatabase) async throws -> [Int64] {
+        try await rowids(from: "SELECT group_concat(rowid) AS ids FROM inventory_fts WHERE \(matches(terms))", database: database)
+    }
 }
 
 /// A GIN index over `to_tsvector('simple', search_text)`: 'simple' because the words are already
@@ -48,15 +58,16 @@ struct SQLiteFullText: FullTextSearch {
 struct PostgresFullText: FullTextSearch {
     let migration = ["CREATE INDEX inventory_items_search ON inventory_items USING GIN (to_tsvector('simple', search_text))"]
     let teardown = ["DROP INDEX IF EXISTS inventory_items_search"]
-    let join: SQLQueryString = ""
-
     private func query(_ terms: [String]) -> String { terms.map { $0 + ":*" }.joined(separator: " & ") }
 
     func matches(_ terms: [String]) -> SQLQueryString {
         "to_tsvector('simple', i.search_text) @@ to_tsquery('simple', \(bind: query(terms)))"
     }
 
-    func relevance(_ terms: [String]) -> SQLQueryString {
-        "ts_rank(to_tsvector('simple', i.search_text), to_tsquery('simple', \(bind: query(terms)))) DESC"
+    func matchedRowids(_ terms: [String], community: UUID, database: any SQLDatabase) async throws -> [Int64] {
+        try await rowids(from: """
+            SELECT string_agg(i.search_rowid::text, ',') AS ids FROM inventory_items i
+            WHERE i.community_id = \(bind: community) AND \(matches(terms))
+            """, database: database)
     }
 }

@@ -88,10 +88,28 @@ enum InventoryController {
     }
 
     @Sendable static func browse(_ request: Request) async throws -> Response {
+        let community = try await request.community()
+        let cache = request.application.inventoryCache, database = request.db as! any SQLDatabase
+        let generation = try await cache.generation(of: community.id!, database: database)
+        // Visitors without a session (so not signed in, no message waiting) all get the same page
+        // for the same address and language, until the inventory changes.
+        let shared = request.hasSession ? nil : InventoryCache.PageKey(uri: request.url.string, language: request.language)
+        if let shared, let body = cache.page(shared, community: community.id!, generation: generation) {
+            return Response(status: .ok, headers: ["Content-Type": "text/html; charset=utf-8"], body: .init(buffer: body))
+        }
+        let response = try await browsePage(request, generation: generation)
+        if let shared, response.status == .ok, let body = response.body.buffer {
+            cache.remember(page: body, for: shared, community: community.id!, generation: generation)
+        }
+        return response
+    }
+
+    private static func browsePage(_ request: Request, generation: Int) async throws -> Response {
         let context = try await context(request)
         let query = InventoryQuery { try? request.query.get(String.self, at: $0) }
-        let search = InventorySearch(database: request.db as! any SQLDatabase, community: context.community.id!, viewer: context.viewer, me: context.me)
-        let results = try await search.run(query)
+        let search = InventorySearch(database: request.db as! any SQLDatabase, community: context.community.id!, viewer: context.viewer, me: context.me,
+            cache: request.application.inventoryCache)
+        let results = try await search.run(query, generation: generation)
         let catalog = request.catalog, text = context.text
         let base = SiteRoute.inventory(slug: context.community.slug).path
         func facet(_ dimension: InventoryQuery.Dimension, title: String, label: (String) -> String, isCurrent: (String) -> Bool,

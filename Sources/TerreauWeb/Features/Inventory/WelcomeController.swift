@@ -126,7 +126,8 @@ enum WelcomeController {
         let neighbourhood = values[InventoryField.neighbourhood.rawValue].flatMap { $0.isEmpty ? nil : $0 }
         let typed = InventoryStore.skillLines(values)
         let terms = try await VocabularyStore(database: request.db).resolve(typed, community: context.community.id!).found.values.compactMap(\.id)
-        let search = InventorySearch(database: request.db as! any SQLDatabase, community: context.community.id!, viewer: context.viewer, me: context.me)
+        let search = InventorySearch(database: request.db as! any SQLDatabase, community: context.community.id!, viewer: context.viewer, me: context.me,
+            cache: request.application.inventoryCache)
         func group(_ title: String, _ hits: [InventoryHit]) -> Page.Group {
             .init(title: catalog.text(title), items: hits.map {
                 .init(title: $0.title, url: SiteRoute.inventoryItem(slug: slug, item: $0.id.uuidString).path,

@@ -112,7 +112,7 @@ enum SkillsController {
         let places = try await CommunityPlaces.load(community, on: request.db)
         let text = InventoryText(catalog: catalog, places: places)
         let search = InventorySearch(database: request.db as! any SQLDatabase, community: community.id!, viewer: viewer,
-            me: try await request.signedIn()?.personID)
+            me: try await request.signedIn()?.personID, cache: request.application.inventoryCache)
         let holders = try await search.holders(of: term.id!)
         // Records the viewer may not see are counted, never shown (quality S6).
         let total = try await (request.db as! any SQLDatabase).raw("""

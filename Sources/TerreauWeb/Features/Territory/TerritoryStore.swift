@@ -58,6 +58,7 @@ struct TerritoryStore {
                 record.sourceCodes = boundary.sourceCodes.joined(separator: ",")
                 return record
             }, step: "contours", on: db, progress: progress, batch: 50)
+            try await InventoryCache.invalidate(nil, database: db)
             let log = TerritoryImportRecord()
             log.importedAt = date
             log.scope = scope
