@@ -71,7 +71,7 @@ public struct InventoryIndex: Sendable {
         var kind: UInt8
         var visibility: UInt8
         var young: Bool
-        /// One bit per `availabilityKeys` entry.
+        /// One bit per `Availability.filters` entry.
         var availability: UInt16
         var commune: Int32
         var neighbourhood: Int32
@@ -82,8 +82,6 @@ public struct InventoryIndex: Sendable {
         var creator: UUID?
     }
 
-    /// The availability facet's values: a day, or a part of the day.
-    public static let availabilityKeys = Availability.days + Availability.parts
     private static let kinds = InventoryKind.allCases
     private static let visibilities = Visibility.allCases
 
@@ -100,7 +98,7 @@ public struct InventoryIndex: Sendable {
 
     public init(_ records: [IndexedRecord]) {
         let records = records.sorted { ($0.updatedAt, $0.rowid) > ($1.updatedAt, $1.rowid) }
-        var communeIndex: [String: Int32] = [:], neighbourhoodIndex: [String: Int32] = [:], themeIndex: [String: UInt16] = [:]
+        var communeIndex: [String: Int32] = [:], neighbourhoodIndex: [String: Int32] = [:], themeIndex: [String: Int32] = [:]
         func intern(_ value: String?, _ index: inout [String: Int32], _ values: inout [String]) -> Int32 {
             guard let value else { return -1 }
             if let known = index[value] { return known }
@@ -112,15 +110,7 @@ public struct InventoryIndex: Sendable {
         positions.reserveCapacity(records.count)
         for record in records {
             let themeStart = Int32(themeCodes.count)
-            for theme in record.themes {
-                if let known = themeIndex[theme] {
-                    themeCodes.append(known)
-                } else {
-                    themes.append(theme)
-                    themeIndex[theme] = UInt16(themes.count - 1)
-                    themeCodes.append(UInt16(themes.count - 1))
-                }
-            }
+            for theme in record.themes { themeCodes.append(UInt16(intern(theme, &themeIndex, &themes))) }
             positions[record.rowid] = Int32(rows.count)
             titleTerms.append(SearchText.terms(record.title))
             rows.append(Row(
@@ -137,13 +127,13 @@ public struct InventoryIndex: Sendable {
     /// A day bit is set by any slot of that day, a part bit by that part on any day; « occasionally »
     /// sets them all (the listing keeps occasional people for every slot).
     public static func availabilityBits(_ pattern: String) -> UInt16 {
-        if pattern == Availability.occasionally { return UInt16((1 << availabilityKeys.count) - 1) }
+        if pattern == Availability.occasionally { return UInt16((1 << Availability.filters.count) - 1) }
         var bits: UInt16 = 0
         for slot in pattern.split(separator: " ") {
             let parts = slot.split(separator: "-", maxSplits: 1).map(String.init)
             guard parts.count == 2 else { continue }
-            if let day = availabilityKeys.firstIndex(of: parts[0]) { bits |= 1 << day }
-            if let part = availabilityKeys.firstIndex(of: parts[1]) { bits |= 1 << part }
+            if let day = Availability.filters.firstIndex(of: parts[0]) { bits |= 1 << day }
+            if let part = Availability.filters.firstIndex(of: parts[1]) { bits |= 1 << part }
         }
         return bits
     }
@@ -157,7 +147,7 @@ public struct InventoryIndex: Sendable {
         let commune = query.commune.map { communes.firstIndex(of: $0).map(Int32.init) ?? -2 }
         let neighbourhood = query.neighbourhood.map { neighbourhoods.firstIndex(of: $0).map(Int32.init) ?? -2 }
         let theme = query.theme.map { themes.firstIndex(of: $0).map(UInt16.init) ?? UInt16.max }
-        let slot = query.availability.flatMap { Self.availabilityKeys.firstIndex(of: $0) }.map { UInt16(1) << UInt16($0) }
+        let slot = query.availability.flatMap { Availability.filters.firstIndex(of: $0) }.map { UInt16(1) << UInt16($0) }
         var isMatched: [Bool]?
         if let matched {
             var flags = [Bool](repeating: false, count: rows.count)
@@ -171,7 +161,7 @@ public struct InventoryIndex: Sendable {
         var total = 0, young = 0
         var kinds = [Int](repeating: 0, count: Self.kinds.count), communeCounts = [Int](repeating: 0, count: communes.count)
         var neighbourhoodCounts = [Int](repeating: 0, count: neighbourhoods.count), themeCounts = [Int](repeating: 0, count: themes.count)
-        var slots = [Int](repeating: 0, count: Self.availabilityKeys.count)
+        var slots = [Int](repeating: 0, count: Availability.filters.count)
         // The first `wanted` passing rows in the scan's order, per relevance score (how many of
         // the words the title holds).
         var pages = [[Int64]](repeating: [], count: byRelevance ? terms.count + 1 : 1)
@@ -235,7 +225,7 @@ public struct InventoryIndex: Sendable {
                 .neighbourhood: ranked(neighbourhoods, neighbourhoodCounts),
                 .young: young > 0 ? [FacetCount("yes", young)] : [],
                 // In the week's order, not by count.
-                .availability: zip(Self.availabilityKeys, slots).filter { $0.1 > 0 }.map { FacetCount($0.0, $0.1) },
+                .availability: zip(Availability.filters, slots).filter { $0.1 > 0 }.map { FacetCount($0.0, $0.1) },
             ])
     }
 }

@@ -113,6 +113,8 @@ public enum Availability {
     public static let parts = ["morning", "afternoon", "evening"]
     public static let occasionally = "occasionally"
     public static let slots: [String] = days.flatMap { day in parts.map { day + "-" + $0 } }
+    /// What the listing filters and counts by: a day, or a part of the day.
+    public static let filters = days + parts
 
     /// Whether two stored patterns share a slot (an « occasionally » matches anything).
     public static func overlaps(_ a: String, _ b: String) -> Bool {

@@ -25,7 +25,7 @@ public struct InventoryQuery: Hashable, Sendable {
         theme = get("theme").flatMap { Themes.all.contains($0) ? $0 : nil }
         commune = get("commune").flatMap { CommuneCode.isCommune($0) ? $0 : nil }
         neighbourhood = get("quartier").flatMap { Slug.isValid($0) ? $0 : nil }
-        availability = get("dispo").flatMap { (Availability.days + Availability.parts).contains($0) ? $0 : nil }
+        availability = get("dispo").flatMap { Availability.filters.contains($0) ? $0 : nil }
         forYoung = get("jeunes") == "oui"
         sort = get("tri").flatMap(Sort.init(rawValue:)) ?? (text.isEmpty ? .recent : .relevance)
         if sort == .relevance && SearchText.queryTerms(text).isEmpty { sort = .recent }

@@ -119,7 +119,7 @@ struct InventoryIndexTests {
     }
 
     @Test func availabilityBits() {
-        let keys = InventoryIndex.availabilityKeys
+        let keys = Availability.filters
         func bits(_ names: [String]) -> UInt16 { names.reduce(0) { $0 | 1 << UInt16(keys.firstIndex(of: $1)!) } }
         #expect(InventoryIndex.availabilityBits("") == 0)
         #expect(InventoryIndex.availabilityBits("sat-evening") == bits(["sat", "evening"]))

@@ -101,11 +101,8 @@ final class InventoryCache: Sendable {
     }
 
     private func index(community: UUID, generation: Int, database: any SQLDatabase) async throws -> InventoryIndex {
+        if let index = current(community, generation)?.index { return index }
         let task: Task<InventoryIndex, any Error> = state.withLockedValue { state in
-            if let entry = state.entries[community], entry.generation == generation {
-                let index = entry.index
-                return Task { index }
-            }
             if let loading = state.loading[community], loading.generation == generation { return loading.task }
             let task = Task { try await Self.load(community: community, database: database) }
             state.loading[community] = (generation, task)
