@@ -50,6 +50,10 @@ struct AccountTests {
         try await TestApp.with(.sqlite, database: file) { first in
             try await first.seedDemo()
             try await TestApp.with(.sqlite, database: file) { second in
+                // Both instances share one stopped clock, so the five attempts cannot straddle two windows.
+                let start = Date(timeIntervalSince1970: 1_800_000_000)
+                first.clock.freeze(at: start)
+                second.clock.freeze(at: start)
                 let browsers = [Browser(first), Browser(second)]
                 for attempt in 0..<5 {
                     let response = try await browsers[attempt % 2].post("/connexion", [("email", "camille@demo.terreau.invalid"), ("password", "pas le bon mot de passe")])
