@@ -69,6 +69,8 @@ struct AccessTests {
             .inventoryHistory(slug: slug, item: f.item), .inventoryRevert(slug: slug, item: f.item, version: 1),
             .skills(slug: slug), .skillPropose(slug: slug), .skill(slug: slug, term: f.term), .skillMerge(slug: slug, term: f.term),
             .welcome(slug: slug), .welcomeSubmit(slug: slug), .welcomeCard(slug: slug),
+            .connectionRequest(slug: slug, item: f.item), .connections, .connectionDecision(connection: UUID().uuidString),
+            .organisationNetwork(slug: slug), .gaps(slug: slug), .young(slug: slug),
             // Last: it ends the session.
             .signOut,
         ]

@@ -26,6 +26,12 @@ public enum Language: String, Sendable, CaseIterable, Codable {
         return number < 0 ? "-" + grouped : grouped
     }
 
+    /// A share (0…1) as a whole percentage: « 90 % » (narrow no-break space) in French, "90%" in English.
+    public func formatPercent(_ share: Double) -> String {
+        let value = format(Int((share * 100).rounded()))
+        return self == .fr ? value + "\u{202F}%" : value + "%"
+    }
+
     /// A date and time as each language writes it, in Paris time: « 30/11/2026 à 09:05 »,
     /// "2026-11-30 09:05".
     public func formatDate(_ date: Date) -> String {

@@ -46,6 +46,10 @@ public enum SiteRoute: Hashable, Sendable {
     case skill(slug: String, term: String), skillMerge(slug: String, term: String)
     case welcome(slug: String), welcomeSubmit(slug: String), welcomeCard(slug: String)
 
+    case connectionRequest(slug: String, item: String)
+    case connections, connectionDecision(connection: String)
+    case organisationNetwork(slug: String), gaps(slug: String), young(slug: String)
+
     public enum Method: String, Sendable { case get = "GET", post = "POST" }
 
     public enum Kind: String, CaseIterable, Sendable {
@@ -58,6 +62,7 @@ public enum SiteRoute: Hashable, Sendable {
         case organisations, organisationNew, organisationCreate, organisation, organisationClaim, organisationClaimDecision
         case inventory, inventoryNew, inventoryCreate, inventoryItem, inventoryEdit, inventoryUpdate, inventoryHistory, inventoryRevert
         case skills, skillPropose, skill, skillMerge, welcome, welcomeSubmit, welcomeCard
+        case connectionRequest, connections, connectionDecision, organisationNetwork, gaps, young
 
         /// The path pattern as Vapor reads it (`:name` for a parameter).
         public var pattern: [String] {
@@ -108,6 +113,12 @@ public enum SiteRoute: Hashable, Sendable {
             case .skillMerge: return ["c", ":slug", "competences", ":term", "fusion"]
             case .welcome, .welcomeSubmit: return ["c", ":slug", "bienvenue"]
             case .welcomeCard: return ["c", ":slug", "bienvenue", "carte"]
+            case .connectionRequest: return ["c", ":slug", "inventaire", ":item", "mise-en-relation"]
+            case .connections: return ["moi", "mises-en-relation"]
+            case .connectionDecision: return ["moi", "mises-en-relation", ":connection"]
+            case .organisationNetwork: return ["c", ":slug", "reseau-des-organisations"]
+            case .gaps: return ["c", ":slug", "besoins-non-couverts"]
+            case .young: return ["c", ":slug", "jeunes"]
             }
         }
 
@@ -117,7 +128,8 @@ public enum SiteRoute: Hashable, Sendable {
                 .profileSubmit, .passwordChangeSubmit, .deleteAccountSubmit, .consentWithdraw, .notificationsRead,
                 .notificationPreferencesSubmit, .actAs, .joinSubmit, .leave, .memberRolesSubmit, .charterSubmit,
                 .organisationCreate, .organisationClaim, .organisationClaimDecision,
-                .inventoryCreate, .inventoryUpdate, .inventoryRevert, .skillPropose, .skillMerge, .welcomeSubmit:
+                .inventoryCreate, .inventoryUpdate, .inventoryRevert, .skillPropose, .skillMerge, .welcomeSubmit,
+                .connectionRequest, .connectionDecision:
                 return .post
             default: return .get
             }
@@ -130,13 +142,14 @@ public enum SiteRoute: Hashable, Sendable {
                 .signUp, .signUpSubmit, .confirmEmail, .confirmEmailSubmit, .signIn, .signInSubmit,
                 .passwordForgot, .passwordForgotSubmit, .passwordReset, .passwordResetSubmit,
                 .person, .charter, .organisations, .organisation,
-                .inventory, .inventoryItem, .inventoryHistory, .skills, .skill, .welcome, .welcomeSubmit, .welcomeCard:
+                .inventory, .inventoryItem, .inventoryHistory, .skills, .skill, .welcome, .welcomeSubmit, .welcomeCard,
+                .organisationNetwork, .gaps, .young:
                 return .readPublic
-            case .inventoryNew, .inventoryCreate, .inventoryEdit, .inventoryUpdate, .inventoryRevert, .skillPropose:
+            case .inventoryNew, .inventoryCreate, .inventoryEdit, .inventoryUpdate, .inventoryRevert, .skillPropose, .connectionRequest:
                 return .contribute
             case .skillMerge: return .mergeSkills
             case .signOut, .account, .profileSubmit, .passwordChangeSubmit, .myData, .deleteAccount, .deleteAccountSubmit,
-                .consentWithdraw, .notifications, .notificationsRead, .notificationPreferencesSubmit, .actAs:
+                .consentWithdraw, .notifications, .notificationsRead, .notificationPreferencesSubmit, .actAs, .connections, .connectionDecision:
                 return .useAccount
             case .join, .joinSubmit, .leave: return .joinCommunity
             case .members: return .readMembersOnly
@@ -216,6 +229,12 @@ public enum SiteRoute: Hashable, Sendable {
         case .welcome: return .welcome
         case .welcomeSubmit: return .welcomeSubmit
         case .welcomeCard: return .welcomeCard
+        case .connectionRequest: return .connectionRequest
+        case .connections: return .connections
+        case .connectionDecision: return .connectionDecision
+        case .organisationNetwork: return .organisationNetwork
+        case .gaps: return .gaps
+        case .young: return .young
         }
     }
 
@@ -224,18 +243,20 @@ public enum SiteRoute: Hashable, Sendable {
         switch self {
         case .home, .health, .signUp, .signUpSubmit, .signInSubmit, .signOut, .passwordForgot, .passwordForgotSubmit,
             .account, .profileSubmit, .passwordChangeSubmit, .deleteAccount, .deleteAccountSubmit, .notifications,
-            .notificationsRead, .notificationPreferencesSubmit, .actAs, .outbox, .signIn:
+            .notificationsRead, .notificationPreferencesSubmit, .actAs, .outbox, .signIn, .connections:
             return [:]
         case .language(let language, _): return ["language": language.rawValue]
         case .community(let slug), .territory(let slug), .join(let slug), .joinSubmit(let slug), .leave(let slug),
             .members(let slug), .charter(let slug), .charterSubmit(let slug), .organisations(let slug),
             .organisationNew(let slug), .organisationCreate(let slug), .inventory(let slug), .skills(let slug),
-            .skillPropose(let slug), .welcome(let slug), .welcomeSubmit(let slug), .welcomeCard(let slug):
+            .skillPropose(let slug), .welcome(let slug), .welcomeSubmit(let slug), .welcomeCard(let slug),
+            .organisationNetwork(let slug), .gaps(let slug), .young(let slug):
             return ["slug": slug]
         case .inventoryNew(let slug, let kind), .inventoryCreate(let slug, let kind): return ["slug": slug, "kind": kind.pathSegment]
         case .inventoryItem(let slug, let item), .inventoryEdit(let slug, let item), .inventoryUpdate(let slug, let item),
-            .inventoryHistory(let slug, let item):
+            .inventoryHistory(let slug, let item), .connectionRequest(let slug, let item):
             return ["slug": slug, "item": item]
+        case .connectionDecision(let connection): return ["connection": connection]
         case .inventoryRevert(let slug, let item, let version): return ["slug": slug, "item": item, "version": String(version)]
         case .skill(let slug, let term), .skillMerge(let slug, let term): return ["slug": slug, "term": term]
         case .neighbourhood(let slug, let neighbourhood): return ["slug": slug, "neighbourhood": neighbourhood]

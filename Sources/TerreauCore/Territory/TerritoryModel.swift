@@ -57,6 +57,11 @@ public struct CommuneBoundary: Sendable, Equatable {
     /// The codes of the boundary file that were merged into this commune (its own code when it
     /// matched directly).
     public var sourceCodes: [String]
+    public init(communeCode: String, geometry: MultiPolygon, sourceCodes: [String]) {
+        self.communeCode = communeCode
+        self.geometry = geometry
+        self.sourceCodes = sourceCodes
+    }
 }
 
 /// How the boundary file lined up with the current code.

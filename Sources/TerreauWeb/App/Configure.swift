@@ -31,6 +31,7 @@ public func configure(_ app: Application, _ config: TerreauConfig) async throws 
     app.passwords.use(.bcrypt(cost: config.bcryptCost))
 
     app.inventoryCache = InventoryCache()
+    app.matchingCache = MatchingCache()
     app.views.use(.leaf)
     app.leaf.cache.isEnabled = app.environment.isRelease
     app.leaf.tags["t"] = TranslateTag()

@@ -67,6 +67,12 @@ func registerRoutes(_ app: Application) {
         case .welcome: handler = WelcomeController.start
         case .welcomeSubmit: handler = WelcomeController.submit
         case .welcomeCard: handler = WelcomeController.card
+        case .connectionRequest: handler = ConnectionsController.request
+        case .connections: handler = ConnectionsController.list
+        case .connectionDecision: handler = ConnectionsController.decide
+        case .organisationNetwork: handler = MatchingController.network
+        case .gaps: handler = MatchingController.gaps
+        case .young: handler = MatchingController.young
         }
         let routes: any RoutesBuilder = kind.isThrottled ? app.grouped(AuthThrottleMiddleware()) : app
         routes.on(HTTPMethod(rawValue: kind.method.rawValue), kind.pattern.map(PathComponent.init(stringLiteral:))) { request in

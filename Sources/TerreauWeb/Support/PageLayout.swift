@@ -15,12 +15,16 @@ struct PageLayout: Encodable {
         var membersURL: String
         var charterURL: String
         var joinURL: String
+        var gapsURL: String
+        var youngURL: String
+        var networkURL: String
     }
 
     struct Visitor: Encodable {
         var name: String
         var accountURL: String
         var notificationsURL: String
+        var connectionsURL: String
         var signOutURL: String
         var csrf: String
     }
@@ -52,12 +56,14 @@ struct PageLayout: Encodable {
                 inventoryURL: SiteRoute.inventory(slug: $0.slug).path, skillsURL: SiteRoute.skills(slug: $0.slug).path,
                 welcomeURL: SiteRoute.welcome(slug: $0.slug).path,
                 organisationsURL: SiteRoute.organisations(slug: $0.slug).path, membersURL: SiteRoute.members(slug: $0.slug).path,
-                charterURL: SiteRoute.charter(slug: $0.slug).path, joinURL: SiteRoute.join(slug: $0.slug).path)
+                charterURL: SiteRoute.charter(slug: $0.slug).path, joinURL: SiteRoute.join(slug: $0.slug).path,
+                gapsURL: SiteRoute.gaps(slug: $0.slug).path, youngURL: SiteRoute.young(slug: $0.slug).path,
+                networkURL: SiteRoute.organisationNetwork(slug: $0.slug).path)
         }
         self.current = current
         visitor = request.resolvedSignedIn.map {
             Visitor(name: $0.person.displayName, accountURL: SiteRoute.account.path, notificationsURL: SiteRoute.notifications.path,
-                signOutURL: SiteRoute.signOut.path, csrf: request.csrfToken)
+                connectionsURL: SiteRoute.connections.path, signOutURL: SiteRoute.signOut.path, csrf: request.csrfToken)
         }
         signInURL = SiteRoute.signIn(returnTo: request.url.path == SiteRoute.signIn(returnTo: nil).path ? nil : request.url.string).path
         signUpURL = SiteRoute.signUp.path

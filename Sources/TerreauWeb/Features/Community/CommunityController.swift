@@ -36,6 +36,8 @@ enum CommunityController {
     struct MapView: Encodable {
         var map: TerritoryMap
         var description: String
+        /// The CSS class prefix of the fills: `tone` (neighbourhoods) or `heat` (a sequential scale).
+        var palette: String = "tone"
     }
 
     struct HomePage: Encodable {

@@ -60,6 +60,13 @@ struct CommunityTerritory {
         return CommunityTerritory(communes: communes, neighbourhoods: neighbourhoods, boundaries: boundaries, departementNames: departementNames)
     }
 
+    /// Communes filled with a tone each (a heat map); no outlines.
+    func map(tones: [String: Int], width: Double = 640) -> TerritoryMap? {
+        MapProjector.map(communes: communes.compactMap { commune in
+            boundaries[commune.code].map { MapLayer(id: commune.code, label: commune.name, geometry: $0, tone: tones[commune.code] ?? 0) }
+        }, width: width)
+    }
+
     /// Communes filled by the first group-of-communes neighbourhood they belong to; drawn
     /// neighbourhoods (polygons) as outlines on top.
     func map(highlighting focus: Set<String>? = nil, width: Double = 640) -> TerritoryMap? {

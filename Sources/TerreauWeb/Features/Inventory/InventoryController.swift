@@ -204,6 +204,12 @@ enum InventoryController {
         var editURL: String?
         var historyURL: String
         var browseURL: String
+        /// For a need: its best answers, as the reader may see them.
+        var suggestions: [SuggestionView]?
+        /// The need the suggestions' connection forms are about.
+        var aboutID: String?
+        /// Asking to be put in touch with this record's person, when the reader may.
+        var connectURL: String?
     }
 
     @Sendable static func show(_ request: Request) async throws -> Response {
@@ -223,6 +229,8 @@ enum InventoryController {
             organisation = .init(label: record.name, url: SiteRoute.organisation(slug: slug, organisation: id.uuidString).path)
         }
         let canEdit = InventoryPolicy.canEdit(kind, viewer: context.viewer, try await relation(item, context, request))
+        let reachable = (item.$person.id ?? item.$createdBy.id).map { $0 != context.me } ?? false
+        let suggestions = try await MatchingController.suggestions(for: item, context, request: request)
         return try await request.render("inventory/show", ShowPage(
             layout: PageLayout(request, title: item.title, community: context.community, current: "inventory"),
             title: item.title, kind: text.kind(kind), visibility: catalog.text("inventory.visibility." + item.visibility), rows: rows,
@@ -232,7 +240,9 @@ enum InventoryController {
             updated: catalog.language.formatDate(item.updatedAt), version: item.version,
             editURL: canEdit ? SiteRoute.inventoryEdit(slug: slug, item: item.id!.uuidString).path : nil,
             historyURL: SiteRoute.inventoryHistory(slug: slug, item: item.id!.uuidString).path,
-            browseURL: SiteRoute.inventory(slug: slug).path))
+            browseURL: SiteRoute.inventory(slug: slug).path,
+            suggestions: suggestions, aboutID: suggestions == nil ? nil : item.id!.uuidString,
+            connectURL: reachable && Policy.allows(context.viewer, .contribute) ? SiteRoute.connectionRequest(slug: slug, item: item.id!.uuidString).path : nil))
     }
 
     // MARK: The form

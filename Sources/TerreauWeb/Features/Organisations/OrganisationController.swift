@@ -145,6 +145,8 @@ enum OrganisationController {
         var form: FormState
         var claimURL: String
         var roles: [ChoiceOption]
+        var similar: [MatchingController.Neighbour]
+        var networkURL: String
     }
 
     @Sendable static func show(_ request: Request) async throws -> Response {
@@ -177,7 +179,9 @@ enum OrganisationController {
             canClaim: Policy.allows(viewer, .claimOrganisation) && mine == nil, claimPending: mine?.status == "pending",
             form: FormState(request, values: ["role": OrganisationRole.member.rawValue]),
             claimURL: SiteRoute.organisationClaim(slug: community.slug, organisation: organisation.id!.uuidString).path,
-            roles: ChoiceOption.list(OrganisationRole.allCases, labels: "organisation.role.", catalog) { $0 == .member }))
+            roles: ChoiceOption.list(OrganisationRole.allCases, labels: "organisation.role.", catalog) { $0 == .member },
+            similar: try await MatchingController.closest(to: organisation.id!, community: community, request: request),
+            networkURL: SiteRoute.organisationNetwork(slug: community.slug).path))
     }
 
     /// Asking to be recognised as a member or admin of an organisation; its admins (or, when it

@@ -13,6 +13,7 @@ struct TerritoryStore {
     func replace(with dataset: TerritoryDataset, scope: String, at date: Date, progress: @escaping Progress = { _, _, _ in }) async throws {
         try await database.transaction { db in
             try await CommuneBoundaryRecord.query(on: db).delete()
+            try await CommuneNeighbourRecord.query(on: db).delete()
             try await CommuneMovementRecord.query(on: db).delete()
             try await CommuneRecord.query(on: db).delete()
             try await DepartementRecord.query(on: db).delete()
@@ -58,6 +59,7 @@ struct TerritoryStore {
                 record.sourceCodes = boundary.sourceCodes.joined(separator: ",")
                 return record
             }, step: "contours", on: db, progress: progress, batch: 50)
+            try await Self.storeNeighbours(Adjacency.neighbours(dataset.boundaries), on: db)
             try await InventoryCache.invalidate(nil, database: db)
             let log = TerritoryImportRecord()
             log.importedAt = date
@@ -68,6 +70,18 @@ struct TerritoryStore {
             log.unmatched = dataset.boundaryReport.unmatched.map(\.code).joined(separator: ",")
             try await log.create(on: db)
         }
+    }
+
+    /// Which communes touch, one row per ordered pair (matching reads it to rank neighbours).
+    static func storeNeighbours(_ neighbours: [String: Set<String>], on db: any Database) async throws {
+        let rows = neighbours.keys.sorted().flatMap { code in
+            neighbours[code]!.sorted().map { CommuneNeighbourRecord(commune: code, neighbour: $0) }
+        }
+        for start in stride(from: 0, to: rows.count, by: 500) { try await Array(rows[start..<min(start + 500, rows.count)]).create(on: db) }
+    }
+
+    func neighbours() async throws -> [String: Set<String>] {
+        try await CommuneNeighbourRecord.query(on: database).all().reduce(into: [:]) { $0[$1.communeCode, default: []].insert($1.neighbourCode) }
     }
 
     /// Multi-row inserts in batches: one statement per batch keeps the import fast, and the batch

@@ -115,3 +115,24 @@ final class InventoryRevisionRecord: Model, @unchecked Sendable {
 
     init() {}
 }
+
+/// A member asks to be put in touch about a record (*mise en relation*): its person or whoever
+/// entered it answers. Contact details are shown to both only once it is accepted.
+final class ConnectionRecord: Model, @unchecked Sendable {
+    static let schema = "connections"
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "community_id") var community: CommunityRecord
+    @Parent(key: "requester_id") var requester: PersonRecord
+    @Parent(key: "recipient_id") var recipient: PersonRecord
+    /// The record asked about.
+    @Parent(key: "item_id") var item: InventoryItemRecord
+    /// The need it would answer, when the request came from a need's suggestions.
+    @OptionalParent(key: "about_id") var about: InventoryItemRecord?
+    @Field(key: "message") var message: String
+    /// `requested`, `accepted` or `declined`.
+    @Field(key: "status") var status: String
+    @Field(key: "created_at") var createdAt: Date
+    @OptionalField(key: "decided_at") var decidedAt: Date?
+
+    init() {}
+}

@@ -94,3 +94,17 @@ final class TerritoryImportRecord: Model, @unchecked Sendable {
 
     init() {}
 }
+
+/// Two communes whose boundaries touch (both orders are stored).
+final class CommuneNeighbourRecord: Model, @unchecked Sendable {
+    static let schema = "commune_neighbours"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "commune_code") var communeCode: String
+    @Field(key: "neighbour_code") var neighbourCode: String
+
+    init() {}
+    init(commune: String, neighbour: String) {
+        communeCode = commune
+        neighbourCode = neighbour
+    }
+}
