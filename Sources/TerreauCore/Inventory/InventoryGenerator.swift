@@ -92,6 +92,13 @@ public struct InventoryGenerator {
         ("Un camion pour la collecte", "equipment"), ("Aide pour la comptabilité de l'association", "expertise"), ("Accompagnateurs pour les sorties des aînés", "volunteers"),
     ]
 
+    /// The everyday skill each generated need asks for first.
+    static let needSkills = [
+        "Bénévoles pour l'aide aux devoirs": "aider aux devoirs", "Bénévoles pour le repair café": "réparer des appareils électriques",
+        "Conseils juridiques pour nos statuts": "aider avec les papiers", "Aide pour la comptabilité de l'association": "tenir une comptabilité simple",
+        "Accompagnateurs pour les sorties des aînés": "accompagner des personnes âgées",
+    ]
+
     mutating func pick<T>(_ items: [T]) -> T { items[Int(random.next() % UInt64(items.count))] }
     mutating func chance(_ percent: Int) -> Bool { Int(random.next() % 100) < percent }
     mutating func number(_ range: ClosedRange<Int>) -> Int { range.lowerBound + Int(random.next() % UInt64(range.count)) }
@@ -184,7 +191,9 @@ public struct InventoryGenerator {
             let (title, type) = pick(Self.needs)
             values["title"] = title
             values["need_type"] = type
-            skills = type == "volunteers" || type == "expertise" ? self.skills(1...3) : []
+            skills = type == "volunteers" || type == "expertise" ? self.skills(0...1) : []
+            // The skill the title asks for, when the vocabulary given holds it: suggestions then make sense.
+            if let wanted = Self.needSkills[title], let index = skillLabels.firstIndex(of: wanted), !skills.contains(index) { skills.insert(index, at: 0) }
             values["urgency"] = pick(["low", "normal", "normal", "high", "urgent"])
             values["availability"] = availability()
             if chance(15) { values["for_young"] = "yes" }

@@ -138,6 +138,9 @@ public struct OrganisationNetwork: Sendable, Equatable, Encodable {
     }
 
     public var size: Double
+    /// Names are written beside the nodes only when there are few enough to stay legible; the
+    /// table under the picture names them all anyway.
+    public var showLabels: Bool
     public var nodes: [Node]
     public var edges: [Edge]
     /// Main themes in drawing order, with their tone (the legend).
@@ -170,7 +173,7 @@ public struct OrganisationNetwork: Sendable, Equatable, Encodable {
                     width: rounded(0.5 + 3 * other.score)))
             }
         }
-        return OrganisationNetwork(size: size, nodes: nodes, edges: edges, themes: themes)
+        return OrganisationNetwork(size: size, showLabels: nodes.count <= 40, nodes: nodes, edges: edges, themes: themes)
     }
 
     private static func rounded(_ value: Double) -> Double { (value * 10).rounded() / 10 }
