@@ -360,8 +360,9 @@ public struct Matcher: Sendable {
             }
             if score >= Self.minimumScore { scored.append((slot, score)) }
         }
-        let best = scored.sorted { ($0.score, candidates[Int(scratch.touched[$1.slot])].wordStart) > ($1.score, candidates[Int(scratch.touched[$0.slot])].wordStart) }
-            .prefix(limit)
+        // Best score first; among equals, the record entered first (a stable, explainable order).
+        let touched = scratch.touched
+        let best = scored.sorted { ($0.score, touched[$1.slot]) > ($1.score, touched[$0.slot]) }.prefix(limit)
         return best.map { slot, score in
             let position = scratch.touched[slot]
             let candidate = candidates[Int(position)]

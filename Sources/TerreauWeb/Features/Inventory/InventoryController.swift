@@ -210,6 +210,7 @@ enum InventoryController {
         var aboutID: String?
         /// Asking to be put in touch with this record's person, when the reader may.
         var connectURL: String?
+        var connectMessage: String
     }
 
     @Sendable static func show(_ request: Request) async throws -> Response {
@@ -242,7 +243,8 @@ enum InventoryController {
             historyURL: SiteRoute.inventoryHistory(slug: slug, item: item.id!.uuidString).path,
             browseURL: SiteRoute.inventory(slug: slug).path,
             suggestions: suggestions, aboutID: suggestions == nil ? nil : item.id!.uuidString,
-            connectURL: reachable && Policy.allows(context.viewer, .contribute) ? SiteRoute.connectionRequest(slug: slug, item: item.id!.uuidString).path : nil))
+            connectURL: reachable && Policy.allows(context.viewer, .contribute) ? SiteRoute.connectionRequest(slug: slug, item: item.id!.uuidString).path : nil,
+            connectMessage: ConnectionsController.takeDraft(request)))
     }
 
     // MARK: The form

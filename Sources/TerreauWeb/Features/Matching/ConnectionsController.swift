@@ -9,6 +9,14 @@ import Vapor
 /// (it feeds the indicators: cooperations, social links).
 enum ConnectionsController {
     static let messageLimit = 1000
+    static let draftKey = "connection_draft"
+
+    /// The message typed before a refused request, once.
+    static func takeDraft(_ request: Request) -> String {
+        guard request.hasSession, let draft = request.session.data[draftKey] else { return "" }
+        request.session.data[draftKey] = nil
+        return draft
+    }
 
     @Sendable static func request(_ request: Request) async throws -> Response {
         let context = try await InventoryController.context(request)
@@ -23,6 +31,8 @@ enum ConnectionsController {
         }
         let message = request.field("message").trimmingCharacters(in: .whitespacesAndNewlines)
         guard message.count <= messageLimit else {
+            // The page shows the message again, so that nothing typed is lost (R8).
+            request.session.data[draftKey] = message
             request.flash(catalog.text("connection.tooLong", [catalog.language.format(messageLimit)]))
             return request.seeOther(back)
         }
