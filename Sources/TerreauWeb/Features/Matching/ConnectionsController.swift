@@ -86,9 +86,15 @@ enum ConnectionsController {
             /// Shown only once accepted.
             var contact: String?
         }
+        /// Requests received, then requests sent.
+        struct Section: Encodable {
+            var id: String
+            var title: String
+            var empty: String
+            var rows: [Row]
+        }
         var layout: PageLayout
-        var incoming: [Row]
-        var outgoing: [Row]
+        var sections: [Section]
         var csrf: String
     }
 
@@ -121,7 +127,11 @@ enum ConnectionsController {
         }
         return try await request.render("me/connections", ListPage(
             layout: PageLayout(request, title: catalog.text("connections.title"), current: "connections"),
-            incoming: rows.incoming, outgoing: rows.outgoing, csrf: request.csrfToken))
+            sections: [
+                .init(id: "incoming", title: catalog.text("connections.incoming"), empty: catalog.text("connections.none.incoming"), rows: rows.incoming),
+                .init(id: "outgoing", title: catalog.text("connections.outgoing"), empty: catalog.text("connections.none.outgoing"), rows: rows.outgoing),
+            ],
+            csrf: request.csrfToken))
     }
 
     @Sendable static func decide(_ request: Request) async throws -> Response {

@@ -63,6 +63,12 @@ enum MatchingController {
             score: catalog.language.formatPercent(similar.score), why: why.joined(separator: " "))
     }
 
+    /// One entry of a picture's legend: its words and its colour class.
+    struct Swatch: Encodable {
+        var label: String
+        var tone: Int
+    }
+
     struct NetworkPage: Encodable {
         struct Row: Encodable {
             var name: String
@@ -70,14 +76,10 @@ enum MatchingController {
             var theme: String
             var closest: [Neighbour]
         }
-        struct Legend: Encodable {
-            var label: String
-            var tone: Int
-        }
         var layout: PageLayout
         var picture: OrganisationNetwork
         var description: String
-        var legend: [Legend]
+        var legend: [Swatch]
         var rows: [Row]
     }
 
@@ -92,7 +94,7 @@ enum MatchingController {
             layout: PageLayout(request, title: catalog.text("network.title"), community: community, current: "organisations"),
             picture: picture,
             description: catalog.text("network.description", count: profiles.count, [catalog.language.format(picture.edges.count)]),
-            legend: picture.themes.enumerated().map { NetworkPage.Legend(label: catalog.text("theme." + $1), tone: $0 % 8) },
+            legend: picture.themes.enumerated().map { Swatch(label: catalog.text("theme." + $1), tone: $0 % 8) },
             rows: profiles.indices.map { index in
                 NetworkPage.Row(name: profiles[index].name,
                     url: SiteRoute.organisation(slug: community.slug, organisation: profiles[index].id.uuidString).path,
@@ -126,10 +128,6 @@ enum MatchingController {
             var kind: String
             var place: String?
         }
-        struct Step: Encodable {
-            var label: String
-            var tone: Int
-        }
         var layout: PageLayout
         var summary: String
         var needs: [Need]
@@ -137,7 +135,7 @@ enum MatchingController {
         var skills: [Skill]
         var resources: [Resource]
         var map: CommunityController.MapView?
-        var steps: [Step]
+        var steps: [Swatch]
         var byCommune: [Cell]
     }
 
@@ -175,7 +173,7 @@ enum MatchingController {
                     place: context.places.label(commune: record.commune, neighbourhood: record.neighbourhood))
             },
             map: map,
-            steps: [0, 1, 2, 4, 8].map { GapsPage.Step(label: catalog.text("gaps.step.\($0)"), tone: heat($0)) },
+            steps: [0, 1, 2, 4, 8].map { Swatch(label: catalog.text("gaps.step.\($0)"), tone: heat($0)) },
             byCommune: territory.communes.map { GapsPage.Cell(theme: "", place: $0.name, count: report.byCommune[$0.code] ?? 0) }))
     }
 
