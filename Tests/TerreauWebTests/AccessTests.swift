@@ -64,6 +64,8 @@ struct AccessTests {
             .organisations(slug: slug), .organisationNew(slug: slug), .organisationCreate(slug: slug),
             .organisation(slug: slug, organisation: f.organisation), .organisationClaim(slug: slug, organisation: f.organisation),
             .organisationClaimDecision(slug: slug, organisation: f.organisation, request: f.claim),
+            .collectiveNew(slug: slug, organisation: f.organisation), .collectiveCreate(slug: slug, organisation: f.organisation),
+            .collectiveInvite(slug: slug, organisation: f.organisation), .collectiveAnswer(slug: slug, organisation: f.organisation),
             .inventory(slug: slug), .inventoryNew(slug: slug, kind: .need), .inventoryCreate(slug: slug, kind: .need),
             .inventoryItem(slug: slug, item: f.item), .inventoryEdit(slug: slug, item: f.item), .inventoryUpdate(slug: slug, item: f.item),
             .inventoryHistory(slug: slug, item: f.item), .inventoryRevert(slug: slug, item: f.item, version: 1),

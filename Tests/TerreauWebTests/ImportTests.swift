@@ -49,7 +49,8 @@ struct RNAImportTests {
             #expect(try await OrganisationRecord.query(on: app.db).filter(\.$name == "Association 7 (nouveau nom)").first()?.themes == "culture")
             // The same associations in another community are that community's own rows.
             let grenoble = try #require(try await CommunityStore(database: app.db).find(slug: "grenoble-alpes"))
-            #expect(try await OrganisationRecord.query(on: app.db).filter(\.$community.$id == grenoble.id!).count() == 5)
+            // Two register samples, a company, the city, the gardens' collective and the demo's collective of organisations.
+            #expect(try await OrganisationRecord.query(on: app.db).filter(\.$community.$id == grenoble.id!).count() == 6)
         }
     }
 

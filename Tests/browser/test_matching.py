@@ -66,3 +66,51 @@ def test_report_fits_a_small_screen(phone, base_url):
     phone.get(base_url + "/c/grenoble-alpes/besoins-non-couverts")
     width = phone.execute_script("return document.documentElement.scrollWidth")
     assert width <= 360, f"the report scrolls sideways on a 360 px screen ({width} px)"
+
+
+def open_demo_collective(browser, base_url):
+    browser.get(base_url + "/c/grenoble-alpes/organisations?q=mobilit%C3%A9s+douces")
+    browser.find_element(By.LINK_TEXT, "Collectif mobilités douces du sud grenoblois").click()
+    wait_for(browser, "Organisations membres")
+
+
+def test_collective_pages_have_no_axe_violations(browser, base_url):
+    sign_in(browser, base_url, "sophie@demo.terreau.invalid")
+    wait_for(browser, "Sophie")
+    open_demo_collective(browser, base_url)
+    assert browser.find_elements(By.CSS_SELECTOR, "input[name='invite[]']"), "its admin is not offered to invite"
+    run_axe(browser, "collective page, as its admin")
+    open_demo_collective(browser, base_url)
+    browser.find_element(By.LINK_TEXT, "Atelier Vélo Solidaire (SCOP)").click()
+    browser.find_element(By.PARTIAL_LINK_TEXT, "Lancer un collectif").click()
+    wait_for(browser, "Nom du collectif")
+    run_axe(browser, "new collective form")
+    browser.find_element(By.ID, "duration-one_off").click()
+    browser.find_element(By.CSS_SELECTOR, "form.stacked-form button[type=submit]").click()
+    wait_for(browser, "Date de fin : obligatoire")
+    assert "Nom : obligatoire" in browser.page_source
+    run_axe(browser, "new collective form with errors")
+    browser.get(base_url + "/moi")
+    browser.find_element(By.CSS_SELECTOR, ".account-links button").click()
+
+
+def test_join_a_collective_without_javascript(browser_without_js, base_url):
+    b = browser_without_js
+    sign_in(b, base_url, "camille@demo.terreau.invalid")
+    wait_for(b, "Camille")
+    open_demo_collective(b, base_url)
+    assert "Collectif des jardins de la Villeneuve est invitée à rejoindre ce collectif." in b.page_source
+    b.find_element(By.XPATH, "//button[@value='join']").click()
+    wait_for(b, "a rejoint")
+    members = b.find_element(By.XPATH, "//h3[text()='Organisations membres']/following-sibling::ul[1]").text
+    assert "Collectif des jardins de la Villeneuve" in members
+    b.get(base_url + "/moi")
+    b.find_element(By.CSS_SELECTOR, ".account-links button").click()
+
+
+def test_collective_form_fits_a_small_screen(phone, base_url):
+    sign_in(phone, base_url, "sophie@demo.terreau.invalid")
+    wait_for(phone, "Sophie")
+    open_demo_collective(phone, base_url)
+    width = phone.execute_script("return document.documentElement.scrollWidth")
+    assert width <= 360, f"the collective's page scrolls sideways on a 360 px screen ({width} px)"

@@ -35,13 +35,20 @@ public enum Language: String, Sendable, CaseIterable, Codable {
     /// A date and time as each language writes it, in Paris time: « 30/11/2026 à 09:05 »,
     /// "2026-11-30 09:05".
     public func formatDate(_ date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "Europe/Paris") ?? .gmt
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        let c = CalendarDay.paris.dateComponents([.year, .month, .day, .hour, .minute], from: date)
         func two(_ value: Int?) -> String { String(format: "%02d", value ?? 0) }
         switch self {
         case .fr: return "\(two(c.day))/\(two(c.month))/\(c.year ?? 0) à \(two(c.hour)):\(two(c.minute))"
         case .en: return "\(c.year ?? 0)-\(two(c.month))-\(two(c.day)) \(two(c.hour)):\(two(c.minute))"
+        }
+    }
+
+    /// A day as each language writes it: « 31/12/2026 », "2026-12-31".
+    public func formatDay(_ date: Date) -> String {
+        let c = CalendarDay.paris.dateComponents([.year, .month, .day], from: date)
+        switch self {
+        case .fr: return String(format: "%02d/%02d/%04d", c.day ?? 0, c.month ?? 0, c.year ?? 0)
+        case .en: return CalendarDay.format(date)
         }
     }
 

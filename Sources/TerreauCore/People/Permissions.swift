@@ -69,6 +69,9 @@ public enum Action: String, CaseIterable, Sendable {
     /// `InventoryPolicy`).
     case contribute
     case mergeSkills
+    /// Act for the organisation named by the path: start a collective from it, invite others
+    /// into a collective it is. Its admins only, whatever their roles in the community.
+    case administerOrganisation
 }
 
 /// The one declared permission policy (quality S5): every route names an `Action`, every list
@@ -90,6 +93,7 @@ public enum Policy {
         case .readMembersOnly, .proposeOrganisation, .claimOrganisation, .contribute: return .anyRole(Set(Role.allCases))
         case .manageMembers, .editCharter, .readOutbox, .mergeSkills: return .anyRole([.coordinator])
         case .reviewOrganisationClaims: return .anyRoleOrOrganisationAdmin([.coordinator])
+        case .administerOrganisation: return .anyRoleOrOrganisationAdmin([])
         }
     }
 

@@ -35,6 +35,8 @@ public enum SiteRoute: Hashable, Sendable {
     case organisation(slug: String, organisation: String)
     case organisationClaim(slug: String, organisation: String)
     case organisationClaimDecision(slug: String, organisation: String, request: String)
+    case collectiveNew(slug: String, organisation: String), collectiveCreate(slug: String, organisation: String)
+    case collectiveInvite(slug: String, organisation: String), collectiveAnswer(slug: String, organisation: String)
 
     case inventory(slug: String)
     case inventoryNew(slug: String, kind: InventoryKind), inventoryCreate(slug: String, kind: InventoryKind)
@@ -60,6 +62,7 @@ public enum SiteRoute: Hashable, Sendable {
         case consentWithdraw, notifications, notificationsRead, notificationPreferencesSubmit, actAs, person, outbox
         case join, joinSubmit, leave, members, memberRolesSubmit, charter, charterSubmit
         case organisations, organisationNew, organisationCreate, organisation, organisationClaim, organisationClaimDecision
+        case collectiveNew, collectiveCreate, collectiveInvite, collectiveAnswer
         case inventory, inventoryNew, inventoryCreate, inventoryItem, inventoryEdit, inventoryUpdate, inventoryHistory, inventoryRevert
         case skills, skillPropose, skill, skillMerge, welcome, welcomeSubmit, welcomeCard
         case connectionRequest, connections, connectionDecision, organisationNetwork, gaps, young
@@ -102,6 +105,9 @@ public enum SiteRoute: Hashable, Sendable {
             case .organisation: return ["c", ":slug", "organisations", ":organisation"]
             case .organisationClaim: return ["c", ":slug", "organisations", ":organisation", "revendication"]
             case .organisationClaimDecision: return ["c", ":slug", "organisations", ":organisation", "demandes", ":request"]
+            case .collectiveNew, .collectiveCreate: return ["c", ":slug", "organisations", ":organisation", "nouveau-collectif"]
+            case .collectiveInvite: return ["c", ":slug", "organisations", ":organisation", "invitations"]
+            case .collectiveAnswer: return ["c", ":slug", "organisations", ":organisation", "reponse"]
             case .inventory: return ["c", ":slug", "inventaire"]
             case .inventoryNew, .inventoryCreate: return ["c", ":slug", "inventaire", "nouveau", ":kind"]
             case .inventoryItem: return ["c", ":slug", "inventaire", ":item"]
@@ -127,7 +133,7 @@ public enum SiteRoute: Hashable, Sendable {
             case .signUpSubmit, .confirmEmailSubmit, .signInSubmit, .signOut, .passwordForgotSubmit, .passwordResetSubmit,
                 .profileSubmit, .passwordChangeSubmit, .deleteAccountSubmit, .consentWithdraw, .notificationsRead,
                 .notificationPreferencesSubmit, .actAs, .joinSubmit, .leave, .memberRolesSubmit, .charterSubmit,
-                .organisationCreate, .organisationClaim, .organisationClaimDecision,
+                .organisationCreate, .organisationClaim, .organisationClaimDecision, .collectiveCreate, .collectiveInvite, .collectiveAnswer,
                 .inventoryCreate, .inventoryUpdate, .inventoryRevert, .skillPropose, .skillMerge, .welcomeSubmit,
                 .connectionRequest, .connectionDecision:
                 return .post
@@ -149,7 +155,8 @@ public enum SiteRoute: Hashable, Sendable {
                 return .contribute
             case .skillMerge: return .mergeSkills
             case .signOut, .account, .profileSubmit, .passwordChangeSubmit, .myData, .deleteAccount, .deleteAccountSubmit,
-                .consentWithdraw, .notifications, .notificationsRead, .notificationPreferencesSubmit, .actAs, .connections, .connectionDecision:
+                .consentWithdraw, .notifications, .notificationsRead, .notificationPreferencesSubmit, .actAs, .connections, .connectionDecision,
+                .collectiveAnswer:
                 return .useAccount
             case .join, .joinSubmit, .leave: return .joinCommunity
             case .members: return .readMembersOnly
@@ -158,6 +165,7 @@ public enum SiteRoute: Hashable, Sendable {
             case .organisationNew, .organisationCreate: return .proposeOrganisation
             case .organisationClaim: return .claimOrganisation
             case .organisationClaimDecision: return .reviewOrganisationClaims
+            case .collectiveNew, .collectiveCreate, .collectiveInvite: return .administerOrganisation
             case .outbox: return .readOutbox
             }
         }
@@ -214,6 +222,10 @@ public enum SiteRoute: Hashable, Sendable {
         case .organisation: return .organisation
         case .organisationClaim: return .organisationClaim
         case .organisationClaimDecision: return .organisationClaimDecision
+        case .collectiveNew: return .collectiveNew
+        case .collectiveCreate: return .collectiveCreate
+        case .collectiveInvite: return .collectiveInvite
+        case .collectiveAnswer: return .collectiveAnswer
         case .inventory: return .inventory
         case .inventoryNew: return .inventoryNew
         case .inventoryCreate: return .inventoryCreate
@@ -267,7 +279,9 @@ public enum SiteRoute: Hashable, Sendable {
         case .consentWithdraw(let consent): return ["consent": consent]
         case .person(let id): return ["person": id]
         case .memberRolesSubmit(let slug, let member): return ["slug": slug, "member": member]
-        case .organisation(let slug, let organisation), .organisationClaim(let slug, let organisation):
+        case .organisation(let slug, let organisation), .organisationClaim(let slug, let organisation),
+            .collectiveNew(let slug, let organisation), .collectiveCreate(let slug, let organisation),
+            .collectiveInvite(let slug, let organisation), .collectiveAnswer(let slug, let organisation):
             return ["slug": slug, "organisation": organisation]
         case .organisationClaimDecision(let slug, let organisation, let request):
             return ["slug": slug, "organisation": organisation, "request": request]

@@ -52,6 +52,10 @@ func registerRoutes(_ app: Application) {
         case .organisation: handler = OrganisationController.show
         case .organisationClaim: handler = OrganisationController.claim
         case .organisationClaimDecision: handler = OrganisationController.decide
+        case .collectiveNew: handler = CollectiveController.new
+        case .collectiveCreate: handler = CollectiveController.create
+        case .collectiveInvite: handler = CollectiveController.invite
+        case .collectiveAnswer: handler = CollectiveController.answer
         case .inventory: handler = InventoryController.browse
         case .inventoryNew: handler = InventoryController.new
         case .inventoryCreate: handler = InventoryController.create

@@ -19,6 +19,7 @@ struct PolicyTests {
         (Viewer(signedIn: true, roles: [.member, .elected]), .editCharter, false),
         (Viewer(signedIn: true, roles: [.member], organisationAdmin: true), .reviewOrganisationClaims, true),
         (Viewer(signedIn: false, roles: [.coordinator], organisationAdmin: true), .reviewOrganisationClaims, false),
+        (coordinator, .administerOrganisation, false), (Viewer(signedIn: true, organisationAdmin: true), .administerOrganisation, true),
     ])
     func allows(viewer: Viewer, action: Action, expected: Bool) {
         #expect(Policy.allows(viewer, action) == expected)

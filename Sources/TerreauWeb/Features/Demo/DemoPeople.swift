@@ -70,6 +70,7 @@ enum DemoPeople {
             (.publicBody, "Ville de Grenoble", "38185", nil, "La commune : salles municipales, service vie associative.", "vie-associative@demo.terreau.invalid"),
             (.collective, "Collectif des jardins de la Villeneuve", nil, nil, "Jardins partagés au pied des immeubles.", "camille@demo.terreau.invalid"),
         ]
+        var byName: [String: UUID] = [:]
         for (kind, name, cog, siren, object, adminEmail) in organisations {
             let organisation = OrganisationRecord()
             organisation.$community.id = grenoble.id!
@@ -86,6 +87,42 @@ enum DemoPeople {
             if let adminEmail, let admin = created[adminEmail] {
                 try await OrganisationStore(database: database).addAdmin(admin, to: organisation.id!, now: now)
             }
+            byName[name] = organisation.id!
+        }
+        try await ensureCollective(in: grenoble, organisations: byName, admin: created["sophie@demo.terreau.invalid"], database: database, now: now)
+    }
+
+    /// A collective started by the cycling cooperative: the city joined, the gardens' collective
+    /// is still invited (its admin, Camille, can answer from the collective's page).
+    static func ensureCollective(in community: CommunityRecord, organisations: [String: UUID], admin: UUID?, database: any Database, now: Date) async throws {
+        guard let founder = organisations["Atelier Vélo Solidaire (SCOP)"], let city = organisations["Ville de Grenoble"],
+            let gardens = organisations["Collectif des jardins de la Villeneuve"], let admin
+        else { return }
+        let collective = OrganisationRecord()
+        collective.$community.id = community.id!
+        collective.kind = OrganisationKind.collective.rawValue
+        collective.name = "Collectif mobilités douces du sud grenoblois"
+        collective.object = "Réparer, prêter et faire connaître le vélo et la marche dans les quartiers sud : bourses aux vélos, ateliers, itinéraires."
+        collective.themes = "mobilite"
+        collective.source = "member"
+        collective.$createdBy.id = admin
+        collective.createdAt = now
+        collective.updatedAt = now
+        try await collective.create(on: database)
+        try await OrganisationStore(database: database).addAdmin(admin, to: collective.id!, now: now)
+        let details = CollectiveRecord()
+        details.$organisation.id = collective.id!
+        details.$founder.id = founder
+        details.duration = CollectiveDuration.permanent.rawValue
+        try await details.create(on: database)
+        for (organisation, joined) in [(founder, true), (city, true), (gardens, false)] {
+            let row = CollectiveController.membership(collective.id!, organisation, invitedBy: admin, now: now)
+            if joined {
+                row.status = CollectiveStatus.joined.rawValue
+                row.joinedAt = now
+                row.answeredAt = now
+            }
+            try await row.create(on: database)
         }
     }
 }

@@ -147,6 +147,11 @@ enum OrganisationController {
         var roles: [ChoiceOption]
         var similar: [MatchingController.Neighbour]
         var networkURL: String
+        var collective: CollectiveController.Section?
+        /// The collective's invitation list, at the top for the shared checkbox partial.
+        var candidates: [CollectiveController.Candidate]
+        var collectives: [CollectiveController.Link]
+        var newCollectiveURL: String?
     }
 
     @Sendable static func show(_ request: Request) async throws -> Response {
@@ -166,6 +171,8 @@ enum OrganisationController {
         if let code = organisation.communeCode {
             commune = try await CommuneRecord.query(on: request.db).filter(\.$code == code).filter(\.$kind == "COM").first().map { "\($0.name) (\(code))" } ?? code
         }
+        let collective = try await CollectiveController.section(for: organisation, community: community, viewer: viewer, isAdmin: isAdmin,
+            me: me?.personID, request: request)
         return try await request.render("organisations/show", ShowPage(
             layout: PageLayout(request, title: organisation.name, community: community, current: "organisations"),
             organisation: item(for: organisation, community: community, catalog: catalog), object: organisation.object, website: organisation.website,
@@ -181,7 +188,11 @@ enum OrganisationController {
             claimURL: SiteRoute.organisationClaim(slug: community.slug, organisation: organisation.id!.uuidString).path,
             roles: ChoiceOption.list(OrganisationRole.allCases, labels: "organisation.role.", catalog) { $0 == .member },
             similar: try await MatchingController.closest(to: organisation.id!, community: community, request: request),
-            networkURL: SiteRoute.organisationNetwork(slug: community.slug).path))
+            networkURL: SiteRoute.organisationNetwork(slug: community.slug).path,
+            collective: collective,
+            candidates: collective != nil && isAdmin ? try await CollectiveController.invitable(to: organisation, community: community, request: request) : [],
+            collectives: try await CollectiveController.memberships(of: organisation, community: community, request: request),
+            newCollectiveURL: isAdmin ? SiteRoute.collectiveNew(slug: community.slug, organisation: organisation.id!.uuidString).path : nil))
     }
 
     /// Asking to be recognised as a member or admin of an organisation; its admins (or, when it
@@ -204,18 +215,8 @@ enum OrganisationController {
         claim.requestedAt = request.now
         try await claim.create(on: request.db)
         let link = SiteRoute.organisation(slug: community.slug, organisation: organisation.id!.uuidString).path
-        let admins = try await OrganisationMemberRecord.query(on: request.db).filter(\.$organisation.$id == organisation.id!)
-            .filter(\.$status == "approved").filter(\.$role == OrganisationRole.admin.rawValue).all()
-        let notifier = Notifier(request)
-        if admins.isEmpty {
-            try await MembershipStore(database: request.db).tellCoordinators(
-                of: community, notifier: notifier, key: "notification.claim", arguments: [me.person.displayName, organisation.name], link: link)
-        } else {
-            for admin in admins {
-                try await notifier.notify(admin.$person.id, kind: .organisationClaim, community: community.id, key: "notification.claim",
-                    arguments: [me.person.displayName, organisation.name], link: link)
-            }
-        }
+        try await OrganisationStore(database: request.db).tellAdmins(of: organisation, in: community, notifier: Notifier(request),
+            key: "notification.claim", arguments: [me.person.displayName, organisation.name], link: link)
         request.flash(request.catalog.text("organisation.claim.sent"))
         return request.seeOther(.organisation(slug: community.slug, organisation: organisation.id!.uuidString))
     }

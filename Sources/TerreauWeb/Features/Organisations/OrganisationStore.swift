@@ -24,6 +24,18 @@ struct OrganisationStore {
         try await admin.create(on: database)
     }
 
+    /// Tells an organisation's admins, or the community's coordinators while it has none.
+    func tellAdmins(of organisation: OrganisationRecord, in community: CommunityRecord, notifier: Notifier, key: String, arguments: [String], link: String) async throws {
+        let admins = try await OrganisationMemberRecord.query(on: database).filter(\.$organisation.$id == organisation.id!)
+            .filter(\.$status == "approved").filter(\.$role == OrganisationRole.admin.rawValue).all()
+        if admins.isEmpty {
+            try await MembershipStore(database: database).tellCoordinators(of: community, notifier: notifier, key: key, arguments: arguments, link: link)
+        }
+        for admin in admins {
+            try await notifier.notify(admin.$person.id, kind: .organisationClaim, community: community.id, key: key, arguments: arguments, link: link)
+        }
+    }
+
     func adminOrganisations(of person: UUID) async throws -> [OrganisationRecord] {
         try await OrganisationMemberRecord.query(on: database).filter(\.$person.$id == person).filter(\.$status == "approved")
             .filter(\.$role == OrganisationRole.admin.rawValue).with(\.$organisation).all().map(\.organisation)

@@ -144,6 +144,38 @@ final class OrganisationMemberRecord: Model, @unchecked Sendable {
     init() {}
 }
 
+/// What makes an organisation of kind `collective` one: who started it and for how long. Its
+/// name, purpose and theme are those of its organisation row.
+final class CollectiveRecord: Model, @unchecked Sendable {
+    static let schema = "collectives"
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "organisation_id") var organisation: OrganisationRecord
+    @OptionalParent(key: "founder_id") var founder: OrganisationRecord?
+    /// A `CollectiveDuration`.
+    @Field(key: "duration") var duration: String
+    @OptionalField(key: "ends_on") var endsOn: Date?
+
+    init() {}
+}
+
+/// An organisation invited into a collective, and its answer; never deleted, so the history of
+/// who joined (and left) stays on record.
+final class CollectiveMemberRecord: Model, @unchecked Sendable {
+    static let schema = "collective_members"
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "collective_id") var collective: OrganisationRecord
+    @Parent(key: "organisation_id") var organisation: OrganisationRecord
+    /// A `CollectiveStatus`.
+    @Field(key: "status") var status: String
+    @Field(key: "invited_at") var invitedAt: Date
+    @OptionalParent(key: "invited_by") var invitedBy: PersonRecord?
+    @OptionalField(key: "joined_at") var joinedAt: Date?
+    @OptionalField(key: "answered_at") var answeredAt: Date?
+    @OptionalParent(key: "answered_by") var answeredBy: PersonRecord?
+
+    init() {}
+}
+
 final class OutboxRecord: Model, @unchecked Sendable {
     static let schema = "outbox"
     @ID(key: .id) var id: UUID?

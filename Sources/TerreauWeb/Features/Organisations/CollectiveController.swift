@@ -1,0 +1,278 @@
+import Fluent
+import TerreauCore
+import Vapor
+
+/// Collectives: an organisation's admins start one around a theme (for good or for one
+/// occasion) and invite others; each invited organisation's admins join or decline, and may
+/// leave later. The collective is an organisation of kind `collective`; its page shows who is in.
+enum CollectiveController {
+    /// An organisation one may invite, closest in field first.
+    struct Candidate: Encodable {
+        var id: String
+        var name: String
+        var close: Bool
+        var checked: Bool
+    }
+
+    struct NewPage: Encodable {
+        var layout: PageLayout
+        var founder: String
+        var form: FormState
+        var themes: [ChoiceOption]
+        var durations: [ChoiceOption]
+        var candidates: [Candidate]
+        var action: String
+    }
+
+    @Sendable static func new(_ request: Request) async throws -> Response {
+        try await newPage(request, form: FormState(request, values: ["duration": CollectiveDuration.permanent.rawValue]), invited: [])
+    }
+
+    static func newPage(_ request: Request, form: FormState, invited: Set<String>, status: HTTPStatus = .ok) async throws -> Response {
+        let community = try await request.community()
+        let founder = try await request.organisation()
+        let catalog = request.catalog
+        return try await request.render("organisations/collective-new", NewPage(
+            layout: PageLayout(request, title: catalog.text("collective.new.title"), community: community, current: "organisations"),
+            founder: founder.name, form: form,
+            themes: Themes.all.map { ChoiceOption(value: $0, label: catalog.text("theme." + $0), selected: form.values["theme"] == $0) }
+                .sorted { $0.label.localizedStandardCompare($1.label) == .orderedAscending },
+            durations: ChoiceOption.list(CollectiveDuration.allCases, labels: "collective.duration.", catalog) { form.values["duration"] == $0.rawValue },
+            candidates: try await candidates(around: founder, community: community, excluding: [founder.id!], invited: invited, request: request),
+            action: SiteRoute.collectiveCreate(slug: community.slug, organisation: founder.id!.uuidString).path), status: status)
+    }
+
+    /// The community's organisations other than `excluded`, those close to `organisation` in
+    /// field first (they are the likeliest partners), then the rest by name.
+    static func candidates(around organisation: OrganisationRecord, community: CommunityRecord, excluding excluded: Set<UUID>,
+                           invited: Set<String>, request: Request) async throws -> [Candidate] {
+        let profiles = try await MatchingController.profiles(community: community.id!, on: request.db)
+        let close = profiles.firstIndex { $0.id == organisation.id }.map { OrganisationSimilarity(profiles).similar(to: $0, limit: 8).map(\.id) } ?? []
+        let others = profiles.filter { !excluded.contains($0.id) && !close.contains($0.id) }
+        let first = close.compactMap { id in profiles.first { $0.id == id && !excluded.contains(id) } }
+        return first.map { Candidate(id: $0.id.uuidString, name: $0.name, close: true, checked: invited.contains($0.id.uuidString)) }
+            + others.map { Candidate(id: $0.id.uuidString, name: $0.name, close: false, checked: invited.contains($0.id.uuidString)) }
+    }
+
+    /// Creates the collective, makes its creator its first admin, records the founding
+    /// organisation as joined and the others as invited, then tells the invited organisations.
+    @Sendable static func create(_ request: Request) async throws -> Response {
+        let community = try await request.community()
+        let founder = try await request.organisation()
+        let me = try await MeController.signedIn(request)
+        let catalog = request.catalog
+        let values = ["name", "object", "theme", "duration", "ends_on"].reduce(into: [String: String]()) { $0[$1] = request.field($1) }
+        let invited = Set(request.fields("invite"))
+        var form = FormState(request, values: values)
+        let name = values["name"]!
+        if name.isEmpty || name.count > 200 { form.fail("name", catalog.text("collective.error.name")) }
+        if values["object"]!.count > 2000 { form.fail("object", catalog.text("collective.error.object")) }
+        if !Themes.all.contains(values["theme"]!) { form.fail("theme", catalog.text("collective.error.theme")) }
+        let duration = CollectiveDuration(rawValue: values["duration"]!)
+        if duration == nil { form.fail("duration", catalog.text("collective.error.duration")) }
+        var endsOn: Date?
+        if duration == .oneOff {
+            endsOn = CalendarDay.parse(values["ends_on"]!)
+            if let day = endsOn, CollectiveMembership.isOver(duration: .oneOff, endsOn: day, at: request.now) {
+                form.fail("ends_on", catalog.text("collective.error.past"))
+            } else if endsOn == nil {
+                form.fail("ends_on", catalog.text("collective.error.endsOn"))
+            }
+        }
+        let invitees = try await organisations(invited, in: community, excluding: founder.id!, on: request.db)
+        if invitees.count != invited.count { form.fail("invite", catalog.text("collective.error.invite")) }
+        guard !form.hasErrors, let duration else { return try await newPage(request, form: form, invited: invited, status: .unprocessableEntity) }
+
+        let collective = OrganisationRecord(), lastDay = endsOn
+        try await request.db.transaction { database in
+            collective.$community.id = community.id!
+            collective.kind = OrganisationKind.collective.rawValue
+            collective.name = name
+            collective.object = values["object"]!
+            collective.themes = values["theme"]!
+            collective.communeCode = founder.communeCode
+            collective.source = "member"
+            collective.$createdBy.id = me.personID
+            collective.createdAt = request.now
+            collective.updatedAt = request.now
+            try await collective.create(on: database)
+            try await OrganisationStore(database: database).addAdmin(me.personID, to: collective.id!, now: request.now)
+            let details = CollectiveRecord()
+            details.$organisation.id = collective.id!
+            details.$founder.id = founder.id!
+            details.duration = duration.rawValue
+            details.endsOn = lastDay
+            try await details.create(on: database)
+            let founding = membership(collective.id!, founder.id!, invitedBy: me.personID, now: request.now)
+            founding.status = CollectiveStatus.joined.rawValue
+            founding.joinedAt = request.now
+            founding.answeredAt = request.now
+            founding.$answeredBy.id = me.personID
+            try await founding.create(on: database)
+            for invitee in invitees { try await membership(collective.id!, invitee.id!, invitedBy: me.personID, now: request.now).create(on: database) }
+        }
+        try await tellInvited(invitees, to: collective, from: founder, community: community, request: request)
+        request.flash(catalog.text("collective.created", [name]))
+        return request.seeOther(.organisation(slug: community.slug, organisation: collective.id!.uuidString))
+    }
+
+    static func membership(_ collective: UUID, _ organisation: UUID, invitedBy person: UUID, now: Date) -> CollectiveMemberRecord {
+        let record = CollectiveMemberRecord()
+        record.$collective.id = collective
+        record.$organisation.id = organisation
+        record.status = CollectiveStatus.invited.rawValue
+        record.invitedAt = now
+        record.$invitedBy.id = person
+        return record
+    }
+
+    /// The organisations of the community among `ids` (malformed or foreign ids are left out,
+    /// which the caller notices by the count).
+    static func organisations(_ ids: Set<String>, in community: CommunityRecord, excluding excluded: UUID, on database: any Database) async throws -> [OrganisationRecord] {
+        let uuids = ids.compactMap(UUID.init(uuidString:)).filter { $0 != excluded }
+        guard !uuids.isEmpty else { return [] }
+        return try await OrganisationRecord.query(on: database).filter(\.$community.$id == community.id!).filter(\.$id ~~ uuids).sort(\.$name).all()
+    }
+
+    static func tellInvited(_ invitees: [OrganisationRecord], to collective: OrganisationRecord, from inviter: OrganisationRecord,
+                            community: CommunityRecord, request: Request) async throws {
+        let store = OrganisationStore(database: request.db), notifier = Notifier(request)
+        let link = SiteRoute.organisation(slug: community.slug, organisation: collective.id!.uuidString).path
+        for invitee in invitees {
+            try await store.tellAdmins(of: invitee, in: community, notifier: notifier, key: "notification.collectiveInvitation",
+                arguments: [inviter.name, collective.name, invitee.name], link: link)
+        }
+    }
+
+    /// The collective's admins invite more organisations (again, for those who declined or left).
+    @Sendable static func invite(_ request: Request) async throws -> Response {
+        let community = try await request.community()
+        let collective = try await request.organisation()
+        let me = try await MeController.signedIn(request)
+        guard let details = try await CollectiveRecord.query(on: request.db).filter(\.$organisation.$id == collective.id!).first() else { throw Abort(.notFound) }
+        let existing = try await CollectiveMemberRecord.query(on: request.db).filter(\.$collective.$id == collective.id!).all()
+        let invitees = try await request.db.transaction { database in
+            var invitees: [OrganisationRecord] = []
+            for invitee in try await organisations(Set(request.fields("invite")), in: community, excluding: collective.id!, on: database) {
+                let row = existing.first { $0.$organisation.id == invitee.id! }
+                guard let next = CollectiveMembership.next(from: row.flatMap { CollectiveStatus(rawValue: $0.status) }, .invite) else { continue }
+                let record = row ?? membership(collective.id!, invitee.id!, invitedBy: me.personID, now: request.now)
+                record.status = next.rawValue
+                record.invitedAt = request.now
+                record.$invitedBy.id = me.personID
+                try await record.save(on: database)
+                invitees.append(invitee)
+            }
+            return invitees
+        }
+        let founder = try await details.$founder.get(on: request.db) ?? collective
+        try await tellInvited(invitees, to: collective, from: founder, community: community, request: request)
+        request.flash(request.catalog.text(invitees.isEmpty ? "collective.invited.none" : "collective.invited", count: invitees.count))
+        return request.seeOther(.organisation(slug: community.slug, organisation: collective.id!.uuidString))
+    }
+
+    /// An organisation's admin joins, declines or leaves on its behalf; the collective's admins
+    /// hear of it. A step that makes no sense from where it stands is refused and said so.
+    @Sendable static func answer(_ request: Request) async throws -> Response {
+        let community = try await request.community()
+        let collective = try await request.organisation()
+        let me = try await MeController.signedIn(request)
+        let catalog = request.catalog
+        guard let event = CollectiveEvent(rawValue: request.field("decision")), event != .invite,
+            let memberID = UUID(uuidString: request.field("member")),
+            let row = try await CollectiveMemberRecord.query(on: request.db).filter(\.$collective.$id == collective.id!)
+                .filter(\.$organisation.$id == memberID).with(\.$organisation).first()
+        else { throw Abort(.badRequest) }
+        guard try await OrganisationStore(database: request.db).isAdmin(me.personID, of: memberID) else { throw Abort(.forbidden) }
+        guard let next = CollectiveMembership.next(from: CollectiveStatus(rawValue: row.status), event) else {
+            request.flash(catalog.text("collective.answer.impossible"))
+            return request.seeOther(.organisation(slug: community.slug, organisation: collective.id!.uuidString))
+        }
+        row.status = next.rawValue
+        row.answeredAt = request.now
+        row.$answeredBy.id = me.personID
+        if next == .joined { row.joinedAt = request.now }
+        try await row.update(on: request.db)
+        try await OrganisationStore(database: request.db).tellAdmins(of: collective, in: community, notifier: Notifier(request),
+            key: "notification.collective." + next.rawValue, arguments: [row.organisation.name, collective.name],
+            link: SiteRoute.organisation(slug: community.slug, organisation: collective.id!.uuidString).path)
+        request.flash(catalog.text("collective.answer." + next.rawValue, [row.organisation.name, collective.name]))
+        return request.seeOther(.organisation(slug: community.slug, organisation: collective.id!.uuidString))
+    }
+
+    // MARK: - On an organisation's page
+
+    struct Link: Encodable {
+        var name: String
+        var url: String
+        var detail: String
+    }
+
+    /// What an admin of an invited or member organisation can do from the collective's page.
+    struct Answer: Encodable {
+        var organisation: String
+        var member: String
+        var invited: Bool
+    }
+
+    struct Section: Encodable {
+        var duration: String
+        var founder: Link?
+        var members: [Link]
+        var invited: [Link]
+        var formerly: [Link]
+        var answers: [Answer]
+        var inviteURL: String
+        var answerURL: String
+    }
+
+    /// The collective part of a collective's page (nil for other organisations). Pending and
+    /// past invitations are shown to the collective's admins and to the community's coordinators.
+    static func section(for collective: OrganisationRecord, community: CommunityRecord, viewer: Viewer, isAdmin: Bool,
+                        me: UUID?, request: Request) async throws -> Section? {
+        guard let details = try await CollectiveRecord.query(on: request.db).filter(\.$organisation.$id == collective.id!).with(\.$founder).first()
+        else { return nil }
+        let catalog = request.catalog, language = request.language
+        let rows = try await CollectiveMemberRecord.query(on: request.db).filter(\.$collective.$id == collective.id!).with(\.$organisation).all()
+            .sorted { $0.organisation.name.localizedStandardCompare($1.organisation.name) == .orderedAscending }
+        func link(_ row: CollectiveMemberRecord, _ key: String, _ date: Date?) -> Link {
+            Link(name: row.organisation.name, url: SiteRoute.organisation(slug: community.slug, organisation: row.$organisation.id.uuidString).path,
+                detail: catalog.text(key, [language.formatDay(date ?? row.invitedAt)]))
+        }
+        let seesInvitations = isAdmin || viewer.roles.contains(.coordinator)
+        let mine = me == nil ? Set<UUID>() : Set(try await OrganisationStore(database: request.db).adminOrganisations(of: me!).compactMap(\.id))
+        var duration = catalog.text("collective.duration." + (details.duration))
+        if let endsOn = details.endsOn {
+            let over = CollectiveMembership.isOver(duration: .oneOff, endsOn: endsOn, at: request.now)
+            duration = catalog.text(over ? "collective.endedOn" : "collective.endsOn", [language.formatDay(endsOn)])
+        }
+        let status = { (row: CollectiveMemberRecord) in CollectiveStatus(rawValue: row.status) }
+        return Section(
+            duration: duration,
+            founder: details.founder.map { Link(name: $0.name, url: SiteRoute.organisation(slug: community.slug, organisation: $0.id!.uuidString).path, detail: "") },
+            members: rows.filter { status($0) == .joined }.map { link($0, "collective.joinedOn", $0.joinedAt) },
+            invited: seesInvitations ? rows.filter { status($0) == .invited }.map { link($0, "collective.invitedOn", $0.invitedAt) } : [],
+            formerly: seesInvitations ? rows.filter { [.declined, .left].contains(status($0)) }
+                .map { link($0, status($0) == .left ? "collective.leftOn" : "collective.declinedOn", $0.answeredAt) } : [],
+            answers: rows.filter { mine.contains($0.$organisation.id) && [.invited, .joined].contains(status($0)) && $0.$organisation.id != collective.id }
+                .map { Answer(organisation: $0.organisation.name, member: $0.$organisation.id.uuidString, invited: status($0) == .invited) },
+            inviteURL: SiteRoute.collectiveInvite(slug: community.slug, organisation: collective.id!.uuidString).path,
+            answerURL: SiteRoute.collectiveAnswer(slug: community.slug, organisation: collective.id!.uuidString).path)
+    }
+
+    /// The organisations a collective's admin may invite: all but those in or invited already.
+    static func invitable(to collective: OrganisationRecord, community: CommunityRecord, request: Request) async throws -> [Candidate] {
+        let current = try await CollectiveMemberRecord.query(on: request.db).filter(\.$collective.$id == collective.id!)
+            .filter(\.$status ~~ [CollectiveStatus.joined.rawValue, CollectiveStatus.invited.rawValue]).all().map(\.$organisation.id)
+        return try await candidates(around: collective, community: community, excluding: Set(current + [collective.id!]), invited: [], request: request)
+    }
+
+    /// The collectives an organisation belongs to, for its page.
+    static func memberships(of organisation: OrganisationRecord, community: CommunityRecord, request: Request) async throws -> [Link] {
+        try await CollectiveMemberRecord.query(on: request.db).filter(\.$organisation.$id == organisation.id!)
+            .filter(\.$status == CollectiveStatus.joined.rawValue).with(\.$collective).all()
+            .sorted { $0.collective.name.localizedStandardCompare($1.collective.name) == .orderedAscending }
+            .map { Link(name: $0.collective.name, url: SiteRoute.organisation(slug: community.slug, organisation: $0.$collective.id.uuidString).path,
+                detail: request.catalog.text("collective.joinedOn", [request.language.formatDay($0.joinedAt ?? $0.invitedAt)])) }
+    }
+}
