@@ -2,6 +2,11 @@ import Foundation
 import TerreauWeb
 import Vapor
 
+// `terreau tally` counts a file of ballots: no database, no configuration, nothing written.
+if CommandLine.arguments.dropFirst().first == "tally" {
+    exit(TallyCommandLine.run(Array(CommandLine.arguments.dropFirst(2))))
+}
+
 var environment = try Environment.detect()
 try LoggingSystem.bootstrap(from: &environment)
 
