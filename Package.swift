@@ -16,10 +16,11 @@ let package = Package(
         .package(url: "https://github.com/vapor/leaf.git", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
     ],
     targets: [
-        // Pure domain: Foundation only, no web or storage dependency.
-        .target(name: "TerreauCore"),
+        // Pure domain: Foundation and SHA-256 (hash chains), no web or storage dependency.
+        .target(name: "TerreauCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(
             name: "TerreauWeb",
             dependencies: [

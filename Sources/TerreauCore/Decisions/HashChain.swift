@@ -1,0 +1,49 @@
+import Crypto
+import Foundation
+
+/// An append-only log where each entry's hash covers the previous entry's hash and its own
+/// content (quality R6): editing, removing or reordering one stored row changes every hash after
+/// it, so `verify` names the first row that no longer matches. Used for the ballot log; the
+/// published result carries the head hash.
+public enum HashChain {
+    /// The hash the first entry chains from.
+    public static let genesis = String(repeating: "0", count: 64)
+
+    public static func hash(previous: String, content: String) -> String {
+        var hasher = SHA256()
+        hasher.update(data: Data(previous.utf8))
+        hasher.update(data: Data([0x1F]))  // a separator no content can forge across the boundary
+        hasher.update(data: Data(content.utf8))
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+
+    public struct Entry: Equatable, Sendable {
+        public var content: String
+        public var hash: String
+
+        public init(content: String, hash: String) {
+            self.content = content
+            self.hash = hash
+        }
+    }
+
+    /// The entries for `contents`, in order.
+    public static func chain(_ contents: [String], from start: String = genesis) -> [Entry] {
+        var previous = start
+        return contents.map { content in
+            previous = hash(previous: previous, content: content)
+            return Entry(content: content, hash: previous)
+        }
+    }
+
+    /// The position of the first entry whose stored hash does not follow from the one before
+    /// and its content, or nil when the whole chain holds.
+    public static func firstBroken(_ entries: [Entry], from start: String = genesis) -> Int? {
+        var previous = start
+        for (index, entry) in entries.enumerated() {
+            guard hash(previous: previous, content: entry.content) == entry.hash else { return index }
+            previous = entry.hash
+        }
+        return nil
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+import Testing
+@testable import TerreauCore
+
+@Suite("Community rules, decision lifecycle and the ballot log's hash chain")
+struct RulesTests {
+    @Test("the three starting templates hold together", arguments: RulesTemplate.allCases)
+    func templates(template: RulesTemplate) {
+        #expect(template.rules.problem == nil)
+        #expect(template.rules.version == 1)
+    }
+
+    @Test("a decision opens only with a method the rules in force assign to its kind", arguments: [
+        (RulesTemplate.consent, DecisionKind.ruleChange, VotingMethod.consent, true), (.consent, .ruleChange, .majority, false),
+        (.majority, .ruleChange, .qualifiedMajority, true), (.majority, .ruleChange, .majority, false),
+        (.majorityJudgment, .priorities, .majorityJudgment, true), (.majorityJudgment, .priorities, .approval, false),
+        (.majority, .general, .schulze, true), (.consent, .general, .schulze, false),
+    ] as [(RulesTemplate, DecisionKind, VotingMethod, Bool)])
+    func opening(template: RulesTemplate, kind: DecisionKind, method: VotingMethod, allowed: Bool) {
+        let opens = (try? DecisionRules.checkOpening(kind: kind, method: method, under: template.rules)) != nil
+        #expect(opens == allowed)
+    }
+
+    @Test("a rule change decided by consent takes effect; the next decision must use the new rule")
+    func ruleChange() throws {
+        let current = RulesTemplate.consent.rules
+        var proposed = current
+        proposed.kinds[.general] = KindRule(methods: [.majorityJudgment], secret: false)
+        let next = try DecisionRules.apply(proposed, decidedAs: .ruleChange, method: .consent, outcome: .adopted, openedUnder: 1, to: current)
+        #expect(next.version == 2)
+        #expect(throws: RuleRefusal.methodNotAllowed(kind: .general, method: .consent, allowed: [.majorityJudgment])) {
+            try DecisionRules.checkOpening(kind: .general, method: .consent, under: next)
+        }
+        try DecisionRules.checkOpening(kind: .general, method: .majorityJudgment, under: next)
+    }
+
+    @Test("attempts to bypass the rules are refused, each saying why")
+    func bypass() {
+        let current = RulesTemplate.consent.rules
+        var proposed = current
+        proposed.maximumConsentRounds = 1
+        // Another kind of decision cannot change rules.
+        #expect(throws: RuleRefusal.notARuleChange(kind: .general)) {
+            try DecisionRules.apply(proposed, decidedAs: .general, method: .consent, outcome: .adopted, openedUnder: 1, to: current)
+        }
+        // A method change may only change methods.
+        #expect(throws: RuleRefusal.notARuleChange(kind: .methodChange)) {
+            try DecisionRules.apply(proposed, decidedAs: .methodChange, method: .consent, outcome: .adopted, openedUnder: 1, to: current)
+        }
+        // Decided with a method the rules do not give to rule changes.
+        #expect(throws: RuleRefusal.methodNotAllowed(kind: .ruleChange, method: .majority, allowed: [.consent])) {
+            try DecisionRules.apply(proposed, decidedAs: .ruleChange, method: .majority, outcome: .adopted, openedUnder: 1, to: current)
+        }
+        #expect(throws: RuleRefusal.notAdopted) {
+            try DecisionRules.apply(proposed, decidedAs: .ruleChange, method: .consent, outcome: .rejected, openedUnder: 1, to: current)
+        }
+        var later = current
+        later.version = 2
+        #expect(throws: RuleRefusal.rulesChangedMeanwhile(decidedUnder: 1, current: 2)) {
+            try DecisionRules.apply(proposed, decidedAs: .ruleChange, method: .consent, outcome: .adopted, openedUnder: 1, to: later)
+        }
+        var broken = current
+        broken.kinds[.ruleChange] = KindRule(methods: [.approval])
+        #expect(throws: RuleRefusal.self) {
+            try DecisionRules.apply(broken, decidedAs: .ruleChange, method: .consent, outcome: .adopted, openedUnder: 1, to: current)
+        }
+        // Changing only methods is a method change.
+        var methods = current
+        methods.kinds[.general]?.methods = [.dotVoting]
+        #expect((try? DecisionRules.apply(methods, decidedAs: .methodChange, method: .consent, outcome: .adopted, openedUnder: 1, to: current))?.version == 2)
+    }
+
+    static let start = Date(timeIntervalSince1970: 1_800_000_000)
+    static func day(_ days: Double) -> Date { start.addingTimeInterval(days * 86_400) }
+
+    @Test("lifecycle: no skipping, deliberation as long as the rules say, the window on the server's clock")
+    func lifecycle() throws {
+        #expect(try DecisionLifecycle.next(.draft, .deliberate, now: Self.start, deliberationStarted: nil, deliberationDays: 7, votingEnds: nil) == .deliberation)
+        #expect(throws: DecisionLifecycle.Refusal.wrongPhase(.draft, .openVoting)) {
+            try DecisionLifecycle.next(.draft, .openVoting, now: Self.day(30), deliberationStarted: nil, deliberationDays: 7, votingEnds: Self.day(40))
+        }
+        #expect(throws: DecisionLifecycle.Refusal.deliberationTooShort(until: Self.day(7))) {
+            try DecisionLifecycle.next(.deliberation, .openVoting, now: Self.day(6.9), deliberationStarted: Self.start, deliberationDays: 7, votingEnds: Self.day(14))
+        }
+        #expect(try DecisionLifecycle.next(.deliberation, .openVoting, now: Self.day(7), deliberationStarted: Self.start, deliberationDays: 7, votingEnds: Self.day(14)) == .voting)
+        #expect(throws: DecisionLifecycle.Refusal.windowNotOver(until: Self.day(14))) {
+            try DecisionLifecycle.next(.voting, .close, now: Self.day(13), deliberationStarted: Self.start, deliberationDays: 7, votingEnds: Self.day(14))
+        }
+        #expect(try DecisionLifecycle.next(.voting, .close, now: Self.day(14), deliberationStarted: Self.start, deliberationDays: 7, votingEnds: Self.day(14)) == .closed)
+        #expect(throws: DecisionLifecycle.Refusal.wrongPhase(.closed, .close)) {
+            try DecisionLifecycle.next(.closed, .close, now: Self.day(20), deliberationStarted: Self.start, deliberationDays: 7, votingEnds: Self.day(14))
+        }
+        #expect(DecisionLifecycle.acceptsBallots(.voting, now: Self.day(13.99), votingEnds: Self.day(14)))
+        #expect(!DecisionLifecycle.acceptsBallots(.voting, now: Self.day(14), votingEnds: Self.day(14)))
+        #expect(!DecisionLifecycle.acceptsBallots(.closed, now: Self.day(10), votingEnds: Self.day(14)))
+    }
+
+    @Test("R6: a hash-chained log names the first edited, removed or reordered row")
+    func chain() {
+        #expect(HashChain.hash(previous: "", content: "") != HashChain.hash(previous: "", content: " "))
+        let entries = HashChain.chain(["{\"A\":\"bien\"}", "{\"A\":\"passable\"}", "{\"A\":\"excellent\"}"])
+        #expect(HashChain.firstBroken(entries) == nil)
+        var edited = entries
+        edited[1].content = "{\"A\":\"excellent\"}"
+        #expect(HashChain.firstBroken(edited) == 1)
+        #expect(HashChain.firstBroken([entries[0], entries[2]]) == 1)
+        #expect(HashChain.firstBroken([entries[1], entries[0], entries[2]]) == 0)
+        // Rehashing an edited row alone is not enough: the next row no longer follows.
+        var rehashed = edited
+        rehashed[1].hash = HashChain.hash(previous: entries[0].hash, content: edited[1].content)
+        #expect(HashChain.firstBroken(rehashed) == 2)
+        // A known vector: SHA-256 of "0…0", the separator 0x1F and "abc".
+        #expect(HashChain.hash(previous: HashChain.genesis, content: "abc").count == 64)
+    }
+}
