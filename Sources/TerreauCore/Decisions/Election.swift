@@ -13,7 +13,7 @@ public enum Ballots: Equatable, Sendable {
 }
 
 /// One election to count: the method, what is voted on, the ballots and the rules around them.
-public struct Election: Equatable, Sendable {
+public struct Election: Sendable {
     public var method: VotingMethod
     /// The options (for one-proposal methods: `pour` and `contre`).
     public var candidates: [String]
@@ -50,12 +50,6 @@ public struct Election: Equatable, Sendable {
         self.amount = amount
         self.scale = scale
         self.maximumRounds = maximumRounds
-    }
-
-    public static func == (a: Election, b: Election) -> Bool {
-        a.method == b.method && a.candidates == b.candidates && a.grades == b.grades && a.ballots == b.ballots && a.electorate == b.electorate
-            && a.quorum == b.quorum && a.threshold == b.threshold && a.allowedAgainst == b.allowedAgainst && a.dots == b.dots
-            && a.amount == b.amount && a.scale == b.scale && a.maximumRounds == b.maximumRounds
     }
 
     public var ballotCount: Int {
@@ -127,14 +121,16 @@ public struct Election: Equatable, Sendable {
             if let amount { report.split = byName(tally.split(amount)) }
         case .consent(let rounds):
             let result = Consent.tally(rounds, maximumRounds: maximumRounds)
+            // Ballots here are the last round's participants; the ranking names the outcome.
             report.outcome = result.outcome
             report.consentRound = result.round
             report.remainingObjections = result.remaining
             report.ranking = result.outcome == .adopted ? [["adopté"]] : [["non adopté"]]
         }
         if !turnout.quorumMet { report.outcome = .noQuorum }
-        report.winners = report.outcome.map { $0 == .adopted ? ["pour"] : [] } ?? (report.ranking.first ?? [])
-        if method == .consent { report.winners = report.outcome == .adopted ? ["adopté"] : [] }
+        // One proposal: the winner is the proposal itself when adopted; options: the first group.
+        let adopted = method == .consent ? "adopté" : "pour"
+        report.winners = report.outcome.map { $0 == .adopted ? [adopted] : [] } ?? (report.ranking.first ?? [])
         return report
     }
 }
