@@ -5,13 +5,13 @@ import TerreauCore
 /// for paper ballots, and the entry point of the differential suite. It needs no database and no
 /// configuration, so it runs before the application starts.
 ///
-///     terreau tally ballots.json [--json]
+///     terreau tally ballots.json [--json] [--svg picture.svg]
 ///     terreau tally ballots.csv --method majority-judgment --grades "à rejeter,insuffisant,…" [--json]
 ///     terreau tally --batch < elections.jsonl      (one election per line in, one result per line out)
 public enum TallyCommandLine {
     public static let usage = """
-        Usage : terreau tally FICHIER [--json]
-                terreau tally FICHIER.csv --method MÉTHODE [--grades "pire,…,meilleure"] [--json]
+        Usage : terreau tally FICHIER [--json] [--svg IMAGE.svg]
+                terreau tally FICHIER.csv --method MÉTHODE [--grades "pire,…,meilleure"] [--json] [--svg IMAGE.svg]
                 terreau tally --batch   (une élection JSON par ligne sur l'entrée standard)
         Méthodes : \(VotingMethod.allCases.map(\.rawValue).joined(separator: ", "))
         Formats : docs/data-formats.md
@@ -19,7 +19,7 @@ public enum TallyCommandLine {
 
     /// Returns the process's exit status: 0 counted, 1 bad file, 2 bad usage.
     public static func run(_ arguments: [String]) -> Int32 {
-        var json = false, batch = false, file: String?, method: String?, grades: String?
+        var json = false, batch = false, file: String?, method: String?, grades: String?, picture: String?
         var remaining = arguments[...]
         while let argument = remaining.popFirst() {
             switch argument {
@@ -27,6 +27,7 @@ public enum TallyCommandLine {
             case "--batch": batch = true
             case "--method": method = remaining.popFirst()
             case "--grades": grades = remaining.popFirst()
+            case "--svg": picture = remaining.popFirst()
             case "-h", "--help":
                 print(usage)
                 return 0
@@ -54,6 +55,12 @@ public enum TallyCommandLine {
                 election = try BallotFile.readJSON(data, file: file)
             }
             let report = election.tally()
+            if let picture {
+                // The picture a results page shows, to publish with a paper count.
+                guard FileManager.default.createFile(atPath: picture, contents: Data(ResultPicture.svg(report, election).utf8)) else {
+                    return fail("\(picture) : impossible d'écrire l'image.")
+                }
+            }
             print(json ? encode(report) : TallyText.describe(report, election))
             return 0
         } catch {

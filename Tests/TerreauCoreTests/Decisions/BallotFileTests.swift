@@ -77,3 +77,42 @@ struct BallotFileTests {
         }
     }
 }
+
+@Suite("Result pictures")
+struct ResultPictureTests {
+    static func picture(_ json: String) throws -> String {
+        let election = try BallotFile.readJSON(Data(json.utf8), file: "f.json")
+        return ResultPicture.svg(election.tally(), election)
+    }
+
+    @Test("majority judgment: one merit profile per candidate, best first, the 50 % line and a legend of grades")
+    func merit() throws {
+        let svg = try Self.picture(#"{"method":"majority-judgment","candidates":["A","<script>alert(1)</script>"],"grades":["mauvais","passable","bien"],"ballots":[{"A":"bien","<script>alert(1)</script>":"mauvais"},{"A":"passable","<script>alert(1)</script>":"bien"}]}"#)
+        #expect(svg.hasPrefix("<svg "))
+        #expect(svg.contains("role=\"img\""))
+        #expect(svg.contains("<title id=\"result-title\">Profils de mérite (jugement majoritaire)</title>"))
+        #expect(svg.contains("A — passable"))
+        #expect(svg.contains("class=\"majority-line\""))
+        #expect(svg.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+        #expect(!svg.contains("<script>"))
+        // Bars: A has two grades (passable, bien), the other candidate two (mauvais, bien), each an outline; the legend three.
+        #expect(svg.components(separatedBy: "<rect ").count - 1 == 4 + 2 + 3)
+    }
+
+    @Test("Schulze: the duel matrix marks won and lost duels in text as well as colour")
+    func duels() throws {
+        let svg = try Self.picture(#"{"method":"schulze","candidates":["A","B"],"ballots":[["A","B"],["A","B"],["B","A"]]}"#)
+        #expect(svg.contains(">2 ✓</text>"))
+        #expect(svg.contains(">1 ✗</text>"))
+        #expect(svg.contains("class=\"duel-self\""))
+    }
+
+    @Test("instant-runoff: a column per round, the eliminated crossed")
+    func rounds() throws {
+        let svg = try Self.picture(#"{"method":"instant-runoff","candidates":["A","B","C"],"ballots":[["A"],["A"],["B","A"],["C","B"],["C","B"]]}"#)
+        #expect(svg.contains(">Tour 1</text>"))
+        #expect(svg.contains(">Tour 2</text>"))
+        #expect(svg.contains(">1 ✗</text>"))
+        #expect(svg.contains("tour 1 : éliminé(s) B"))
+    }
+}
