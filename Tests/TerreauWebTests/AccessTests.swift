@@ -73,6 +73,9 @@ struct AccessTests {
             .welcome(slug: slug), .welcomeSubmit(slug: slug), .welcomeCard(slug: slug),
             .connectionRequest(slug: slug, item: f.item), .connections, .connectionDecision(connection: UUID().uuidString),
             .organisationNetwork(slug: slug), .gaps(slug: slug), .young(slug: slug),
+            .decisions(slug: slug), .decisionNew(slug: slug, kind: nil), .decisionCreate(slug: slug), .governance(slug: slug),
+            .decision(slug: slug, decision: UUID().uuidString), .decisionStep(slug: slug, decision: UUID().uuidString),
+            .ballot(slug: slug, decision: UUID().uuidString),
             // Last: it ends the session.
             .signOut,
         ]

@@ -16,7 +16,7 @@ public enum BallotFile {
         return try election(root, file: file)
     }
 
-    static func election(_ root: [String: JSONValue], file: String) throws -> Election {
+    public static func election(_ root: [String: JSONValue], file: String, allowingNoBallots: Bool = false) throws -> Election {
         func fail(_ message: String) -> Issue { Issue(file: file, message: message) }
         guard let name = root["method"]?.string else { throw fail("« method » manque (par exemple \"majority-judgment\").") }
         guard let method = VotingMethod(rawValue: name) else {
@@ -62,7 +62,7 @@ public enum BallotFile {
             return election
         }
         guard let ballots = root["ballots"]?.array else { throw fail("« ballots » manque : la liste des bulletins.") }
-        guard !ballots.isEmpty else { throw fail("aucun bulletin : « ballots » est vide.") }
+        guard !ballots.isEmpty || allowingNoBallots else { throw fail("aucun bulletin : « ballots » est vide.") }
         let index = Dictionary(uniqueKeysWithValues: candidates.enumerated().map { ($1, $0) })
         func candidate(_ value: JSONValue, _ number: Int) throws -> Int {
             guard let name = value.string else { throw fail("bulletin \(number) : un nom de candidat est attendu, pas « \(value) ».") }
@@ -248,7 +248,7 @@ public enum BallotFile {
         return number
     }
 
-    static func fraction(_ value: JSONValue) -> (Int, Int)? {
+    public static func fraction(_ value: JSONValue) -> (Int, Int)? {
         if let text = value.string {
             let parts = text.split(separator: "/").map { Int($0.trimmingCharacters(in: .whitespaces)) }
             guard parts.count == 2, let numerator = parts[0], let denominator = parts[1], denominator > 0, numerator > 0, numerator <= denominator else { return nil }

@@ -137,8 +137,8 @@ public struct Election: Sendable {
 
 /// A count's result and how it was reached, printed by `terreau tally` and stored with a vote.
 /// Only the fields of the method used are present.
-public struct TallyReport: Equatable, Sendable, Encodable {
-    public struct RunoffRound: Equatable, Sendable, Encodable {
+public struct TallyReport: Equatable, Sendable, Codable {
+    public struct RunoffRound: Equatable, Sendable, Codable {
         public var votes: [String: Int]
         public var exhausted: Int
         public var eliminated: [String]

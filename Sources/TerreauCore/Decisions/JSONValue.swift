@@ -2,7 +2,7 @@ import Foundation
 
 /// A JSON document as data, for readers that must say precisely which value is wrong: a number
 /// is never mistaken for a boolean, an integer is told from a decimal.
-public indirect enum JSONValue: Equatable, Sendable, Decodable, CustomStringConvertible {
+public indirect enum JSONValue: Equatable, Sendable, Codable, CustomStringConvertible {
     case null
     case bool(Bool)
     case int(Int)
@@ -20,6 +20,19 @@ public indirect enum JSONValue: Equatable, Sendable, Decodable, CustomStringConv
         else if let value = try? container.decode(String.self) { self = .string(value) }
         else if let value = try? container.decode([JSONValue].self) { self = .array(value) }
         else { self = .object(try container.decode([String: JSONValue].self)) }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .null: try container.encodeNil()
+        case .bool(let value): try container.encode(value)
+        case .int(let value): try container.encode(value)
+        case .double(let value): try container.encode(value)
+        case .string(let value): try container.encode(value)
+        case .array(let value): try container.encode(value)
+        case .object(let value): try container.encode(value)
+        }
     }
 
     public subscript(key: String) -> JSONValue? {

@@ -16,6 +16,8 @@ public enum DecisionKind: String, CaseIterable, Codable, Sendable {
     case general
 }
 
+extension DecisionKind: CodingKeyRepresentable {}
+
 /// Who takes part in a decision.
 public enum Electorate: String, CaseIterable, Codable, Sendable {
     /// Every member of the community, one vote each.

@@ -72,6 +72,11 @@ public enum Action: String, CaseIterable, Sendable {
     /// Act for the organisation named by the path: start a collective from it, invite others
     /// into a collective it is. Its admins only, whatever their roles in the community.
     case administerOrganisation
+    /// Draft a decision and move it through its phases (its author or a coordinator:
+    /// record-level rule in the handler).
+    case proposeDecision
+    /// Cast a ballot (being in the decision's electorate is checked against the stored one).
+    case vote
 }
 
 /// The one declared permission policy (quality S5): every route names an `Action`, every list
@@ -90,7 +95,8 @@ public enum Policy {
         switch action {
         case .readPublic: return .anyone
         case .useAccount, .joinCommunity: return .signedIn
-        case .readMembersOnly, .proposeOrganisation, .claimOrganisation, .contribute: return .anyRole(Set(Role.allCases))
+        case .readMembersOnly, .proposeOrganisation, .claimOrganisation, .contribute, .proposeDecision: return .anyRole(Set(Role.allCases))
+        case .vote: return .signedIn
         case .manageMembers, .editCharter, .readOutbox, .mergeSkills: return .anyRole([.coordinator])
         case .reviewOrganisationClaims: return .anyRoleOrOrganisationAdmin([.coordinator])
         case .administerOrganisation: return .anyRoleOrOrganisationAdmin([])

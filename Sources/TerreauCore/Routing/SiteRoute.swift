@@ -52,6 +52,10 @@ public enum SiteRoute: Hashable, Sendable {
     case connections, connectionDecision(connection: String)
     case organisationNetwork(slug: String), gaps(slug: String), young(slug: String)
 
+    case decisions(slug: String), decisionNew(slug: String, kind: String?), decisionCreate(slug: String)
+    case decision(slug: String, decision: String), decisionStep(slug: String, decision: String), ballot(slug: String, decision: String)
+    case governance(slug: String)
+
     public enum Method: String, Sendable { case get = "GET", post = "POST" }
 
     public enum Kind: String, CaseIterable, Sendable {
@@ -66,6 +70,7 @@ public enum SiteRoute: Hashable, Sendable {
         case inventory, inventoryNew, inventoryCreate, inventoryItem, inventoryEdit, inventoryUpdate, inventoryHistory, inventoryRevert
         case skills, skillPropose, skill, skillMerge, welcome, welcomeSubmit, welcomeCard
         case connectionRequest, connections, connectionDecision, organisationNetwork, gaps, young
+        case decisions, decisionNew, decisionCreate, decision, decisionStep, ballot, governance
 
         /// The path pattern as Vapor reads it (`:name` for a parameter).
         public var pattern: [String] {
@@ -125,6 +130,12 @@ public enum SiteRoute: Hashable, Sendable {
             case .organisationNetwork: return ["c", ":slug", "reseau-des-organisations"]
             case .gaps: return ["c", ":slug", "besoins-non-couverts"]
             case .young: return ["c", ":slug", "jeunes"]
+            case .decisions, .decisionCreate: return ["c", ":slug", "decisions"]
+            case .decisionNew: return ["c", ":slug", "decisions", "nouvelle"]
+            case .decision: return ["c", ":slug", "decisions", ":decision"]
+            case .decisionStep: return ["c", ":slug", "decisions", ":decision", "etape"]
+            case .ballot: return ["c", ":slug", "decisions", ":decision", "bulletin"]
+            case .governance: return ["c", ":slug", "gouvernance"]
             }
         }
 
@@ -135,7 +146,7 @@ public enum SiteRoute: Hashable, Sendable {
                 .notificationPreferencesSubmit, .actAs, .joinSubmit, .leave, .memberRolesSubmit, .charterSubmit,
                 .organisationCreate, .organisationClaim, .organisationClaimDecision, .collectiveCreate, .collectiveInvite, .collectiveAnswer,
                 .inventoryCreate, .inventoryUpdate, .inventoryRevert, .skillPropose, .skillMerge, .welcomeSubmit,
-                .connectionRequest, .connectionDecision:
+                .connectionRequest, .connectionDecision, .decisionCreate, .decisionStep, .ballot:
                 return .post
             default: return .get
             }
@@ -149,10 +160,12 @@ public enum SiteRoute: Hashable, Sendable {
                 .passwordForgot, .passwordForgotSubmit, .passwordReset, .passwordResetSubmit,
                 .person, .charter, .organisations, .organisation,
                 .inventory, .inventoryItem, .inventoryHistory, .skills, .skill, .welcome, .welcomeSubmit, .welcomeCard,
-                .organisationNetwork, .gaps, .young:
+                .organisationNetwork, .gaps, .young, .decisions, .decision, .governance:
                 return .readPublic
             case .inventoryNew, .inventoryCreate, .inventoryEdit, .inventoryUpdate, .inventoryRevert, .skillPropose, .connectionRequest:
                 return .contribute
+            case .decisionNew, .decisionCreate, .decisionStep: return .proposeDecision
+            case .ballot: return .vote
             case .skillMerge: return .mergeSkills
             case .signOut, .account, .profileSubmit, .passwordChangeSubmit, .myData, .deleteAccount, .deleteAccountSubmit,
                 .consentWithdraw, .notifications, .notificationsRead, .notificationPreferencesSubmit, .actAs, .connections, .connectionDecision,
@@ -247,6 +260,13 @@ public enum SiteRoute: Hashable, Sendable {
         case .organisationNetwork: return .organisationNetwork
         case .gaps: return .gaps
         case .young: return .young
+        case .decisions: return .decisions
+        case .decisionNew: return .decisionNew
+        case .decisionCreate: return .decisionCreate
+        case .decision: return .decision
+        case .decisionStep: return .decisionStep
+        case .ballot: return .ballot
+        case .governance: return .governance
         }
     }
 
@@ -262,8 +282,11 @@ public enum SiteRoute: Hashable, Sendable {
             .members(let slug), .charter(let slug), .charterSubmit(let slug), .organisations(let slug),
             .organisationNew(let slug), .organisationCreate(let slug), .inventory(let slug), .skills(let slug),
             .skillPropose(let slug), .welcome(let slug), .welcomeSubmit(let slug), .welcomeCard(let slug),
-            .organisationNetwork(let slug), .gaps(let slug), .young(let slug):
+            .organisationNetwork(let slug), .gaps(let slug), .young(let slug), .decisions(let slug), .decisionNew(let slug, _),
+            .decisionCreate(let slug), .governance(let slug):
             return ["slug": slug]
+        case .decision(let slug, let decision), .decisionStep(let slug, let decision), .ballot(let slug, let decision):
+            return ["slug": slug, "decision": decision]
         case .inventoryNew(let slug, let kind), .inventoryCreate(let slug, let kind): return ["slug": slug, "kind": kind.pathSegment]
         case .inventoryItem(let slug, let item), .inventoryEdit(let slug, let item), .inventoryUpdate(let slug, let item),
             .inventoryHistory(let slug, let item), .connectionRequest(let slug, let item):
@@ -294,6 +317,7 @@ public enum SiteRoute: Hashable, Sendable {
         var returnTo: String?
         switch self {
         case .language(_, let target), .signIn(let target): returnTo = target
+        case .decisionNew(_, let kind?): return base + "?type=" + Self.encodeQueryValue(kind)
         default: break
         }
         guard let target = returnTo.flatMap(ReturnTo.validated) else { return base }

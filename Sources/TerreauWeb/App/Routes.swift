@@ -77,6 +77,13 @@ func registerRoutes(_ app: Application) {
         case .organisationNetwork: handler = MatchingController.network
         case .gaps: handler = MatchingController.gaps
         case .young: handler = MatchingController.young
+        case .decisions: handler = DecisionsController.list
+        case .decisionNew: handler = DecisionsController.new
+        case .decisionCreate: handler = DecisionsController.create
+        case .decision: handler = DecisionsController.show
+        case .decisionStep: handler = DecisionsController.step
+        case .ballot: handler = DecisionsController.ballot
+        case .governance: handler = DecisionsController.governance
         }
         let routes: any RoutesBuilder = kind.isThrottled ? app.grouped(AuthThrottleMiddleware()) : app
         routes.on(HTTPMethod(rawValue: kind.method.rawValue), kind.pattern.map(PathComponent.init(stringLiteral:))) { request in

@@ -23,6 +23,8 @@ struct CommunityCreateCommand: AsyncCommand {
         var communes: String?
         @Option(name: "departement", help: "Départements entiers, séparés par des virgules (38).")
         var departement: String?
+        @Option(name: "rules", help: "Règles de départ : consentement (par défaut), majorite ou jugement-majoritaire.")
+        var rules: String?
     }
 
     var help: String { "Crée une communauté d'action sur un territoire (communes et/ou départements)." }
@@ -30,10 +32,13 @@ struct CommunityCreateCommand: AsyncCommand {
     func run(using context: CommandContext, signature: Signature) async throws {
         guard let name = signature.name else { throw CommandFailure("option --name manquante.") }
         let request = TerritoryRequest(communeCodes: list(signature.communes), departements: list(signature.departement))
+        guard let rules = RulesTemplate(rawValue: signature.rules ?? RulesTemplate.consent.rawValue) else {
+            throw CommandFailure("option --rules : « \(signature.rules ?? "") » inconnu ; choisissez consentement, majorite ou jugement-majoritaire.")
+        }
         do {
             let community = try await CommunityStore(database: context.application.db).create(
                 slug: signature.slug ?? Slug.make(from: name), name: name, description: signature.description ?? "",
-                contactEmail: signature.contact, territory: request, now: Date())
+                contactEmail: signature.contact, territory: request, rules: rules, now: Date())
             context.console.print("Communauté « \(community.name) » créée : \(SiteRoute.community(slug: community.slug).path)")
         } catch let errors as FieldErrors {
             throw CommandFailure("communauté non créée.\n" + errors.description)
@@ -110,4 +115,6 @@ func registerCommands(_ app: Application) {
     app.asyncCommands.use(MailCommandGroup(), as: "mail")
     app.asyncCommands.use(BenchCommandGroup(), as: "bench")
     app.asyncCommands.use(SkillsCommandGroup(), as: "skills")
+    app.asyncCommands.use(RecountCommand(), as: "recount")
+    app.asyncCommands.use(VerifyCommand(), as: "verify")
 }

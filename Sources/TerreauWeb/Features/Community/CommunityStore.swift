@@ -34,7 +34,9 @@ struct CommunityStore {
     }
 
     /// Creates a community on a territory, in one transaction; field errors name what is wrong.
-    func create(slug: String, name: String, description: String, contactEmail: String?, territory: TerritoryRequest, now: Date) async throws -> CommunityRecord {
+    /// A community and its first rules of governance, from one of the starting templates.
+    func create(slug: String, name: String, description: String, contactEmail: String?, territory: TerritoryRequest,
+                rules: RulesTemplate = .consent, now: Date) async throws -> CommunityRecord {
         var errors = CommunityRules.validate(slug: slug, name: name, description: description)
         if try await find(slug: slug) != nil {
             errors.append(FieldError(field: "slug", message: "l'adresse courte « \(slug) » est déjà prise."))
@@ -52,6 +54,7 @@ struct CommunityStore {
             try await community.create(on: db)
             let id = try community.requireID()
             try await codes.map { CommunityCommuneRecord(communityID: id, communeCode: $0) }.create(on: db)
+            try await DecisionStore.storeFirstRules(rules, for: id, on: db, now: now)
         }
         return community
     }

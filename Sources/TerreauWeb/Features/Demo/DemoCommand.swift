@@ -23,6 +23,7 @@ struct DemoCommand: AsyncCommand {
         let cost = app.terreauConfig.bcryptCost
         try await DemoPeople.ensure(on: app.db, resources: app.directory.resourcesDirectory, hash: { try Bcrypt.hash($0, cost: cost) }, now: Date())
         try await DemoInventory.ensure(on: app.db, resources: app.directory.resourcesDirectory, now: Date())
+        try await DemoDecisions.ensure(on: app.db, now: Date())
         var serveContext = context
         serveContext.input = CommandInput(arguments: [
             context.input.executable, "--hostname", signature.hostname ?? "127.0.0.1", "--port", String(signature.port ?? 8080),
@@ -41,6 +42,7 @@ enum DemoSeed {
         var communes: [String]
         var neighbourhoods: [(name: String, description: String, communes: [String])]
         var drawn: [(name: String, description: String, ring: [(Double, Double)])]
+        var rules: RulesTemplate
     }
 
     static let communities: [CommunityPlan] = [
@@ -60,7 +62,8 @@ enum DemoSeed {
             drawn: [
                 ("Villeneuve", "Un quartier dessiné par la communauté, à cheval sur Grenoble et Échirolles.",
                  [(5.7265, 45.1575), (5.7455, 45.1560), (5.7480, 45.1665), (5.7310, 45.1700), (5.7265, 45.1575)]),
-            ]),
+            ],
+            rules: .consent),
         CommunityPlan(
             slug: "trieves",
             name: "Trièves en commun",
@@ -72,7 +75,8 @@ enum DemoSeed {
                 ("Pays de Clelles", "Au pied du mont Aiguille.", ["38113", "38103", "38301", "38204", "38456", "38127"]),
                 ("Pays de Monestier", "Entre Vercors et Drac.", ["38242", "38186", "38342", "38391", "38492", "38023", "38438"]),
             ],
-            drawn: []),
+            drawn: [],
+            rules: .majorityJudgment),
     ]
 
     /// Idempotent: loads the reference territory if the database has none, and creates each
@@ -86,7 +90,7 @@ enum DemoSeed {
         for plan in communities where try await store.find(slug: plan.slug) == nil {
             let community = try await store.create(
                 slug: plan.slug, name: plan.name, description: plan.description, contactEmail: plan.contact,
-                territory: TerritoryRequest(communeCodes: plan.communes), now: Date())
+                territory: TerritoryRequest(communeCodes: plan.communes), rules: plan.rules, now: Date())
             for neighbourhood in plan.neighbourhoods {
                 _ = try await store.addNeighbourhood(
                     to: community, name: neighbourhood.name, slug: nil, description: neighbourhood.description,

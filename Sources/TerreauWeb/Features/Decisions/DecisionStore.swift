@@ -1,0 +1,394 @@
+import Fluent
+import Foundation
+import SQLKit
+import TerreauCore
+import Vapor
+
+/// Storage of governance versions, decisions, electorates and ballot logs. Every rule the
+/// platform enforces comes from `TerreauCore` (`DecisionRules`, `DecisionLifecycle`,
+/// `BallotFile`, `HashChain`); this type only reads and writes rows around them.
+struct DecisionStore {
+    let database: any Database
+    var sql: any SQLDatabase { database as! any SQLDatabase }
+
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+
+    static func json(_ value: some Encodable) -> String {
+        String(decoding: (try? encoder.encode(value)) ?? Data("null".utf8), as: UTF8.self)
+    }
+
+    // MARK: Governance
+
+    static func storeFirstRules(_ template: RulesTemplate, for community: UUID, on database: any Database, now: Date) async throws {
+        let record = GovernanceRecord()
+        record.$community.id = community
+        record.version = 1
+        record.rules = json(template.rules)
+        record.template = template.rawValue
+        record.createdAt = now
+        try await record.create(on: database)
+    }
+
+    func governance(of community: UUID) async throws -> Governance {
+        guard let record = try await GovernanceRecord.query(on: database).filter(\.$community.$id == community).sort(\.$version, .descending).first(),
+            var rules = try? JSONDecoder().decode(Governance.self, from: Data(record.rules.utf8))
+        else { return RulesTemplate.consent.rules }
+        rules.version = record.version
+        return rules
+    }
+
+    func history(of community: UUID) async throws -> [GovernanceRecord] {
+        try await GovernanceRecord.query(on: database).filter(\.$community.$id == community).sort(\.$version, .descending).with(\.$decision).all()
+    }
+
+    // MARK: Drafts
+
+    struct Draft {
+        var kind: DecisionKind
+        var method: VotingMethod
+        var title: String
+        var text: String
+        var options: [String]
+        var grades: [String]
+        var settings: [String: JSONValue]
+        var proposed: Governance?
+    }
+
+    /// A new decision in draft, with the electorate, secrecy and quorum the rules in force give
+    /// its kind (read again when voting opens).
+    func createDraft(_ draft: Draft, community: UUID, author: UUID, rules: Governance, now: Date) async throws -> DecisionRecord {
+        let rule = rules.rule(for: draft.kind)
+        let decision = DecisionRecord()
+        decision.$community.id = community
+        decision.kind = draft.kind.rawValue
+        decision.method = draft.method.rawValue
+        decision.title = draft.title
+        decision.text = draft.text
+        decision.options = Self.json(draft.method.decidesOneProposal ? [] : draft.options)
+        decision.grades = Self.json(draft.method == .majorityJudgment ? draft.grades : [])
+        decision.settings = Self.json(draft.settings)
+        decision.proposedRules = draft.proposed.map(Self.json)
+        decision.phase = DecisionPhase.draft.rawValue
+        decision.rulesVersion = rules.version
+        decision.electorateKind = rule.electorate.rawValue
+        decision.secret = rule.secret
+        decision.quorum = rule.quorum
+        decision.round = 1
+        decision.$createdBy.id = author
+        decision.createdAt = now
+        try await decision.create(on: database)
+        return decision
+    }
+
+    // MARK: Reading a decision's election
+
+    /// The election a decision counts, with `ballots` (stored JSON items, one per voter).
+    static func election(of decision: DecisionRecord, ballots: [String], rules: Governance) throws -> Election {
+        var root = (try? JSONDecoder().decode(JSONValue.self, from: Data(decision.settings.utf8)))?.object ?? [:]
+        root["method"] = .string(decision.method)
+        root["candidates"] = try? JSONDecoder().decode(JSONValue.self, from: Data(decision.options.utf8))
+        root["grades"] = try? JSONDecoder().decode(JSONValue.self, from: Data(decision.grades.utf8))
+        if let size = decision.electorateSize { root["electorate"] = .int(size) }
+        if let quorum = decision.quorum { root["quorum"] = .double(quorum) }
+        let items = ballots.compactMap { try? JSONDecoder().decode(JSONValue.self, from: Data($0.utf8)) }
+        if decision.method == VotingMethod.consent.rawValue {
+            root["maximum_rounds"] = .int(rules.maximumConsentRounds)
+            root["rounds"] = .array(Self.consentRounds(items, upTo: decision.round))
+        } else {
+            root["ballots"] = .array(items)
+        }
+        return try BallotFile.election(root, file: "décision « \(decision.title) »", allowingNoBallots: true)
+    }
+
+    /// Consent ballots (`{"round": n, "choice": "consent" | "stand-aside" | "objection", "reason": …}`)
+    /// as the rounds `Consent.tally` reads: an objection not raised again in a later round was lifted.
+    static func consentRounds(_ items: [JSONValue], upTo last: Int) -> [JSONValue] {
+        (1...max(1, last)).map { round in
+            let mine = items.filter { $0["round"]?.int == round }
+            let objections = mine.filter { $0["choice"]?.string == "objection" }
+            return .object([
+                "consents": .int(mine.filter { $0["choice"]?.string == "consent" }.count),
+                "stand_asides": .int(mine.filter { $0["choice"]?.string == "stand-aside" }.count),
+                "objections": .array(objections.map { .object(["reason": $0["reason"] ?? .string(""), "by": .string("")]) }),
+            ])
+        }
+    }
+
+    // MARK: Electorate
+
+    /// Fixes who may vote, at the moment voting opens: the community's members, or its
+    /// organisations that have an admin. Returns the electorate's size.
+    func fixElectorate(of decision: DecisionRecord, on database: any Database) async throws -> Int {
+        let sql = database as! any SQLDatabase
+        var keys: [(String, UUID?, UUID?)] = []
+        if decision.electorateKind == Electorate.organisations.rawValue {
+            let organisations = try await OrganisationRecord.query(on: database).filter(\.$community.$id == decision.$community.id).all()
+            let admins = try await OrganisationMemberRecord.query(on: database).filter(\.$status == "approved")
+                .filter(\.$role == OrganisationRole.admin.rawValue).all()
+            let withAdmin = Set(admins.map(\.$organisation.id))
+            keys = organisations.filter { withAdmin.contains($0.id!) }.map { ("organisation:" + $0.id!.uuidString, nil, $0.id!) }
+        } else {
+            keys = try await MembershipRecord.query(on: database).filter(\.$community.$id == decision.$community.id).all()
+                .map { ("person:" + $0.$person.id.uuidString, $0.$person.id, nil) }
+        }
+        for (key, person, organisation) in keys {
+            try await sql.raw("""
+                INSERT INTO decision_electors (decision_id, voter_key, person_id, organisation_id, has_voted)
+                VALUES (\(bind: decision.id!), \(bind: key), \(bind: person), \(bind: organisation), \(bind: false))
+                """).run()
+        }
+        return keys.count
+    }
+
+    /// The elector keys a person may vote as in this decision (themself, or the organisations
+    /// they administer), with whether each has voted.
+    func electorKeys(for person: UUID, in decision: DecisionRecord) async throws -> [(key: String, hasVoted: Bool)] {
+        var candidates = ["person:" + person.uuidString]
+        if decision.electorateKind == Electorate.organisations.rawValue {
+            candidates = try await OrganisationStore(database: database).adminOrganisations(of: person).map { "organisation:" + $0.id!.uuidString }
+        }
+        guard !candidates.isEmpty else { return [] }
+        return try await sql.raw("""
+            SELECT voter_key, has_voted FROM decision_electors WHERE decision_id = \(bind: decision.id!) AND voter_key IN (\(binds: candidates))
+            """).all().map { (try $0.decode(column: "voter_key", as: String.self), try $0.decode(column: "has_voted", as: Bool.self)) }
+            .sorted { $0.0 < $1.0 }
+    }
+
+    // MARK: Ballots
+
+    enum CastResult: Equatable {
+        /// Stored (first ballot or a change); for a secret ballot, the receipt to keep.
+        case stored(receipt: String?)
+        /// Identical to the voter's current ballot: nothing added.
+        case unchanged
+        /// Already voted (secret ballot) and no valid receipt given.
+        case receiptNeeded
+        case notAnElector
+        case closed
+    }
+
+    /// Adds a ballot to the log, under a lock on the decision row so that the chain, the
+    /// one-ballot-per-voter rule and the electorate's « a voté » stay consistent however many
+    /// requests arrive at once (R3). A secret ballot is keyed by the hash of a receipt: the
+    /// log never holds who cast it, the electorate only that they voted (R4).
+    func cast(_ content: String, in decision: DecisionRecord, as voterKey: String, receipt: String?, now: Date) async throws -> CastResult {
+        try await Self.lock.run(decision.id!) {
+            try await database.transaction { database in
+                let sql = database as! any SQLDatabase
+                // Serialises casts across instances on PostgreSQL; SQLite serialises writers itself.
+                if sql.dialect.name != "sqlite" {
+                    try await sql.raw("SELECT id FROM decisions WHERE id = \(bind: decision.id!) FOR UPDATE").run()
+                }
+                guard let current = try await DecisionRecord.find(decision.id, on: database),
+                    DecisionLifecycle.acceptsBallots(DecisionPhase(rawValue: current.phase) ?? .draft, now: now, votingEnds: current.votingEndsAt)
+                else { return .closed }
+                guard let elector = try await sql.raw("""
+                    SELECT has_voted FROM decision_electors WHERE decision_id = \(bind: decision.id!) AND voter_key = \(bind: voterKey)
+                    """).first()
+                else { return .notAnElector }
+                let hasVoted = try elector.decode(column: "has_voted", as: Bool.self)
+                var key = voterKey
+                var newReceipt: String?
+                if current.secret {
+                    if let receipt, !receipt.isEmpty,
+                        try await BallotRecord.query(on: database).filter(\.$decision.$id == decision.id!).filter(\.$ballotKey == Self.receiptKey(receipt)).count() > 0 {
+                        key = Self.receiptKey(receipt)
+                    } else if hasVoted {
+                        return .receiptNeeded
+                    } else {
+                        let fresh = Self.newReceipt()
+                        newReceipt = fresh
+                        key = Self.receiptKey(fresh)
+                    }
+                }
+                let last = try await BallotRecord.query(on: database).filter(\.$decision.$id == decision.id!).sort(\.$position, .descending).first()
+                if let mine = try await BallotRecord.query(on: database).filter(\.$decision.$id == decision.id!).filter(\.$ballotKey == key)
+                    .sort(\.$position, .descending).first(), mine.content == content {
+                    return .unchanged
+                }
+                let row = BallotRecord()
+                row.$decision.id = decision.id!
+                row.position = (last?.position ?? 0) + 1
+                row.ballotKey = key
+                row.content = content
+                row.hash = HashChain.hash(previous: last?.hash ?? HashChain.genesis, content: Self.chained(key: key, content: content))
+                try await row.create(on: database)
+                if !hasVoted {
+                    try await sql.raw("UPDATE decision_electors SET has_voted = \(bind: true) WHERE decision_id = \(bind: decision.id!) AND voter_key = \(bind: voterKey)").run()
+                }
+                return .stored(receipt: newReceipt)
+            }
+        }
+    }
+
+    /// What the chain covers for a row: the key and the ballot, so that neither can be edited.
+    static func chained(key: String, content: String) -> String { key + "\n" + content }
+
+    static func receiptKey(_ receipt: String) -> String {
+        "receipt:" + SHA256.hash(data: Data(receipt.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    static func newReceipt() -> String {
+        // 128 bits, written in groups a person can copy: « 7KQ2-…».
+        let alphabet = Array("23456789ABCDEFGHJKLMNPQRSTUVWXYZ")
+        var generator = SystemRandomNumberGenerator()
+        let characters = (0..<26).map { _ in alphabet[Int(generator.next(upperBound: UInt32(alphabet.count)))] }
+        return stride(from: 0, to: characters.count, by: 5).map { String(characters[$0..<min($0 + 5, characters.count)]) }.joined(separator: "-")
+    }
+
+    /// One lock per decision inside this process (PostgreSQL's row lock covers other instances).
+    static let lock = KeyedLock()
+
+    // MARK: Steps
+
+    /// Draft → deliberation.
+    func deliberate(_ decision: DecisionRecord, now: Date) async throws(DecisionLifecycle.Refusal) {
+        let next = try DecisionLifecycle.next(phase(decision), .deliberate, now: now, deliberationStarted: nil, deliberationDays: 0, votingEnds: nil)
+        decision.phase = next.rawValue
+        decision.deliberationStartedAt = now
+        try? await decision.update(on: database)
+    }
+
+    static func phase(_ decision: DecisionRecord) -> DecisionPhase { DecisionPhase(rawValue: decision.phase) ?? .draft }
+    func phase(_ decision: DecisionRecord) -> DecisionPhase { Self.phase(decision) }
+
+    enum StepRefusal: Error {
+        case lifecycle(DecisionLifecycle.Refusal)
+        case rules(RuleRefusal)
+    }
+
+    /// Deliberation → voting, until `ends`. The rules in force must still allow the method; the
+    /// electorate, secrecy and quorum are taken from them and fixed now.
+    func openVoting(_ decision: DecisionRecord, until ends: Date, now: Date) async throws -> StepRefusal? {
+        let rules = try await governance(of: decision.$community.id)
+        let kind = DecisionKind(rawValue: decision.kind) ?? .general
+        do { try DecisionRules.checkOpening(kind: kind, method: VotingMethod(rawValue: decision.method) ?? .majority, under: rules) } catch { return .rules(error) }
+        do {
+            _ = try DecisionLifecycle.next(phase(decision), .openVoting, now: now, deliberationStarted: decision.deliberationStartedAt,
+                deliberationDays: decision.round > 1 ? 0 : rules.deliberationDays, votingEnds: ends)
+        } catch { return .lifecycle(error) }
+        let rule = rules.rule(for: kind)
+        try await database.transaction { database in
+            decision.phase = DecisionPhase.voting.rawValue
+            decision.rulesVersion = rules.version
+            decision.electorateKind = rule.electorate.rawValue
+            decision.secret = rule.secret
+            decision.quorum = rule.quorum
+            decision.votingOpenedAt = now
+            decision.votingEndsAt = ends
+            if decision.round == 1 {
+                decision.electorateSize = try await fixElectorate(of: decision, on: database)
+            } else {
+                // A new round of consent: everyone may answer again.
+                try await (database as! any SQLDatabase).raw("UPDATE decision_electors SET has_voted = \(bind: false) WHERE decision_id = \(bind: decision.id!)").run()
+            }
+            try await decision.update(on: database)
+        }
+        return nil
+    }
+
+    /// Voting → closed: counts once, stores the result with the log's head hash, the outcome
+    /// statement and its review date; applies an adopted rule change. Under consent, objections
+    /// left after a round that is not the last send the proposal back to deliberation for the
+    /// next round instead.
+    func close(_ decision: DecisionRecord, statement: String, now: Date) async throws -> StepRefusal? {
+        do {
+            _ = try DecisionLifecycle.next(phase(decision), .close, now: now, deliberationStarted: decision.deliberationStartedAt,
+                deliberationDays: 0, votingEnds: decision.votingEndsAt)
+        } catch { return .lifecycle(error) }
+        let (report, _, head) = try await count(decision)
+        let rules = try await governance(of: decision.$community.id)
+        if decision.method == VotingMethod.consent.rawValue, report.outcome == .rejected, decision.round < rules.maximumConsentRounds,
+            !(report.remainingObjections ?? []).isEmpty {
+            decision.round += 1
+            decision.phase = DecisionPhase.deliberation.rawValue
+            decision.deliberationStartedAt = now
+            decision.votingEndsAt = nil
+            try await decision.update(on: database)
+            return nil
+        }
+        try await database.transaction { database in
+            decision.phase = DecisionPhase.closed.rawValue
+            decision.closedAt = now
+            decision.result = Self.json(report)
+            decision.headHash = head
+            decision.outcomeStatement = statement
+            decision.reviewOn = Calendar(identifier: .gregorian).date(byAdding: .month, value: rules.reviewAfterMonths, to: now)
+            let kind = DecisionKind(rawValue: decision.kind) ?? .general
+            if [.ruleChange, .methodChange].contains(kind), let text = decision.proposedRules,
+                let proposed = try? JSONDecoder().decode(Governance.self, from: Data(text.utf8)), report.outcome == .adopted {
+                do {
+                    let next = try DecisionRules.apply(proposed, decidedAs: kind, method: VotingMethod(rawValue: decision.method) ?? .majority,
+                        outcome: .adopted, openedUnder: decision.rulesVersion, to: rules)
+                    let record = GovernanceRecord()
+                    record.$community.id = decision.$community.id
+                    record.version = next.version
+                    record.rules = Self.json(next)
+                    record.$decision.id = decision.id
+                    record.createdAt = now
+                    try await record.create(on: database)
+                } catch let refusal as RuleRefusal {
+                    decision.rulesRefusal = refusal.description
+                }
+            }
+            try await decision.update(on: database)
+        }
+        return nil
+    }
+
+    // MARK: Counting and checking
+
+    /// The log of a decision in chain order.
+    func log(of decision: UUID) async throws -> [BallotRecord] {
+        try await BallotRecord.query(on: database).filter(\.$decision.$id == decision).sort(\.$position).all()
+    }
+
+    /// Each voter's last ballot, in chain order of their first one.
+    static func currentBallots(_ log: [BallotRecord]) -> [String] {
+        var latest: [String: String] = [:], order: [String] = []
+        for row in log {
+            if latest[row.ballotKey] == nil { order.append(row.ballotKey) }
+            latest[row.ballotKey] = row.content
+        }
+        return order.map { latest[$0]! }
+    }
+
+    /// The first row of the log that no longer follows from the one before (R6), or nil.
+    static func firstBroken(_ log: [BallotRecord]) -> Int? {
+        HashChain.firstBroken(log.map { HashChain.Entry(content: chained(key: $0.ballotKey, content: $0.content), hash: $0.hash) })
+    }
+
+    /// Counts a decision's ballots now, as `terreau recount` and the close do.
+    func count(_ decision: DecisionRecord) async throws -> (report: TallyReport, election: Election, head: String) {
+        let log = try await log(of: decision.id!)
+        if let broken = Self.firstBroken(log) { throw Abort(.conflict, reason: "le journal des bulletins est altéré à la ligne \(broken + 1).") }
+        let rules = try await governance(of: decision.$community.id)
+        let election = try Self.election(of: decision, ballots: Self.currentBallots(log), rules: rules)
+        return (election.tally(), election, log.last?.hash ?? HashChain.genesis)
+    }
+}
+
+/// Serialises work per key inside one process.
+actor KeyedLock {
+    private var busy: Set<UUID> = []
+    private var waiting: [UUID: [CheckedContinuation<Void, Never>]] = [:]
+
+    func run<T: Sendable>(_ key: UUID, _ work: @Sendable () async throws -> T) async throws -> T {
+        while busy.contains(key) {
+            await withCheckedContinuation { waiting[key, default: []].append($0) }
+        }
+        busy.insert(key)
+        defer {
+            busy.remove(key)
+            if var queue = waiting[key], !queue.isEmpty {
+                queue.removeFirst().resume()
+                waiting[key] = queue.isEmpty ? nil : queue
+            }
+        }
+        return try await work()
+    }
+}

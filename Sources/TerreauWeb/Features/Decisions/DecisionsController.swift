@@ -1,0 +1,482 @@
+import Fluent
+import SQLKit
+import TerreauCore
+import Vapor
+
+/// A community's decisions: drafting one (the rules in force say which methods it may use),
+/// deliberation, the voting window, ballots, the count at the close and its result with the
+/// method's picture; the governance page shows the rules and their history.
+enum DecisionsController {
+    // MARK: List
+
+    struct ListPage: Encodable {
+        struct Item: Encodable {
+            var title: String
+            var url: String
+            var kind: String
+            var method: String
+            var phase: String
+            var when: String
+        }
+        var layout: PageLayout
+        var groups: [Group]
+        var newURL: String
+        var canPropose: Bool
+        var governanceURL: String
+        struct Group: Encodable {
+            var title: String
+            var items: [Item]
+        }
+    }
+
+    @Sendable static func list(_ request: Request) async throws -> Response {
+        let community = try await request.community()
+        let viewer = try await Access.viewer(in: community, request)
+        let catalog = request.catalog
+        let all = try await DecisionRecord.query(on: request.db).filter(\.$community.$id == community.id!).sort(\.$createdAt, .descending).all()
+        let groups = [DecisionPhase.voting, .deliberation, .draft, .closed].map { phase in
+            ListPage.Group(title: catalog.text("decision.phases." + phase.rawValue), items: all.filter { $0.phase == phase.rawValue }.map { item($0, community, request) })
+        }.filter { !$0.items.isEmpty }
+        return try await request.render("decisions/index", ListPage(
+            layout: PageLayout(request, title: catalog.text("decisions.title"), community: community, current: "decisions"),
+            groups: groups, newURL: SiteRoute.decisionNew(slug: community.slug, kind: nil).path,
+            canPropose: Policy.allows(viewer, .proposeDecision), governanceURL: SiteRoute.governance(slug: community.slug).path))
+    }
+
+    static func item(_ decision: DecisionRecord, _ community: CommunityRecord, _ request: Request) -> ListPage.Item {
+        let catalog = request.catalog, language = request.language
+        var when = language.formatDate(decision.createdAt)
+        if let ends = decision.votingEndsAt, decision.phase == DecisionPhase.voting.rawValue { when = catalog.text("decision.until", [language.formatDate(ends)]) }
+        if let closed = decision.closedAt { when = catalog.text("decision.closedOn", [language.formatDate(closed)]) }
+        return .init(title: decision.title, url: SiteRoute.decision(slug: community.slug, decision: decision.id!.uuidString).path,
+            kind: catalog.text("decision.kind." + decision.kind), method: catalog.text("decision.method." + decision.method),
+            phase: catalog.text("decision.phase." + decision.phase), when: when)
+    }
+
+    // MARK: New
+
+    struct NewPage: Encodable {
+        var layout: PageLayout
+        var form: FormState
+        var kinds: [ChoiceOption]
+        var methods: [ChoiceOption]
+        var allowed: [Allowed]
+        var changesRules: Bool
+        var rules: RulesForm.View?
+        var action: String
+        struct Allowed: Encodable {
+            var kind: String
+            var methods: String
+        }
+    }
+
+    static let defaultGrades = ["à rejeter", "insuffisant", "passable", "assez bien", "bien", "très bien", "excellent"]
+
+    @Sendable static func new(_ request: Request) async throws -> Response {
+        let community = try await request.community()
+        let rules = try await DecisionStore(database: request.db).governance(of: community.id!)
+        let kind = DecisionKind(rawValue: (try? request.query.get(String.self, at: "type")) ?? "") ?? .general
+        var values = ["kind": kind.rawValue, "method": rules.rule(for: kind).methods.first?.rawValue ?? "", "grades": defaultGrades.joined(separator: "\n"),
+                      "threshold": rules.rule(for: kind).threshold ?? "2/3", "dots": "5", "scale": "10", "allowed_against": "0"]
+        if [.ruleChange, .methodChange].contains(kind) { values.merge(RulesForm.values(rules)) { $1 } }
+        return try await newPage(request, form: FormState(request, values: values), rules: rules)
+    }
+
+    static func newPage(_ request: Request, form: FormState, rules: Governance, status: HTTPStatus = .ok) async throws -> Response {
+        let community = try await request.community()
+        let catalog = request.catalog
+        let kind = DecisionKind(rawValue: form.values["kind"] ?? "") ?? .general
+        let changesRules = [.ruleChange, .methodChange].contains(kind)
+        return try await request.render("decisions/new", NewPage(
+            layout: PageLayout(request, title: catalog.text(changesRules ? "decision.new.rulesTitle" : "decision.new.title"), community: community, current: "decisions"),
+            form: form,
+            kinds: ChoiceOption.list(DecisionKind.allCases.filter { changesRules == [.ruleChange, .methodChange].contains($0) }, labels: "decision.kind.", catalog) { $0 == kind },
+            methods: ChoiceOption.list(VotingMethod.allCases, labels: "decision.method.", catalog) { form.values["method"] == $0.rawValue },
+            allowed: DecisionKind.allCases.map { .init(kind: catalog.text("decision.kind." + $0.rawValue),
+                methods: rules.rule(for: $0).methods.map { catalog.text("decision.method." + $0.rawValue) }.joined(separator: ", ")) },
+            changesRules: changesRules, rules: changesRules ? RulesForm.make(form, catalog) : nil,
+            action: SiteRoute.decisionCreate(slug: community.slug).path), status: status)
+    }
+
+    /// A member drafts a decision. The rules in force must allow its method for its kind —
+    /// asking for another is refused here and again when voting opens.
+    @Sendable static func create(_ request: Request) async throws -> Response {
+        let community = try await request.community()
+        let me = try await MeController.signedIn(request)
+        let catalog = request.catalog
+        let store = DecisionStore(database: request.db)
+        let rules = try await store.governance(of: community.id!)
+        let names = ["kind", "method", "title", "text", "options", "grades", "threshold", "allowed_against", "dots", "amount", "scale"] + RulesForm.fieldNames
+        var values = names.reduce(into: [String: String]()) { $0[$1] = request.field($1) }
+        for kind in DecisionKind.allCases { values["methods-" + kind.rawValue] = request.fields("methods-" + kind.rawValue).joined(separator: " ") }
+        var form = FormState(request, values: values)
+        let kind = DecisionKind(rawValue: values["kind"]!)
+        if kind == nil { form.fail("kind", catalog.text("decision.error.kind")) }
+        let method = VotingMethod(rawValue: values["method"]!)
+        if method == nil { form.fail("method", catalog.text("decision.error.method")) }
+        if let kind, let method {
+            do { try DecisionRules.checkOpening(kind: kind, method: method, under: rules) } catch {
+                form.fail("method", catalog.text("decision.error.notAllowed", [catalog.text("decision.method." + method.rawValue), catalog.text("decision.kind." + kind.rawValue)]))
+            }
+        }
+        let title = values["title"]!
+        if title.isEmpty || title.count > 200 { form.fail("title", catalog.text("decision.error.title")) }
+        if values["text"]!.count > 10_000 { form.fail("text", catalog.text("decision.error.text")) }
+        let options = values["options"]!.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let grades = values["grades"]!.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        var settings: [String: JSONValue] = [:]
+        if let method, !method.decidesOneProposal {
+            if options.count < 2 || options.count > 50 || Set(options).count != options.count { form.fail("options", catalog.text("decision.error.options")) }
+        }
+        if method == .majorityJudgment, grades.count < 2 || grades.count > 10 || Set(grades).count != grades.count { form.fail("grades", catalog.text("decision.error.grades")) }
+        switch method {
+        case .qualifiedMajority?:
+            if BallotFile.fraction(.string(values["threshold"]!)) == nil { form.fail("threshold", catalog.text("decision.error.threshold")) }
+            settings["threshold"] = .string(values["threshold"]!)
+        case .consensus?:
+            guard let allowed = Int(values["allowed_against"]!), allowed >= 0 else { form.fail("allowed_against", catalog.text("decision.error.allowedAgainst")); break }
+            settings["allowed_against"] = .int(allowed)
+        case .dotVoting?:
+            guard let dots = Int(values["dots"]!), (1...100).contains(dots) else { form.fail("dots", catalog.text("decision.error.dots")); break }
+            settings["dots"] = .int(dots)
+            if !values["amount"]!.isEmpty {
+                guard let amount = Int(values["amount"]!), amount >= 0 else { form.fail("amount", catalog.text("decision.error.amount")); break }
+                settings["amount"] = .int(amount)
+            }
+        case .score?:
+            guard let top = Int(values["scale"]!), (1...100).contains(top) else { form.fail("scale", catalog.text("decision.error.scale")); break }
+            settings["scale"] = .array([.int(0), .int(top)])
+        default: break
+        }
+        var proposed: Governance?
+        if let kind, [.ruleChange, .methodChange].contains(kind) {
+            switch RulesForm.read(values, current: rules, catalog) {
+            case .success(let rules): proposed = rules
+            case .failure(let problem): form.fail("rules", problem.message)
+            }
+        }
+        guard !form.hasErrors, let kind, let method else { return try await newPage(request, form: form, rules: rules, status: .unprocessableEntity) }
+        let decision = try await store.createDraft(
+            .init(kind: kind, method: method, title: title, text: values["text"]!, options: options, grades: grades, settings: settings, proposed: proposed),
+            community: community.id!, author: me.personID, rules: rules, now: request.now)
+        return request.seeOther(.decision(slug: community.slug, decision: decision.id!.uuidString))
+    }
+
+    // MARK: Show
+
+    struct ShowPage: Encodable {
+        var layout: PageLayout
+        var title: String
+        var text: String
+        var kind: String
+        var method: String
+        var methodHelp: String
+        var phase: String
+        var facts: [Fact]
+        var options: [String]
+        var canManage: Bool
+        var stepURL: String
+        var ballotURL: String
+        var step: String?
+        var defaultEnd: String
+        var canClose: Bool
+        var form: FormState
+        var ballot: BallotForm.View?
+        var voters: [Voter]
+        var result: ResultView?
+        var proposedRules: [RulesForm.Line]
+        struct Fact: Encodable {
+            var label: String
+            var value: String
+        }
+        struct Voter: Encodable {
+            var key: String
+            var name: String
+            var hasVoted: Bool
+        }
+    }
+
+    struct ResultView: Encodable {
+        var statement: String
+        var outcome: String?
+        var drawing: Drawing
+        var rows: [Row]
+        var columns: [String]
+        var head: String
+        var review: String
+        var turnout: String
+        var refusal: String?
+        var openBallots: [OpenBallot]
+        struct Row: Encodable {
+            var place: Int
+            var name: String
+            var cells: [String]
+        }
+        struct OpenBallot: Encodable {
+            var voter: String
+            var ballot: String
+        }
+    }
+
+    @Sendable static func show(_ request: Request) async throws -> Response {
+        let community = try await request.community()
+        let decision = try await request.decision()
+        let catalog = request.catalog, language = request.language
+        let store = DecisionStore(database: request.db)
+        let me = try await request.signedIn()
+        let viewer = try await Access.viewer(in: community, request)
+        let phase = DecisionStore.phase(decision)
+        let canManage = me != nil && (decision.$createdBy.id == me?.personID || viewer.roles.contains(.coordinator))
+        var facts: [ShowPage.Fact] = [
+            .init(label: catalog.text("decision.rulesVersion"), value: String(decision.rulesVersion)),
+            .init(label: catalog.text("decision.electorate"), value: catalog.text("decision.electorate." + decision.electorateKind)),
+            .init(label: catalog.text("decision.secrecy"), value: catalog.text(decision.secret ? "decision.secret" : "decision.open")),
+        ]
+        if let quorum = decision.quorum { facts.append(.init(label: catalog.text("decision.quorum"), value: language.formatPercent(quorum))) }
+        if decision.method == VotingMethod.consent.rawValue { facts.append(.init(label: catalog.text("decision.round"), value: String(decision.round))) }
+        if let ends = decision.votingEndsAt { facts.append(.init(label: catalog.text("decision.votingEnds"), value: language.formatDate(ends))) }
+        if let size = decision.electorateSize, phase == .voting {
+            let voted = try await (request.db as! any SQLDatabase).raw(
+                "SELECT COUNT(*) AS n FROM decision_electors WHERE decision_id = \(bind: decision.id!) AND has_voted = \(bind: true)").first()?
+                .decode(column: "n", as: Int.self) ?? 0
+            facts.append(.init(label: catalog.text("decision.participation"), value: catalog.text("decision.participation.value", [language.format(voted), language.format(size)])))
+        }
+        var ballot: BallotForm.View?
+        var voters: [ShowPage.Voter] = []
+        if let me, phase == .voting, DecisionLifecycle.acceptsBallots(phase, now: request.now, votingEnds: decision.votingEndsAt) {
+            let keys = try await store.electorKeys(for: me.personID, in: decision)
+            if !keys.isEmpty {
+                let names = try await voterNames(keys.map(\.key), request)
+                voters = keys.map { .init(key: $0.key, name: names[$0.key] ?? "", hasVoted: $0.hasVoted) }
+                ballot = BallotForm.view(for: decision, catalog: catalog, values: request.session.data["ballot-draft"].flatMap(BallotForm.decodeDraft) ?? [:])
+                request.session.data["ballot-draft"] = nil
+            }
+        }
+        var result: ResultView?
+        if phase == .closed, let text = decision.result, let report = try? JSONDecoder().decode(TallyReport.self, from: Data(text.utf8)) {
+            result = try await resultView(decision, report, request)
+        }
+        let options = (try? JSONDecoder().decode([String].self, from: Data(decision.options.utf8))) ?? []
+        let step: String? = switch phase {
+        case .draft: DecisionStep.deliberate.rawValue
+        case .deliberation: DecisionStep.openVoting.rawValue
+        case .voting: DecisionStep.close.rawValue
+        case .closed: nil
+        }
+        let proposed = decision.proposedRules.flatMap { try? JSONDecoder().decode(Governance.self, from: Data($0.utf8)) }
+        return try await request.render("decisions/show", ShowPage(
+            layout: PageLayout(request, title: decision.title, community: community, current: "decisions"),
+            title: decision.title, text: decision.text, kind: catalog.text("decision.kind." + decision.kind),
+            method: catalog.text("decision.method." + decision.method), methodHelp: catalog.text("decision.methodHelp." + decision.method),
+            phase: catalog.text("decision.phase." + decision.phase), facts: facts, options: options, canManage: canManage,
+            stepURL: SiteRoute.decisionStep(slug: community.slug, decision: decision.id!.uuidString).path,
+            ballotURL: SiteRoute.ballot(slug: community.slug, decision: decision.id!.uuidString).path,
+            step: step, defaultEnd: CalendarDay.format(request.now.addingTimeInterval(7 * 86_400)),
+            canClose: phase == .voting && !(DecisionLifecycle.acceptsBallots(phase, now: request.now, votingEnds: decision.votingEndsAt)),
+            form: FormState(request), ballot: ballot, voters: voters, result: result,
+            proposedRules: proposed.map { RulesForm.describe($0, catalog) } ?? []))
+    }
+
+    static func voterNames(_ keys: [String], _ request: Request) async throws -> [String: String] {
+        var names: [String: String] = [:]
+        for key in keys {
+            let parts = key.split(separator: ":", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let id = UUID(uuidString: parts[1]) else { continue }
+            if parts[0] == "organisation" { names[key] = try await OrganisationRecord.find(id, on: request.db)?.name }
+            if parts[0] == "person" { names[key] = try await PersonRecord.find(id, on: request.db)?.displayName }
+        }
+        return names
+    }
+
+    static func resultView(_ decision: DecisionRecord, _ report: TallyReport, _ request: Request) async throws -> ResultView {
+        let catalog = request.catalog, language = request.language
+        let store = DecisionStore(database: request.db)
+        let log = try await store.log(of: decision.id!)
+        let rules = try await store.governance(of: decision.$community.id)
+        let election = try DecisionStore.election(of: decision, ballots: DecisionStore.currentBallots(log), rules: rules)
+        var columns: [String] = []
+        func cells(_ name: String) -> [String] {
+            switch report.method {
+            case .approval: return [language.format(report.approvals?[name] ?? 0)]
+            case .score: return [BallotFile.format(report.scores?[name] ?? 0)]
+            case .majorityJudgment: return [report.medians?[name] ?? ""] + (report.gradeCounts?[name] ?? []).map { language.format($0) }
+            case .dotVoting: return [language.format(report.dots?[name] ?? 0)] + (report.split.map { [language.format($0[name] ?? 0)] } ?? [])
+            case .schulze:
+                let index = election.candidates.firstIndex(of: name) ?? 0
+                return (report.pairwise?[index] ?? []).enumerated().map { $0.offset == index ? "—" : language.format($0.element) }
+            case .instantRunoff: return (report.rounds ?? []).map { round in round.votes[name].map { language.format($0) } ?? "—" }
+            default: return []
+            }
+        }
+        switch report.method {
+        case .approval: columns = [catalog.text("result.approvals")]
+        case .score: columns = [catalog.text("result.total")]
+        case .majorityJudgment: columns = [catalog.text("result.median")] + election.grades
+        case .dotVoting: columns = [catalog.text("result.dots")] + (report.split != nil ? [catalog.text("result.split")] : [])
+        case .schulze: columns = election.candidates
+        case .instantRunoff: columns = (report.rounds ?? []).indices.map { catalog.text("result.round", [String($0 + 1)]) }
+        default: columns = []
+        }
+        var rows: [ResultView.Row] = []
+        if let choices = report.choices {
+            columns = [catalog.text("result.ballots")]
+            rows = [("pour", choices.pour), ("contre", choices.contre), ("abstention", choices.abstention)].enumerated().map {
+                .init(place: $0.offset + 1, name: catalog.text("ballot.choice." + $0.element.0), cells: [language.format($0.element.1)])
+            }
+        } else if report.method != .consent {
+            for (place, group) in report.ranking.enumerated() { for name in group { rows.append(.init(place: place + 1, name: name, cells: cells(name))) } }
+        }
+        var labels = ResultPicture.Labels()
+        labels.merit = catalog.text("result.svg.merit")
+        labels.median = catalog.text("result.svg.median")
+        labels.duels = catalog.text("result.svg.duels")
+        labels.duelsDescription = catalog.text("result.svg.duelsDescription")
+        labels.rounds = catalog.text("result.svg.rounds")
+        labels.round = catalog.text("result.round")
+        labels.roundEliminated = catalog.text("result.svg.roundEliminated")
+        labels.roundEnd = catalog.text("result.svg.roundEnd")
+        labels.approvals = catalog.text("result.svg.approvals")
+        labels.scores = catalog.text("result.svg.scores")
+        labels.dots = catalog.text("result.svg.dots")
+        labels.choicesTitle = catalog.text("result.svg.choices")
+        labels.choices = ["pour", "contre", "abstention"].map { catalog.text("ballot.choice." + $0) }
+        labels.consent = catalog.text("result.svg.consent")
+        labels.remainingObjections = catalog.text("result.svg.remainingObjections")
+        var openBallots: [ResultView.OpenBallot] = []
+        if !decision.secret {
+            var latest: [String: String] = [:]
+            for row in log { latest[row.ballotKey] = row.content }
+            let names = try await voterNames(Array(latest.keys), request)
+            openBallots = latest.map { .init(voter: names[$0.key] ?? catalog.text("result.formerVoter"), ballot: BallotForm.describe($0.value, method: report.method, catalog: catalog)) }
+                .sorted { $0.voter < $1.voter }
+        }
+        let turnout = report.turnout.share.map { catalog.text("result.turnout", [language.format(report.ballots), language.format(report.turnout.electorate ?? 0), language.formatPercent($0)]) }
+            ?? language.format(report.ballots)
+        return ResultView(
+            statement: decision.outcomeStatement ?? "", outcome: report.outcome.map { catalog.text("result.outcome." + $0.rawValue) },
+            drawing: ResultPicture.drawing(report, election, labels: labels), rows: rows, columns: columns, head: decision.headHash ?? "",
+            review: decision.reviewOn.map(language.formatDay) ?? "", turnout: turnout, refusal: decision.rulesRefusal, openBallots: openBallots)
+    }
+
+    // MARK: Steps and ballots
+
+    /// The author or a coordinator moves the decision on; every step is checked by the pure
+    /// lifecycle and, at the opening, by the rules in force.
+    @Sendable static func step(_ request: Request) async throws -> Response {
+        let community = try await request.community()
+        let decision = try await request.decision()
+        let me = try await MeController.signedIn(request)
+        let viewer = try await Access.viewer(in: community, request)
+        guard decision.$createdBy.id == me.personID || viewer.roles.contains(.coordinator) else { throw Abort(.forbidden) }
+        let catalog = request.catalog
+        let store = DecisionStore(database: request.db)
+        var refusal: DecisionStore.StepRefusal?
+        switch DecisionStep(rawValue: request.field("step")) {
+        case .deliberate?:
+            do { try await store.deliberate(decision, now: request.now) } catch { refusal = .lifecycle(error) }
+        case .openVoting?:
+            guard let day = CalendarDay.parse(request.field("ends_on")), let ends = CalendarDay.paris.date(byAdding: .day, value: 1, to: day) else {
+                request.flash(catalog.text("decision.error.endsOn"))
+                return request.seeOther(.decision(slug: community.slug, decision: decision.id!.uuidString))
+            }
+            refusal = try await store.openVoting(decision, until: ends, now: request.now)
+        case .close?:
+            let statement = request.field("statement")
+            guard !statement.isEmpty, statement.count <= 5000 else {
+                request.flash(catalog.text("decision.error.statement"))
+                return request.seeOther(.decision(slug: community.slug, decision: decision.id!.uuidString))
+            }
+            refusal = try await store.close(decision, statement: statement, now: request.now)
+        case nil: throw Abort(.badRequest)
+        }
+        switch refusal {
+        case .lifecycle(let reason)?: request.flash(catalog.text("decision.refused", [reason.description]))
+        case .rules(let reason)?: request.flash(catalog.text("decision.refused", [reason.description]))
+        case nil: request.flash(catalog.text("decision.stepDone." + decision.phase))
+        }
+        return request.seeOther(.decision(slug: community.slug, decision: decision.id!.uuidString))
+    }
+
+    /// A ballot, from an elector, inside the window. What they filled in comes back with a
+    /// French message when it does not hold; a secret ballot's receipt is shown once.
+    @Sendable static func ballot(_ request: Request) async throws -> Response {
+        let community = try await request.community()
+        let decision = try await request.decision()
+        let me = try await MeController.signedIn(request)
+        let catalog = request.catalog
+        let store = DecisionStore(database: request.db)
+        let keys = try await store.electorKeys(for: me.personID, in: decision)
+        let asKey = request.field("as")
+        guard let voterKey = keys.first(where: { asKey.isEmpty || $0.key == asKey })?.key else { throw Abort(.forbidden) }
+        let back = SiteRoute.decision(slug: community.slug, decision: decision.id!.uuidString)
+        let content: String
+        switch BallotForm.read(request, decision: decision, catalog: catalog) {
+        case .success(let json): content = json
+        case .failure(let problem):
+            request.flash(problem.message)
+            request.session.data["ballot-draft"] = BallotForm.encodeDraft(request)
+            return request.seeOther(back)
+        }
+        switch try await store.cast(content, in: decision, as: voterKey, receipt: request.field("receipt"), now: request.now) {
+        case .stored(let receipt?): request.flash(catalog.text("ballot.storedSecret", [receipt]))
+        case .stored(nil): request.flash(catalog.text("ballot.stored"))
+        case .unchanged: request.flash(catalog.text("ballot.unchanged"))
+        case .receiptNeeded: request.flash(catalog.text("ballot.receiptNeeded"))
+        case .notAnElector: throw Abort(.forbidden)
+        case .closed: request.flash(catalog.text("ballot.closed"))
+        }
+        return request.seeOther(back)
+    }
+
+    // MARK: Governance
+
+    struct GovernancePage: Encodable {
+        var layout: PageLayout
+        var version: Int
+        var lines: [RulesForm.Line]
+        var history: [Version]
+        var changeURL: String
+        var methodChangeURL: String
+        var canPropose: Bool
+        struct Version: Encodable {
+            var version: Int
+            var date: String
+            var origin: String
+            var url: String?
+        }
+    }
+
+    @Sendable static func governance(_ request: Request) async throws -> Response {
+        let community = try await request.community()
+        let viewer = try await Access.viewer(in: community, request)
+        let catalog = request.catalog
+        let store = DecisionStore(database: request.db)
+        let rules = try await store.governance(of: community.id!)
+        let history = try await store.history(of: community.id!).map { record in
+            GovernancePage.Version(version: record.version, date: request.language.formatDate(record.createdAt),
+                origin: record.decision.map { $0.title } ?? catalog.text("governance.template." + (record.template ?? "")),
+                url: record.decision.map { SiteRoute.decision(slug: community.slug, decision: $0.id!.uuidString).path })
+        }
+        return try await request.render("decisions/governance", GovernancePage(
+            layout: PageLayout(request, title: catalog.text("governance.title"), community: community, current: "decisions"),
+            version: rules.version, lines: RulesForm.describe(rules, catalog), history: history,
+            changeURL: SiteRoute.decisionNew(slug: community.slug, kind: DecisionKind.ruleChange.rawValue).path,
+            methodChangeURL: SiteRoute.decisionNew(slug: community.slug, kind: DecisionKind.methodChange.rawValue).path,
+            canPropose: Policy.allows(viewer, .proposeDecision)))
+    }
+}
+
+extension Request {
+    private struct DecisionKey: StorageKey { typealias Value = DecisionRecord }
+
+    /// The decision named by `:decision`, only inside the path's community.
+    func decision() async throws -> DecisionRecord {
+        if let cached = storage[DecisionKey.self] { return cached }
+        let community = try await community()
+        guard let id = UUID(uuidString: try parameter("decision")),
+            let decision = try await DecisionRecord.query(on: db).filter(\.$id == id).filter(\.$community.$id == community.id!).first()
+        else { throw Abort(.notFound) }
+        storage[DecisionKey.self] = decision
+        return decision
+    }
+}

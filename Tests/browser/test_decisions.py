@@ -1,0 +1,82 @@
+"""Decisions in a real browser: the list, the rules of governance and every closed decision of
+the demo (one per method, each with its picture) pass axe-core; an organisation votes without
+JavaScript; the forms and their errors pass axe; a result fits a 360 px screen."""
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
+
+from test_accounts import run_axe, sign_in, wait_for
+
+LIST = "/c/grenoble-alpes/decisions"
+
+
+def decision_links(browser, base_url):
+    browser.get(base_url + LIST)
+    return [(a.text, a.get_attribute("href")) for a in browser.find_elements(By.CSS_SELECTOR, "main ul.plain-list a")]
+
+
+def test_decisions_and_governance_have_no_axe_violations(browser, base_url):
+    links = decision_links(browser, base_url)
+    assert len(links) >= 11, "the demo should hold a decision per method and an open vote"
+    run_axe(browser, "decisions list")
+    browser.get(base_url + "/c/grenoble-alpes/gouvernance")
+    assert "Ouvrir toutes les méthodes aux décisions courantes" in browser.page_source
+    run_axe(browser, "governance")
+    pictures = 0
+    for title, href in links:
+        browser.get(href)
+        pictures += len(browser.find_elements(By.CSS_SELECTOR, "svg.result-svg"))
+        run_axe(browser, title)
+    assert pictures == len(links) - 1, "every closed decision shows its picture"
+
+
+def test_merit_profiles_are_drawn(browser, base_url):
+    links = dict(decision_links(browser, base_url))
+    browser.get(links["Quel projet pour la friche Allibert ?"])
+    bars = browser.find_elements(By.CSS_SELECTOR, "svg.result-svg rect[class^=grade]")
+    assert len(bars) >= 6
+    fills = {browser.execute_script("return getComputedStyle(arguments[0]).fill", bar) for bar in bars}
+    assert len(fills) >= 3, "grades should be told apart by colour as well as by text"
+    assert "Jardin partagé" in browser.find_element(By.CSS_SELECTOR, "table.data tbody tr").text
+
+
+def test_an_organisation_votes_without_javascript(browser_without_js, base_url):
+    b = browser_without_js
+    sign_in(b, base_url, "sophie@demo.terreau.invalid")
+    wait_for(b, "Sophie")
+    links = dict(decision_links(b, base_url))
+    b.get(links["Priorités de l'appel à soutien 2027"])
+    wait_for(b, "Votre bulletin")
+    voters = Select(b.find_element(By.ID, "as"))
+    assert len(voters.options) == 2, "Sophie administers two organisations of the electorate"
+    for legend in b.find_elements(By.CSS_SELECTOR, "fieldset.grade-row"):
+        legend.find_elements(By.CSS_SELECTOR, "input[type=radio]")[4].click()
+    b.find_element(By.CSS_SELECTOR, "section.ballot button[type=submit]").click()
+    wait_for(b, "Votre bulletin est enregistré")
+    assert "a déjà voté" in b.page_source
+    b.get(base_url + "/moi")
+    b.find_element(By.CSS_SELECTOR, ".account-links button").click()
+
+
+def test_new_decision_form_and_its_errors_have_no_axe_violations(browser, base_url):
+    sign_in(browser, base_url, "camille@demo.terreau.invalid")
+    wait_for(browser, "Camille")
+    browser.get(base_url + LIST + "/nouvelle")
+    wait_for(browser, "Proposer une décision")
+    run_axe(browser, "new decision")
+    Select(browser.find_element(By.ID, "method")).select_by_value("schulze")
+    browser.find_element(By.CSS_SELECTOR, "form.stacked-form button[type=submit]").click()
+    wait_for(browser, "Titre : obligatoire")
+    assert "Options : de 2 à 50 options" in browser.page_source
+    run_axe(browser, "new decision with errors")
+    browser.get(base_url + LIST + "/nouvelle?type=rule-change")
+    wait_for(browser, "Règles proposées")
+    run_axe(browser, "proposed rules form")
+    browser.get(base_url + "/moi")
+    browser.find_element(By.CSS_SELECTOR, ".account-links button").click()
+
+
+def test_a_result_fits_a_small_screen(phone, base_url):
+    links = dict(decision_links(phone, base_url))
+    phone.get(links["Nom du journal de quartier"])
+    width = phone.execute_script("return document.documentElement.scrollWidth")
+    assert width <= 360, f"a result page scrolls sideways on a 360 px screen ({width} px)"
