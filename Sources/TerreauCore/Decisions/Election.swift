@@ -66,62 +66,109 @@ public struct Election: Sendable {
 
     /// Counts the ballots with the election's method.
     public func tally() -> TallyReport {
-        let turnout = Turnout(electorate: electorate, ballots: ballotCount, quorum: quorum)
-        var report = TallyReport(method: method, ballots: ballotCount, turnout: turnout, ranking: [], winners: [])
+        var counter = Counter(self)
+        switch ballots {
+        case .choices(let list): for choice in list { counter.add(choice: choice) }
+        case .approvals(let list): for ballot in list { counter.add(approved: ballot) }
+        case .scores(let list): for ballot in list { counter.add(scores: ballot) }
+        case .grades(let list): for ballot in list { counter.add(grades: ballot) }
+        case .rankings(let list): for ballot in list { counter.add(ranking: ballot) }
+        case .dots(let list): for ballot in list { counter.add(dots: ballot) }
+        case .consent(let rounds): counter.consentRounds = rounds
+        }
+        return counter.report()
+    }
+}
+
+/// The running count of one election, fed ballot by ballot — from a file, or streamed from the
+/// database a million rows at a time without keeping them — then turned into its report.
+public struct Counter: Sendable {
+    let election: Election
+    var choices = ChoiceCount()
+    var approval: ApprovalTally
+    var score: ScoreTally
+    var judgment: MajorityJudgmentTally
+    var schulze: SchulzeTally
+    var runoff: InstantRunoffTally
+    var dots: DotTally
+    var consentRounds: [ConsentRound] = []
+    public private(set) var ballots = 0
+    let index: [String: Int]
+    let gradeIndex: [String: Int]
+    let nameBytes: [[UInt8]]
+    let gradeBytes: [[UInt8]]
+
+    public init(_ election: Election) {
+        self.election = election
+        let count = election.candidates.count
+        let ranks = [.schulze, .instantRunoff].contains(election.method)
+        approval = ApprovalTally(candidates: election.method == .approval ? count : 0)
+        score = ScoreTally(candidates: election.method == .score ? count : 0, minimum: election.scale.lowerBound)
+        judgment = MajorityJudgmentTally(candidates: election.method == .majorityJudgment ? count : 0, grades: election.grades.count)
+        schulze = SchulzeTally(candidates: election.method == .schulze ? count : 0)
+        runoff = InstantRunoffTally(candidates: ranks ? count : 0)
+        dots = DotTally(candidates: election.method == .dotVoting ? count : 0)
+        index = Dictionary(uniqueKeysWithValues: election.candidates.enumerated().map { ($1, $0) })
+        gradeIndex = Dictionary(uniqueKeysWithValues: election.grades.enumerated().map { ($1, $0) })
+        nameBytes = election.candidates.map { Array($0.utf8) }
+        gradeBytes = election.grades.map { Array($0.utf8) }
+    }
+
+    public mutating func add(choice: BallotChoice) { choices.add(choice); ballots += 1 }
+    public mutating func add(approved: [Int]) { approval.add(approved); ballots += 1 }
+    public mutating func add(scores: [Double?]) { score.add(scores); ballots += 1 }
+    public mutating func add(grades: [Int?]) { judgment.add(grades); ballots += 1 }
+    public mutating func add(dots given: [Int]) { dots.add(given); ballots += 1 }
+    public mutating func add(ranking: RankedBallot) {
+        if election.method == .instantRunoff { runoff.add(ranking) } else { schulze.add(ranking) }
+        ballots += 1
+    }
+
+    public func report() -> TallyReport {
+        let election = self.election
+        let candidates = election.candidates
+        let count = election.method == .consent ? consentRounds.last.map { $0.consents + $0.standAsides + $0.objections.count } ?? 0 : ballots
+        let turnout = Turnout(electorate: election.electorate, ballots: count, quorum: election.quorum)
+        var report = TallyReport(method: election.method, ballots: count, turnout: turnout, ranking: [], winners: [])
         func names(_ ranking: Ranking) -> [[String]] { ranking.map { $0.map { candidates[$0] } } }
         func byName<T>(_ values: [T]) -> [String: T] { Dictionary(uniqueKeysWithValues: zip(candidates, values)) }
-        switch ballots {
-        case .choices(let positions):
-            var count = ChoiceCount()
-            for position in positions { count.add(position) }
-            report.choices = count
-            report.ranking = count.ranking
-            switch method {
-            case .qualifiedMajority: report.outcome = count.qualifiedMajority(numerator: threshold.numerator, denominator: threshold.denominator)
-            case .consensus: report.outcome = count.consensus(allowedAgainst: allowedAgainst)
-            default: report.outcome = count.majority()
+        switch election.method {
+        case .majority, .qualifiedMajority, .consensus:
+            report.choices = choices
+            report.ranking = choices.ranking
+            switch election.method {
+            case .qualifiedMajority: report.outcome = choices.qualifiedMajority(numerator: election.threshold.numerator, denominator: election.threshold.denominator)
+            case .consensus: report.outcome = choices.consensus(allowedAgainst: election.allowedAgainst)
+            default: report.outcome = choices.majority()
             }
-        case .approvals(let list):
-            var tally = ApprovalTally(candidates: candidates.count)
-            for ballot in list { tally.add(ballot) }
-            report.ranking = names(tally.ranking)
-            report.approvals = byName(tally.approvals)
-        case .scores(let list):
-            var tally = ScoreTally(candidates: candidates.count, minimum: scale.lowerBound)
-            for ballot in list { tally.add(ballot) }
-            report.ranking = names(tally.ranking)
-            report.scores = byName(tally.totals)
-        case .grades(let list):
-            var tally = MajorityJudgmentTally(candidates: candidates.count, grades: grades.count)
-            for ballot in list { tally.add(ballot) }
-            report.ranking = names(tally.ranking)
-            report.medians = byName(tally.medians.map { $0.map { grades[$0] } ?? "" })
-            report.gradeCounts = byName(tally.counts)
-        case .rankings(let list) where method == .instantRunoff:
-            var tally = InstantRunoffTally(candidates: candidates.count)
-            for ballot in list { tally.add(ballot) }
-            let result = tally.result()
+        case .approval:
+            report.ranking = names(approval.ranking)
+            report.approvals = byName(approval.approvals)
+        case .score:
+            report.ranking = names(score.ranking)
+            report.scores = byName(score.totals)
+        case .majorityJudgment:
+            report.ranking = names(judgment.ranking)
+            report.medians = byName(judgment.medians.map { $0.map { election.grades[$0] } ?? "" })
+            report.gradeCounts = byName(judgment.counts)
+        case .instantRunoff:
+            let result = runoff.result()
             report.ranking = names(result.ranking)
             report.rounds = result.rounds.map { round in
                 TallyReport.RunoffRound(
                     votes: Dictionary(uniqueKeysWithValues: round.votes.enumerated().compactMap { index, votes in votes.map { (candidates[index], $0) } }),
                     exhausted: round.exhausted, eliminated: round.eliminated.map { candidates[$0] })
             }
-        case .rankings(let list):
-            var tally = SchulzeTally(candidates: candidates.count)
-            for ballot in list { tally.add(ballot) }
-            report.ranking = names(tally.ranking)
-            report.pairwise = tally.pairwise
-            report.strongestPaths = tally.strongestPaths
-        case .dots(let list):
-            var tally = DotTally(candidates: candidates.count)
-            for ballot in list { tally.add(ballot) }
-            report.ranking = names(tally.ranking)
-            report.dots = byName(tally.dots)
-            if let amount { report.split = byName(tally.split(amount)) }
-        case .consent(let rounds):
-            let result = Consent.tally(rounds, maximumRounds: maximumRounds)
-            // Ballots here are the last round's participants; the ranking names the outcome.
+        case .schulze:
+            report.ranking = names(schulze.ranking)
+            report.pairwise = schulze.pairwise
+            report.strongestPaths = schulze.strongestPaths
+        case .dotVoting:
+            report.ranking = names(dots.ranking)
+            report.dots = byName(dots.dots)
+            if let amount = election.amount { report.split = byName(dots.split(amount)) }
+        case .consent:
+            let result = Consent.tally(consentRounds, maximumRounds: election.maximumRounds)
             report.outcome = result.outcome
             report.consentRound = result.round
             report.remainingObjections = result.remaining
@@ -129,7 +176,7 @@ public struct Election: Sendable {
         }
         if !turnout.quorumMet { report.outcome = .noQuorum }
         // One proposal: the winner is the proposal itself when adopted; options: the first group.
-        let adopted = method == .consent ? "adopté" : "pour"
+        let adopted = election.method == .consent ? "adopté" : "pour"
         report.winners = report.outcome.map { $0 == .adopted ? [adopted] : [] } ?? (report.ranking.first ?? [])
         return report
     }

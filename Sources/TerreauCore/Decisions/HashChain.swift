@@ -14,7 +14,20 @@ public enum HashChain {
         hasher.update(data: Data(previous.utf8))
         hasher.update(data: Data([0x1F]))  // a separator no content can forge across the boundary
         hasher.update(data: Data(content.utf8))
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return hex(hasher.finalize())
+    }
+
+    static let digits = Array("0123456789abcdef".utf8)
+
+    /// Lower-case hexadecimal, without `String(format:)` (a million hashes are counted in seconds).
+    public static func hex(_ bytes: some Sequence<UInt8>) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        for byte in bytes {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     public struct Entry: Equatable, Sendable {

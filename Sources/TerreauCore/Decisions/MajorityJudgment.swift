@@ -21,11 +21,10 @@ public struct MajorityJudgmentTally: Sendable {
     }
 
     /// The lower median grade of each candidate (nil without ballots).
-    public var medians: [Int?] { counts.map { Self.medianRuns($0).first?.grade } }
+    public var medians: [Int?] { counts.map { var stream = MedianStream($0); return stream.next()?.grade } }
 
     public var ranking: Ranking {
-        let values = counts.map(Self.medianRuns)
-        return RankingOrder.grouped(counts.count) { Self.compare(values[$0], values[$1]) > 0 }
+        RankingOrder.grouped(counts.count) { Self.compare(counts[$0], counts[$1]) > 0 }
     }
 
     /// One stretch of the majority value: `length` successive medians equal to `grade`.
@@ -34,13 +33,20 @@ public struct MajorityJudgmentTally: Sendable {
         var length: Int
     }
 
-    /// The majority value as runs, computed in O(grades × runs) rather than one median at a
-    /// time, so a million ballots cost no more than ten.
-    static func medianRuns(_ tally: [Int]) -> [Run] {
-        var counts = tally
-        var total = counts.reduce(0, +)
-        var runs: [Run] = []
-        while total > 0 {
+    /// The majority value, produced lazily run by run: comparisons stop at the first
+    /// difference, so two candidates are told apart after a few runs, and even identical grade
+    /// counts over a million ballots cost O(ballots × grades) once.
+    struct MedianStream {
+        var counts: [Int]
+        var total: Int
+
+        init(_ tally: [Int]) {
+            counts = tally
+            total = tally.reduce(0, +)
+        }
+
+        mutating func next() -> Run? {
+            guard total > 0 else { return nil }
             // The lower median: the grade holding position (total - 1) / 2, counting from the worst.
             let position = (total - 1) / 2
             var below = 0, grade = 0
@@ -48,38 +54,42 @@ public struct MajorityJudgmentTally: Sendable {
             // How many medians in a row stay at `grade`: after t removals the median position is
             // (total - t - 1) / 2; it stays in this grade while below ≤ it < below + counts - t.
             // Both conditions only get harder as t grows, so search the largest t.
+            let (total, available) = (self.total, counts[grade])
             func stays(_ t: Int) -> Bool {
                 let p = (total - t - 1) / 2
-                return below <= p && p < below + counts[grade] - t
+                return below <= p && p < below + available - t
             }
-            var low = 1, high = counts[grade]  // t = 1 always holds (the median itself)
+            var low = 1, high = available  // t = 1 always holds (the median itself)
             while low < high {
                 let middle = (low + high + 1) / 2
                 if stays(middle - 1) { low = middle } else { high = middle - 1 }
             }
-            runs.append(Run(grade: grade, length: low))
             counts[grade] -= low
-            total -= low
+            self.total -= low
+            return Run(grade: grade, length: low)
         }
-        return merged(runs)
     }
 
-    static func merged(_ runs: [Run]) -> [Run] {
-        runs.reduce(into: []) { result, run in
-            if result.last?.grade == run.grade { result[result.count - 1].length += run.length } else { result.append(run) }
+    /// Every run of the majority value (tests and pictures; comparisons stay lazy).
+    static func medianRuns(_ tally: [Int]) -> [Run] {
+        var stream = MedianStream(tally), runs: [Run] = []
+        while let run = stream.next() {
+            if runs.last?.grade == run.grade { runs[runs.count - 1].length += run.length } else { runs.append(run) }
         }
+        return runs
     }
 
     /// > 0 when `a`'s majority value is better, < 0 when worse, 0 when equal.
-    static func compare(_ a: [Run], _ b: [Run]) -> Int {
-        var i = 0, j = 0, usedA = 0, usedB = 0
-        while i < a.count && j < b.count {
-            if a[i].grade != b[j].grade { return a[i].grade > b[j].grade ? 1 : -1 }
-            let step = min(a[i].length - usedA, b[j].length - usedB)
-            usedA += step
-            usedB += step
-            if usedA == a[i].length { i += 1; usedA = 0 }
-            if usedB == b[j].length { j += 1; usedB = 0 }
+    static func compare(_ a: [Int], _ b: [Int]) -> Int {
+        var left = MedianStream(a), right = MedianStream(b)
+        var runA = left.next(), runB = right.next()
+        while var x = runA, var y = runB {
+            if x.grade != y.grade { return x.grade > y.grade ? 1 : -1 }
+            let step = min(x.length, y.length)
+            x.length -= step
+            y.length -= step
+            runA = x.length > 0 ? x : left.next()
+            runB = y.length > 0 ? y : right.next()
         }
         return 0
     }

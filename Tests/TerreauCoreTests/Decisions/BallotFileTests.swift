@@ -116,3 +116,32 @@ struct ResultPictureTests {
         #expect(svg.contains("tour 1 : éliminé(s) B"))
     }
 }
+
+@Suite("Counting stored ballots one by one")
+struct CounterTests {
+    @Test("the byte reader counts exactly as the file reader", arguments: [
+        #"{"method":"approval","candidates":["A","B","C"],"ballots":[["A","B"],["B"],[]]}"#,
+        #"{"method":"schulze","candidates":["A","B","C"],"ballots":[["A",["B","C"]],["B","A"],[["A","B"],"C"]]}"#,
+        #"{"method":"instant-runoff","candidates":["A","B","C"],"ballots":[["A","B"],["B","A"],["C","B"],["B"]]}"#,
+        #"{"method":"score","candidates":["A","B"],"scale":[0,5],"ballots":[{"A":5,"B":2.5},{"A":0}]}"#,
+        #"{"method":"majority","ballots":["pour","contre","pour","abstention"]}"#,
+        #"{"method":"dot-voting","candidates":["A","B"],"dots":3,"amount":90,"ballots":[{"A":2,"B":1},{"B":3}]}"#,
+        #"{"method":"majority-judgment","candidates":["Vélo \"solidaire\"","B"],"grades":["mal","bien"],"ballots":[{"Vélo \"solidaire\"":"bien","B":"mal"},{"B":"bien"}]}"#,
+    ])
+    func sameCount(text: String) throws {
+        let election = try BallotFile.readJSON(Data(text.utf8), file: "f.json")
+        let root = try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+        var counter = Counter(election)
+        let encoder = JSONEncoder()
+        for item in root["ballots"]?.array ?? [] { try counter.add(json: String(decoding: try encoder.encode(item), as: UTF8.self)) }
+        #expect(counter.report() == election.tally())
+    }
+
+    @Test("an unreadable stored ballot is refused, not guessed")
+    func unreadable() throws {
+        let election = try BallotFile.readJSON(Data(#"{"method":"approval","candidates":["A"],"ballots":[["A"]]}"#.utf8), file: "f.json")
+        var counter = Counter(election)
+        #expect(throws: Counter.Unreadable.self) { try counter.add(json: #"["Z"]"#) }
+        #expect(throws: Counter.Unreadable.self) { try counter.add(json: #"["A""#) }
+    }
+}

@@ -1,4 +1,5 @@
 import Fluent
+import FluentSQLiteDriver
 import Foundation
 import SQLKit
 import TerreauCore
@@ -60,7 +61,7 @@ struct DecisionStore {
 
     /// A new decision in draft, with the electorate, secrecy and quorum the rules in force give
     /// its kind (read again when voting opens).
-    func createDraft(_ draft: Draft, community: UUID, author: UUID, rules: Governance, now: Date) async throws -> DecisionRecord {
+    func createDraft(_ draft: Draft, community: UUID, author: UUID?, rules: Governance, now: Date) async throws -> DecisionRecord {
         let rule = rules.rule(for: draft.kind)
         let decision = DecisionRecord()
         decision.$community.id = community
@@ -229,7 +230,7 @@ struct DecisionStore {
     static func chained(key: String, content: String) -> String { key + "\n" + content }
 
     static func receiptKey(_ receipt: String) -> String {
-        "receipt:" + SHA256.hash(data: Data(receipt.utf8)).map { String(format: "%02x", $0) }.joined()
+        "receipt:" + HashChain.hex(SHA256.hash(data: Data(receipt.utf8)))
     }
 
     static func newReceipt() -> String {
@@ -362,13 +363,79 @@ struct DecisionStore {
         HashChain.firstBroken(log.map { HashChain.Entry(content: chained(key: $0.ballotKey, content: $0.content), hash: $0.hash) })
     }
 
-    /// Counts a decision's ballots now, as `terreau recount` and the close do.
+    /// Counts a decision's ballots now, as `terreau recount` and the close do: walks the chain
+    /// (refusing an altered log), then streams each voter's last ballot into the counter, so a
+    /// million ballots are never all in memory.
     func count(_ decision: DecisionRecord) async throws -> (report: TallyReport, election: Election, head: String) {
-        let log = try await log(of: decision.id!)
-        if let broken = Self.firstBroken(log) { throw Abort(.conflict, reason: "le journal des bulletins est altéré à la ligne \(broken + 1).") }
+        let head = try await verifiedHead(of: decision)
+        let (report, election) = try await tally(decision)
+        return (report, election, head)
+    }
+
+    /// Rows read per query when streaming a log: the drivers buffer a query's rows, so a
+    /// million ballots are read a page at a time.
+    static let page = 20_000
+
+    /// The log's head hash, after checking every row follows from the one before (R6).
+    func verifiedHead(of decision: DecisionRecord) async throws -> String {
+        var previous = HashChain.genesis, after = 0, checked = 0
+        while true {
+            let rows = try await sql.raw("""
+                SELECT position, ballot_key, content, hash FROM ballots WHERE decision_id = \(bind: decision.id!) AND position > \(bind: after)
+                ORDER BY position LIMIT \(unsafeRaw: String(Self.page))
+                """).all()
+            for row in rows {
+                let key = try Self.text(row, "ballot_key"), content = try Self.text(row, "content"), hash = try Self.text(row, "hash")
+                guard HashChain.hash(previous: previous, content: Self.chained(key: key, content: content)) == hash else {
+                    throw Abort(.conflict, reason: "le journal des bulletins est altéré à la ligne \(checked + 1).")
+                }
+                previous = hash
+                checked += 1
+                after = try row.decode(column: "position", as: Int.self)
+            }
+            if rows.count < Self.page { return previous }
+        }
+    }
+
+    /// A text column, read straight from SQLite's row when it is one (the generic decoder costs
+    /// more than counting the ballot).
+    static func text(_ row: any SQLRow, _ column: String) throws -> String {
+        if let row = row as? SQLiteRow, let value = row.column(column)?.string { return value }
+        return try row.decode(column: column, as: String.self)
+    }
+
+    /// Each voter's last ballot, streamed page by page into the counter.
+    func tally(_ decision: DecisionRecord) async throws -> (TallyReport, Election) {
         let rules = try await governance(of: decision.$community.id)
-        let election = try Self.election(of: decision, ballots: Self.currentBallots(log), rules: rules)
-        return (election.tally(), election, log.last?.hash ?? HashChain.genesis)
+        if decision.method == VotingMethod.consent.rawValue {
+            // Consent is counted by rounds, from a handful of ballots.
+            let election = try Self.election(of: decision, ballots: Self.currentBallots(try await log(of: decision.id!)), rules: rules)
+            return (election.tally(), election)
+        }
+        let election = try Self.election(of: decision, ballots: [], rules: rules)
+        var counter = Counter(election)
+        var after = "", read = 0
+        while true {
+            let latest: SQLQueryString = sql.dialect.name == "sqlite"
+                // SQLite returns the bare column from the row holding MAX(position).
+                ? """
+                    SELECT ballot_key, content, MAX(position) AS last FROM ballots WHERE decision_id = \(bind: decision.id!) AND ballot_key > \(bind: after)
+                    GROUP BY ballot_key ORDER BY ballot_key LIMIT \(unsafeRaw: String(Self.page))
+                    """
+                : """
+                    SELECT DISTINCT ON (ballot_key) ballot_key, content FROM ballots WHERE decision_id = \(bind: decision.id!) AND ballot_key > \(bind: after)
+                    ORDER BY ballot_key, position DESC LIMIT \(unsafeRaw: String(Self.page))
+                    """
+            let rows = try await sql.raw(latest).all()
+            for row in rows {
+                do { try counter.add(json: try Self.text(row, "content")) } catch {
+                    throw Abort(.conflict, reason: "un bulletin enregistré est illisible (n° \(read + 1)) : \(error)")
+                }
+                read += 1
+                after = try Self.text(row, "ballot_key")
+            }
+            if rows.count < Self.page { return (counter.report(), election) }
+        }
     }
 }
 

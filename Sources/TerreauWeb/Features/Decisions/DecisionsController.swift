@@ -291,9 +291,9 @@ enum DecisionsController {
     static func resultView(_ decision: DecisionRecord, _ report: TallyReport, _ request: Request) async throws -> ResultView {
         let catalog = request.catalog, language = request.language
         let store = DecisionStore(database: request.db)
-        let log = try await store.log(of: decision.id!)
         let rules = try await store.governance(of: decision.$community.id)
-        let election = try DecisionStore.election(of: decision, ballots: DecisionStore.currentBallots(log), rules: rules)
+        // The options and grades only: the counts are in the stored report.
+        let election = try DecisionStore.election(of: decision, ballots: [], rules: rules)
         var columns: [String] = []
         func cells(_ name: String) -> [String] {
             switch report.method {
@@ -345,7 +345,7 @@ enum DecisionsController {
         var openBallots: [ResultView.OpenBallot] = []
         if !decision.secret {
             var latest: [String: String] = [:]
-            for row in log { latest[row.ballotKey] = row.content }
+            for row in try await store.log(of: decision.id!) { latest[row.ballotKey] = row.content }
             let names = try await voterNames(Array(latest.keys), request)
             openBallots = latest.map { .init(voter: names[$0.key] ?? catalog.text("result.formerVoter"), ballot: BallotForm.describe($0.value, method: report.method, catalog: catalog)) }
                 .sorted { $0.voter < $1.voter }
