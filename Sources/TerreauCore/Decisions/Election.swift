@@ -52,18 +52,6 @@ public struct Election: Sendable {
         self.maximumRounds = maximumRounds
     }
 
-    public var ballotCount: Int {
-        switch ballots {
-        case .choices(let list): return list.count
-        case .approvals(let list): return list.count
-        case .scores(let list): return list.count
-        case .grades(let list): return list.count
-        case .rankings(let list): return list.count
-        case .dots(let list): return list.count
-        case .consent(let rounds): return rounds.last.map { $0.consents + $0.standAsides + $0.objections.count } ?? 0
-        }
-    }
-
     /// Counts the ballots with the election's method.
     public func tally() -> TallyReport {
         var counter = Counter(self)
