@@ -372,12 +372,25 @@ struct DecisionStore {
         return (report, election, head)
     }
 
-    /// Rows read per query when streaming a log: the drivers buffer a query's rows, so a
-    /// million ballots are read a page at a time.
+    /// Rows read per query on PostgreSQL, whose driver buffers a query's rows: a million
+    /// ballots are read a page at a time.
     static let page = 20_000
 
     /// The log's head hash, after checking every row follows from the one before (R6).
     func verifiedHead(of decision: DecisionRecord) async throws -> String {
+        if let sqlite = database as? any SQLiteDatabase {
+            let chain = RowSink(HashChain.genesis)
+            try await Self.stream(sqlite, "SELECT ballot_key, content, hash FROM ballots WHERE decision_id = ?1 ORDER BY position", decision.id!) { row in
+                guard chain.failure == nil else { return }
+                guard let key = row.column("ballot_key")?.string, let content = row.column("content")?.string, let hash = row.column("hash")?.string,
+                    HashChain.hash(previous: chain.value, content: Self.chained(key: key, content: content)) == hash
+                else { chain.failure = "le journal des bulletins est altéré à la ligne \(chain.rows + 1)."; return }
+                chain.value = hash
+                chain.rows += 1
+            }
+            if let failure = chain.failure { throw Abort(.conflict, reason: failure) }
+            return chain.value
+        }
         var previous = HashChain.genesis, after = 0, checked = 0
         while true {
             let rows = try await sql.raw("""
@@ -385,7 +398,7 @@ struct DecisionStore {
                 ORDER BY position LIMIT \(unsafeRaw: String(Self.page))
                 """).all()
             for row in rows {
-                let key = try Self.text(row, "ballot_key"), content = try Self.text(row, "content"), hash = try Self.text(row, "hash")
+                let key = try row.decode(column: "ballot_key", as: String.self), content = try row.decode(column: "content", as: String.self), hash = try row.decode(column: "hash", as: String.self)
                 guard HashChain.hash(previous: previous, content: Self.chained(key: key, content: content)) == hash else {
                     throw Abort(.conflict, reason: "le journal des bulletins est altéré à la ligne \(checked + 1).")
                 }
@@ -397,11 +410,12 @@ struct DecisionStore {
         }
     }
 
-    /// A text column, read straight from SQLite's row when it is one (the generic decoder costs
-    /// more than counting the ballot).
-    static func text(_ row: any SQLRow, _ column: String) throws -> String {
-        if let row = row as? SQLiteRow, let value = row.column(column)?.string { return value }
-        return try row.decode(column: column, as: String.self)
+    /// Rows of a query handed over one at a time as SQLite steps through them: the generic path
+    /// buffers a whole result (and schedules a task per row), which costs more than counting.
+    static func stream(_ sqlite: any SQLiteDatabase, _ query: String, _ decision: UUID, _ onRow: @escaping @Sendable (SQLiteRow) -> Void) async throws {
+        try await sqlite.withConnection { connection in
+            try await connection.query(query, [.text(decision.uuidString)], onRow)
+        }
     }
 
     /// Each voter's last ballot, streamed page by page into the counter.
@@ -413,6 +427,29 @@ struct DecisionStore {
             return (election.tally(), election)
         }
         let election = try Self.election(of: decision, ballots: [], rules: rules)
+        if let sqlite = database as? any SQLiteDatabase {
+            // Most voters never change their ballot: find the few who did (from the index alone),
+            // then read the log once in its own order, skipping their earlier ballots.
+            let changed = RowSink([String: Int]())
+            try await Self.stream(sqlite, """
+                SELECT ballot_key, MAX(position) AS last FROM ballots WHERE decision_id = ?1 AND ballot_key IN
+                (SELECT ballot_key FROM ballots WHERE decision_id = ?1 GROUP BY ballot_key HAVING COUNT(*) > 1) GROUP BY ballot_key
+                """, decision.id!) { row in
+                if let key = row.column("ballot_key")?.string, let last = row.column("last")?.integer { changed.value[key] = last }
+            }
+            let superseded = changed.value
+            let counter = RowSink(Counter(election))
+            try await Self.stream(sqlite, "SELECT position, ballot_key, content FROM ballots WHERE decision_id = ?1 ORDER BY position", decision.id!) { row in
+                guard counter.failure == nil else { return }
+                if !superseded.isEmpty, let key = row.column("ballot_key")?.string, let last = superseded[key], last != row.column("position")?.integer { return }
+                do { try counter.value.add(json: row.column("content")?.string ?? "") } catch {
+                    counter.failure = "un bulletin enregistré est illisible (n° \(counter.rows + 1)) : \(error)"
+                }
+                counter.rows += 1
+            }
+            if let failure = counter.failure { throw Abort(.conflict, reason: failure) }
+            return (counter.value.report(), election)
+        }
         var counter = Counter(election)
         var after = "", read = 0
         while true {
@@ -428,15 +465,24 @@ struct DecisionStore {
                     """
             let rows = try await sql.raw(latest).all()
             for row in rows {
-                do { try counter.add(json: try Self.text(row, "content")) } catch {
+                do { try counter.add(json: try row.decode(column: "content", as: String.self)) } catch {
                     throw Abort(.conflict, reason: "un bulletin enregistré est illisible (n° \(read + 1)) : \(error)")
                 }
                 read += 1
-                after = try Self.text(row, "ballot_key")
+                after = try row.decode(column: "ballot_key", as: String.self)
             }
             if rows.count < Self.page { return (counter.report(), election) }
         }
     }
+}
+
+/// State carried across the rows of one streamed query; SQLite hands rows over one after
+/// another on one thread, never at once.
+final class RowSink<Value>: @unchecked Sendable {
+    var value: Value
+    var rows = 0
+    var failure: String?
+    init(_ value: Value) { self.value = value }
 }
 
 /// Serialises work per key inside one process.
