@@ -46,15 +46,24 @@ extension Counter {
             try reader.object { name, reader in values[try candidate(name)] = try reader.number() }
             if election.method == .score { add(scores: values) } else { add(dots: values.map { Int($0 ?? 0) }) }
         case .majorityJudgment:
-            var grades = [Int?](repeating: nil, count: count)
+            // Straight into the counts: a million ballots, no array per ballot. A candidate left
+            // ungraded gets the worst grade, as in `MajorityJudgmentTally.add`.
+            guard count <= 64 else { throw Unreadable(description: "plus de 64 options") }
+            var graded: UInt64 = 0
             try reader.members { name, reader in
                 let grade = try reader.span()
                 guard let level = try grade.match(gradeNames, from: 0) ?? gradeIndex[grade.text()] else {
                     throw Unreadable(description: "mention inconnue « \((try? grade.text()) ?? "") »")
                 }
-                grades[try candidate(name)] = level
+                let position = try candidate(name)
+                judgment.count(position, level)
+                graded |= 1 << UInt64(position)
             }
-            add(grades: grades)
+            if graded.nonzeroBitCount < count {
+                for position in 0..<count where graded & (1 << UInt64(position)) == 0 { judgment.count(position, 0) }
+            }
+            judgment.ballots += 1
+            ballots += 1
         case .schulze, .instantRunoff:
             var ranking: RankedBallot = []
             try reader.array { reader in
@@ -81,7 +90,12 @@ struct JSONBytes {
     init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
     mutating func skipSpaces() {
-        while position < bytes.count, [0x20, 0x0A, 0x0D, 0x09].contains(bytes[position]) { position += 1 }
+        while position < bytes.count {
+            switch bytes[position] {
+            case 0x20, 0x0A, 0x0D, 0x09: position += 1
+            default: return
+            }
+        }
     }
 
     mutating func peek() -> UInt8? {
@@ -139,9 +153,11 @@ struct JSONBytes {
     mutating func number() throws -> Double {
         skipSpaces()
         let start = position
-        while position < bytes.count, let byte = Optional(bytes[position]),
-            (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || [UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"), UInt8(ascii: "+")].contains(byte) {
-            position += 1
+        scan: while position < bytes.count {
+            switch bytes[position] {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"), UInt8(ascii: "+"): position += 1
+            default: break scan
+            }
         }
         guard let value = Double(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)) else {
             throw Counter.Unreadable(description: "nombre illisible")

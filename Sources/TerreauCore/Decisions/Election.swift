@@ -80,7 +80,7 @@ public struct Counter: Sendable {
     var runoff: InstantRunoffTally
     var dots: DotTally
     var consentRounds: [ConsentRound] = []
-    public private(set) var ballots = 0
+    public internal(set) var ballots = 0
     let index: [String: Int]
     let gradeIndex: [String: Int]
     let nameBytes: [[UInt8]]

@@ -9,7 +9,7 @@ import Foundation
 public struct MajorityJudgmentTally: Sendable {
     /// `counts[candidate][grade]`.
     public private(set) var counts: [[Int]]
-    public private(set) var ballots = 0
+    public internal(set) var ballots = 0
 
     public init(candidates: Int, grades: Int) {
         counts = Array(repeating: Array(repeating: 0, count: grades), count: candidates)
@@ -19,6 +19,9 @@ public struct MajorityJudgmentTally: Sendable {
         for (candidate, grade) in grades.enumerated() { counts[candidate][grade ?? 0] += 1 }
         ballots += 1
     }
+
+    /// One grade of a ballot being read (the reader counts the ballot once it is complete).
+    mutating func count(_ candidate: Int, _ grade: Int) { counts[candidate][grade] += 1 }
 
     /// The lower median grade of each candidate (nil without ballots).
     public var medians: [Int?] { counts.map { var stream = MedianStream($0); return stream.next()?.grade } }
