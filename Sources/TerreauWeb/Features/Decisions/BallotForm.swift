@@ -38,14 +38,10 @@ enum BallotForm {
 
     static func list(_ text: String) -> [String] { (try? JSONDecoder().decode([String].self, from: Data(text.utf8))) ?? [] }
 
-    static func settings(_ decision: DecisionRecord) -> [String: JSONValue] {
-        (try? JSONDecoder().decode(JSONValue.self, from: Data(decision.settings.utf8)))?.object ?? [:]
-    }
-
     static func view(for decision: DecisionRecord, catalog: MessageCatalog, values: [String: [String]]) -> View {
         let method = VotingMethod(rawValue: decision.method) ?? .majority
         let names = list(decision.options), grades = list(decision.grades)
-        let settings = settings(decision)
+        let settings = DecisionStore.header(of: decision)
         func first(_ key: String) -> String { values[key]?.first ?? "" }
         let options = names.enumerated().map { index, name in
             let value = method == .approval ? (values["approve"] ?? []).contains(String(index)) ? "1" : "" : first("option-\(index)")
@@ -110,10 +106,7 @@ enum BallotForm {
             item = .array(byRank.keys.sorted().map { byRank[$0]!.count == 1 ? byRank[$0]![0] : .array(byRank[$0]!) })
         }
         // The same checks as a file of paper ballots: names, grades, scale, dots.
-        var root = settings(decision)
-        root["method"] = .string(method.rawValue)
-        root["candidates"] = .array(names.map(JSONValue.string))
-        root["grades"] = .array(list(decision.grades).map(JSONValue.string))
+        var root = DecisionStore.header(of: decision)
         root["ballots"] = .array([item])
         do {
             _ = try BallotFile.election(root, file: "bulletin")

@@ -87,12 +87,20 @@ struct DecisionStore {
 
     // MARK: Reading a decision's election
 
+    /// A decision as the head of the file `terreau tally` reads: method, options, grades and
+    /// the method's settings — ballots are added by the caller.
+    static func header(of decision: DecisionRecord) -> [String: JSONValue] {
+        func decode(_ text: String) -> JSONValue? { try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)) }
+        var root = decode(decision.settings)?.object ?? [:]
+        root["method"] = .string(decision.method)
+        root["candidates"] = decode(decision.options)
+        root["grades"] = decode(decision.grades)
+        return root
+    }
+
     /// The election a decision counts, with `ballots` (stored JSON items, one per voter).
     static func election(of decision: DecisionRecord, ballots: [String], rules: Governance) throws -> Election {
-        var root = (try? JSONDecoder().decode(JSONValue.self, from: Data(decision.settings.utf8)))?.object ?? [:]
-        root["method"] = .string(decision.method)
-        root["candidates"] = try? JSONDecoder().decode(JSONValue.self, from: Data(decision.options.utf8))
-        root["grades"] = try? JSONDecoder().decode(JSONValue.self, from: Data(decision.grades.utf8))
+        var root = header(of: decision)
         if let size = decision.electorateSize { root["electorate"] = .int(size) }
         if let quorum = decision.quorum { root["quorum"] = .double(quorum) }
         let items = ballots.compactMap { try? JSONDecoder().decode(JSONValue.self, from: Data($0.utf8)) }
