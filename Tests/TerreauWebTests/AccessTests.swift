@@ -24,6 +24,8 @@ struct AccessTests {
         var otherCommunityOrganisation: String
         var item: String
         var term: String
+        var proposal: String
+        var comment: String
     }
 
     static func fixture(_ app: Application) async throws -> Fixture {
@@ -44,9 +46,13 @@ struct AccessTests {
             .init(kind: .need, values: ["title": "Un besoin public", "need_type": "volunteers", "urgency": "normal", "visibility": "public"], terms: []),
             community: grenoble.id!, author: camille.$person.id, summary: "test", now: Date())
         let term = try await VocabularyStore(database: app.db).propose("un terme proposé", synonyms: [], community: grenoble.id!, by: camille.$person.id, now: Date())
+        let proposals = ProposalStore(database: app.db)
+        let proposal = try await proposals.create(.init(title: "Une proposition", summary: "Une proposition pour parcourir les routes.", themes: ["mobilite"],
+            communeCode: nil, organisation: nil, coauthors: [], needs: []), community: grenoble.id!, author: camille.$person.id, now: Date())
+        let comment = try await proposals.addComment(to: proposal.id!, parent: nil, author: camille.$person.id, stance: .pour, body: "Un argument.", now: Date())
         return Fixture(organisation: ariadne.id!.uuidString, claim: claim.id!.uuidString, membership: membership.id!.uuidString,
             person: camille.$person.id.uuidString, otherCommunityOrganisation: ariadne.id!.uuidString, item: need.id!.uuidString,
-            term: term.id!.uuidString)
+            term: term.id!.uuidString, proposal: proposal.id!.uuidString, comment: comment.id!.uuidString)
     }
 
     /// One concrete request per route kind; a kind missing here fails the walk.
@@ -60,7 +66,7 @@ struct AccessTests {
             .account, .profileSubmit, .passwordChangeSubmit, .myData(format: "json"), .deleteAccount, .deleteAccountSubmit,
             .consentWithdraw(consent: UUID().uuidString), .notifications, .notificationsRead, .notificationPreferencesSubmit, .actAs,
             .person(id: f.person), .outbox, .join(slug: slug), .joinSubmit(slug: slug), .leave(slug: slug), .members(slug: slug),
-            .memberRolesSubmit(slug: slug, member: f.membership), .charter(slug: slug), .charterSubmit(slug: slug),
+            .memberRolesSubmit(slug: slug, member: f.membership), .charter(slug: slug),
             .organisations(slug: slug), .organisationNew(slug: slug), .organisationCreate(slug: slug),
             .organisation(slug: slug, organisation: f.organisation), .organisationClaim(slug: slug, organisation: f.organisation),
             .organisationClaimDecision(slug: slug, organisation: f.organisation, request: f.claim),
@@ -76,6 +82,13 @@ struct AccessTests {
             .decisions(slug: slug), .decisionNew(slug: slug, kind: nil), .decisionCreate(slug: slug), .governance(slug: slug),
             .decision(slug: slug, decision: UUID().uuidString), .decisionStep(slug: slug, decision: UUID().uuidString),
             .ballot(slug: slug, decision: UUID().uuidString),
+            .proposals(slug: slug), .proposalNew(slug: slug), .proposalCreate(slug: slug), .proposal(slug: slug, proposal: f.proposal, view: "positions"),
+            // Record-level rules (its authors, the contribution's author) answer 403 themselves: unknown ids keep the walk on the policy.
+            .proposalEdit(slug: slug, proposal: UUID().uuidString), .proposalUpdate(slug: slug, proposal: UUID().uuidString),
+            .proposalStatus(slug: slug, proposal: UUID().uuidString), .proposalBack(slug: slug, proposal: f.proposal),
+            .proposalFollow(slug: slug, proposal: f.proposal), .commentCreate(slug: slug, proposal: f.proposal),
+            .commentReport(slug: slug, comment: f.comment), .commentAppeal(slug: slug, comment: UUID().uuidString),
+            .moderation(slug: slug), .moderationDecision(slug: slug, comment: f.comment),
             // Last: it ends the session.
             .signOut,
         ]
@@ -136,6 +149,10 @@ struct AccessTests {
             let consent = try #require(try await ConsentRecord.query(on: app.db).filter(\.$person.$id == camille.$person.id).first())
             #expect(try await paul.post("/moi/consentements/\(consent.id!.uuidString)/retrait").status == .notFound)
             #expect(try await ConsentRecord.find(consent.id, on: app.db)?.withdrawnAt == nil)
+            // Nor a proposal or a contribution of Grenoble through Trièves's paths.
+            #expect(try await paul.get("/c/trieves/propositions/\(fixture.proposal)").status == .notFound)
+            #expect(try await paul.post("/c/trieves/contributions/\(fixture.comment)/moderation", [("action", "hide"), ("reason", "x")]).status == .notFound)
+            #expect(try await CommentRecord.find(UUID(uuidString: fixture.comment), on: app.db)?.hidden == nil)
         }
     }
 

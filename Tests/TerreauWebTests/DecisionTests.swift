@@ -54,10 +54,17 @@ struct DecisionTests {
             var proposed = try await store.governance(of: community.id!).normalized
             proposed.kinds[.general]?.methods = [.majority]
             let created = try await camille.post("/c/grenoble-alpes/decisions", [
-                ("kind", "rule-change"), ("method", "consent"), ("title", "Décider à la majorité"), ("text", "")] + Self.rulesFields(proposed))
+                ("kind", "rule-change"), ("method", "consent"), ("title", "Décider à la majorité"), ("text", ""),
+                ("charter", "Notre charte, deuxième version : nous décidons à la majorité des choses courantes.")] + Self.rulesFields(proposed))
             #expect(created.status == .seeOther, "\(created.text.prefix(2000))")
             let path = Self.location(created)
+            #expect(try await app.get(path).text.contains("Notre charte, deuxième version"))
             #expect(try await camille.post(path + "/etape", [("step", "deliberate")]).status == .seeOther)
+            // The deliberation is the debate of a proposal published with the decision.
+            let debated = try #require(try await DecisionRecord.query(on: app.db).first()?.$proposal.get(on: app.db))
+            #expect(debated.title == "Décider à la majorité")
+            #expect(debated.status == "decision")
+            #expect(try await app.get(path).text.contains("La délibération a lieu dans le débat de la proposition « Décider à la majorité »"))
             // Voting cannot open before the seven days of deliberation the rules require.
             _ = try await camille.post(path + "/etape", [("step", "openVoting"), ("ends_on", "2027-02-01")])
             #expect(try await camille.get(path).text.contains("la délibération n&#39;a pas duré le temps que fixent les règles"))
@@ -87,6 +94,23 @@ struct DecisionTests {
             let page = try await app.get(path).text
             #expect(page.contains("Proposition adoptée"))
             #expect(page.contains("Adopté par consentement."))
+            // The proposal debated is adopted, dated, with the decision on its timeline.
+            #expect(try await ProposalRecord.find(debated.id, on: app.db)?.status == "adopted")
+            #expect(try await ProposalEventRecord.query(on: app.db).filter(\.$proposal.$id == debated.id!).filter(\.$status == "adopted").first()?.$decision.id == decision.id)
+            // The charter carried by the rule change is version 2, linked to the decision; joining now means accepting it.
+            let charter = try await CharterStore(database: app.db).current(of: community)
+            #expect(charter.version == 2)
+            #expect(charter.$decision.id == decision.id)
+            #expect(charter.text.hasPrefix("Notre charte, deuxième version"))
+            let charterPage = try await app.get("/c/grenoble-alpes/charte").text
+            #expect(charterPage.contains("Adoptée par une décision de la communauté"))
+            #expect(charterPage.contains("Version 2"))
+            // Joining now means accepting version 2: a form showing version 1 is refused.
+            let newcomer = Browser(app, address: "192.0.2.40")
+            try await newcomer.signIn("paul@demo.terreau.invalid")
+            #expect(try await newcomer.get("/c/grenoble-alpes/rejoindre").text.contains("Notre charte, deuxième version"))
+            let stale = try await newcomer.post("/c/grenoble-alpes/rejoindre", [("actor_kind", "resident"), ("charter_version", "1"), ("accept_charter", "yes")])
+            #expect(stale.status == .unprocessableEntity)
 
             // Rules n° 2 are in force: majority is now the way, consent is no longer allowed for ordinary decisions.
             let rules = try await store.governance(of: community.id!)
@@ -120,7 +144,7 @@ struct DecisionTests {
         let camille = try await MatchingTests.person(app, "camille@demo.terreau.invalid")
         let decision = try await store.createDraft(.init(kind: .general, method: .majority, title: "Acheter une sono", text: "", options: [], grades: [],
             settings: [:], proposed: nil), community: community.id!, author: camille, rules: rules, now: now.addingTimeInterval(-20 * day))
-        try await store.deliberate(decision, now: now.addingTimeInterval(-20 * day))
+        _ = try await store.deliberate(decision, by: camille, now: now.addingTimeInterval(-20 * day))
         let refusal = try await store.openVoting(decision, until: now.addingTimeInterval(day), now: now.addingTimeInterval(-10 * day))
         #expect(refusal == nil)
         return decision

@@ -84,7 +84,10 @@ struct PrivacyTests {
             try await sql.raw("INSERT INTO later_feature (id, owner, note) VALUES ('1', \(bind: camille.$person.id), 'une note de Camille')").run()
             let browser = Browser(app)
             try await browser.signIn("camille@demo.terreau.invalid")
-            try await browser.post("/c/grenoble-alpes/charte", [("text", "Une nouvelle version de la charte, écrite par Camille."), ("version", "1")])
+            // A charter version she wrote (adopted by a rule change, which the decisions tests cover).
+            let grenoble = try #require(try await CommunityStore(database: app.db).find(slug: "grenoble-alpes"))
+            try await CharterStore(database: app.db).add(to: grenoble.id!, text: "Une nouvelle version de la charte, écrite par Camille.",
+                                                          author: camille.$person.id, now: app.clock.now())
             let response = try await browser.get("/moi/donnees/json")
             #expect(response.status == .ok)
             #expect(response.headers.first(name: .contentDisposition)?.contains("attachment") == true)
@@ -135,7 +138,9 @@ struct PrivacyTests {
             let personID = account.$person.id
             // Make her a coordinator who wrote a charter version and added an organisation.
             try await MembershipRecord.query(on: app.db).filter(\.$person.$id == personID).set(\.$roles, to: "member coordinator").update()
-            try await browser.post("/c/grenoble-alpes/charte", [("text", "La charte selon Zoé, assez longue pour être acceptée."), ("version", "1")])
+            let grenoble = try #require(try await CommunityStore(database: app.db).find(slug: "grenoble-alpes"))
+            try await CharterStore(database: app.db).add(to: grenoble.id!, text: "La charte selon Zoé, assez longue pour être acceptée.",
+                                                          author: personID, now: app.clock.now())
             try await browser.post("/c/grenoble-alpes/organisations", [("kind", "collective"), ("name", "Les amis de Zoé")])
             try await browser.post("/mot-de-passe", [("email", email)])
             let second = Browser(app)

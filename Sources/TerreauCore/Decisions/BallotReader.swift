@@ -10,10 +10,57 @@ extension Counter {
 
     public mutating func add(json: String) throws {
         var text = json
-        try text.withUTF8 { bytes in
-            var reader = JSONBytes(bytes: bytes)
-            try add(&reader)
+        try text.withUTF8 { bytes in try add(bytes: bytes) }
+    }
+
+    /// A ballot's JSON as bytes (as the database hands them over, without making a String).
+    public mutating func add(bytes: UnsafeBufferPointer<UInt8>) throws {
+        var reader = JSONBytes(bytes: bytes)
+        try add(&reader)
+    }
+
+    /// A majority-judgment ballot, `{"name": "grade", …}`, read in one loop straight into the
+    /// counts: no array per ballot, no closure. Stored ballots list names in the same order one
+    /// after another, so the name met at each place last time is tried first. A candidate left
+    /// ungraded gets the worst grade, as in `MajorityJudgmentTally.add`.
+    mutating func addJudgment(_ reader: inout JSONBytes) throws {
+        let count = election.candidates.count
+        guard count <= 64 else { throw Unreadable(description: "plus de 64 options") }
+        var graded: UInt64 = 0, place = 0
+        try reader.expect(UInt8(ascii: "{"))
+        if reader.peek() == UInt8(ascii: "}") {
+            reader.position += 1
+        } else {
+            while true {
+                let name = try reader.span()
+                try reader.expect(UInt8(ascii: ":"))
+                let grade = try reader.span()
+                let position: Int
+                if place < namesMet.count, name.equals(nameBytes[namesMet[place]]) {
+                    position = namesMet[place]
+                } else {
+                    guard let found = try name.match(nameBytes, from: 0) ?? index[name.text()] else {
+                        throw Unreadable(description: "candidat inconnu « \((try? name.text()) ?? "") »")
+                    }
+                    position = found
+                    if place < namesMet.count { namesMet[place] = found } else { namesMet.append(found) }
+                }
+                guard let level = try grade.match(gradeBytes, from: 0) ?? gradeIndex[grade.text()] else {
+                    throw Unreadable(description: "mention inconnue « \((try? grade.text()) ?? "") »")
+                }
+                judgment.count(position, level)
+                graded |= 1 << UInt64(position)
+                place += 1
+                if reader.peek() == UInt8(ascii: ",") { reader.position += 1; continue }
+                try reader.expect(UInt8(ascii: "}"))
+                break
+            }
         }
+        if graded.nonzeroBitCount < count {
+            for position in 0..<count where graded & (1 << UInt64(position)) == 0 { judgment.count(position, 0) }
+        }
+        judgment.ballots += 1
+        ballots += 1
     }
 
     mutating func add(_ reader: inout JSONBytes) throws {
@@ -46,24 +93,7 @@ extension Counter {
             try reader.object { name, reader in values[try candidate(name)] = try reader.number() }
             if election.method == .score { add(scores: values) } else { add(dots: values.map { Int($0 ?? 0) }) }
         case .majorityJudgment:
-            // Straight into the counts: a million ballots, no array per ballot. A candidate left
-            // ungraded gets the worst grade, as in `MajorityJudgmentTally.add`.
-            guard count <= 64 else { throw Unreadable(description: "plus de 64 options") }
-            var graded: UInt64 = 0
-            try reader.members { name, reader in
-                let grade = try reader.span()
-                guard let level = try grade.match(gradeNames, from: 0) ?? gradeIndex[grade.text()] else {
-                    throw Unreadable(description: "mention inconnue « \((try? grade.text()) ?? "") »")
-                }
-                let position = try candidate(name)
-                judgment.count(position, level)
-                graded |= 1 << UInt64(position)
-            }
-            if graded.nonzeroBitCount < count {
-                for position in 0..<count where graded & (1 << UInt64(position)) == 0 { judgment.count(position, 0) }
-            }
-            judgment.ballots += 1
-            ballots += 1
+            try addJudgment(&reader)
         case .schulze, .instantRunoff:
             var ranking: RankedBallot = []
             try reader.array { reader in
@@ -118,9 +148,16 @@ struct JSONBytes {
             guard !escaped, !names.isEmpty else { return nil }
             for offset in 0..<names.count {
                 let index = (start + offset) % names.count
-                if names[index].count == raw.count, names[index].elementsEqual(raw) { return index }
+                if equals(names[index]) { return index }
             }
             return nil
+        }
+
+        /// Whether the (unescaped) bytes are exactly `name`'s.
+        func equals(_ name: [UInt8]) -> Bool {
+            guard !escaped, name.count == raw.count else { return false }
+            guard !raw.isEmpty else { return true }
+            return name.withUnsafeBufferPointer { memcmp($0.baseAddress!, raw.baseAddress!, raw.count) == 0 }
         }
 
         func text() throws -> String {

@@ -85,6 +85,8 @@ public struct Counter: Sendable {
     let gradeIndex: [String: Int]
     let nameBytes: [[UInt8]]
     let gradeBytes: [[UInt8]]
+    /// The candidate named at each place of the last ballot read (see `addJudgment`).
+    var namesMet: [Int] = []
 
     public init(_ election: Election) {
         self.election = election

@@ -7,27 +7,36 @@ import Foundation
 /// the two sequences lexicographically. Two candidates stay tied only with identical grade
 /// counts.
 public struct MajorityJudgmentTally: Sendable {
-    /// `counts[candidate][grade]`.
-    public private(set) var counts: [[Int]]
+    /// Grade counts, candidate after candidate, in one flat array: a million ballots of twenty
+    /// grades are twenty million increments, which nested arrays slow down.
+    private var flat: [Int]
+    let grades: Int
     public internal(set) var ballots = 0
 
     public init(candidates: Int, grades: Int) {
-        counts = Array(repeating: Array(repeating: 0, count: grades), count: candidates)
+        self.grades = grades
+        flat = Array(repeating: 0, count: candidates * grades)
+    }
+
+    /// `counts[candidate][grade]`.
+    public var counts: [[Int]] {
+        grades == 0 ? [] : stride(from: 0, to: flat.count, by: grades).map { Array(flat[$0..<$0 + grades]) }
     }
 
     public mutating func add(_ grades: [Int?]) {
-        for (candidate, grade) in grades.enumerated() { counts[candidate][grade ?? 0] += 1 }
+        for (candidate, grade) in grades.enumerated() { count(candidate, grade ?? 0) }
         ballots += 1
     }
 
     /// One grade of a ballot being read (the reader counts the ballot once it is complete).
-    mutating func count(_ candidate: Int, _ grade: Int) { counts[candidate][grade] += 1 }
+    mutating func count(_ candidate: Int, _ grade: Int) { flat[candidate * grades + grade] += 1 }
 
     /// The lower median grade of each candidate (nil without ballots).
     public var medians: [Int?] { counts.map { var stream = MedianStream($0); return stream.next()?.grade } }
 
     public var ranking: Ranking {
-        RankingOrder.grouped(counts.count) { Self.compare(counts[$0], counts[$1]) > 0 }
+        let counts = self.counts
+        return RankingOrder.grouped(counts.count) { Self.compare(counts[$0], counts[$1]) > 0 }
     }
 
     /// One stretch of the majority value: `length` successive medians equal to `grade`.

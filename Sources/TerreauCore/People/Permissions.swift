@@ -60,7 +60,6 @@ public enum Action: String, CaseIterable, Sendable {
     case joinCommunity
     case readMembersOnly
     case manageMembers
-    case editCharter
     case proposeOrganisation
     case claimOrganisation
     case reviewOrganisationClaims
@@ -77,6 +76,8 @@ public enum Action: String, CaseIterable, Sendable {
     case proposeDecision
     /// Cast a ballot (being in the decision's electorate is checked against the stored one).
     case vote
+    /// Review reported and appealed contributions, hide or restore them with a reason.
+    case moderate
 }
 
 /// The one declared permission policy (quality S5): every route names an `Action`, every list
@@ -97,7 +98,8 @@ public enum Policy {
         case .useAccount, .joinCommunity: return .signedIn
         case .readMembersOnly, .proposeOrganisation, .claimOrganisation, .contribute, .proposeDecision: return .anyRole(Set(Role.allCases))
         case .vote: return .signedIn
-        case .manageMembers, .editCharter, .readOutbox, .mergeSkills: return .anyRole([.coordinator])
+        case .manageMembers, .readOutbox, .mergeSkills: return .anyRole([.coordinator])
+        case .moderate: return .anyRole([.moderator, .coordinator])
         case .reviewOrganisationClaims: return .anyRoleOrOrganisationAdmin([.coordinator])
         case .administerOrganisation: return .anyRoleOrOrganisationAdmin([])
         }

@@ -30,7 +30,7 @@ public enum SiteRoute: Hashable, Sendable {
 
     case join(slug: String), joinSubmit(slug: String), leave(slug: String)
     case members(slug: String), memberRolesSubmit(slug: String, member: String)
-    case charter(slug: String), charterSubmit(slug: String)
+    case charter(slug: String)
     case organisations(slug: String), organisationNew(slug: String), organisationCreate(slug: String)
     case organisation(slug: String, organisation: String)
     case organisationClaim(slug: String, organisation: String)
@@ -52,9 +52,17 @@ public enum SiteRoute: Hashable, Sendable {
     case connections, connectionDecision(connection: String)
     case organisationNetwork(slug: String), gaps(slug: String), young(slug: String)
 
-    case decisions(slug: String), decisionNew(slug: String, kind: String?), decisionCreate(slug: String)
+    case decisions(slug: String), decisionNew(slug: String, kind: String?, proposal: String? = nil), decisionCreate(slug: String)
     case decision(slug: String, decision: String), decisionStep(slug: String, decision: String), ballot(slug: String, decision: String)
     case governance(slug: String)
+
+    case proposals(slug: String), proposalNew(slug: String), proposalCreate(slug: String)
+    case proposal(slug: String, proposal: String, view: String?)
+    case proposalEdit(slug: String, proposal: String), proposalUpdate(slug: String, proposal: String)
+    case proposalStatus(slug: String, proposal: String), proposalBack(slug: String, proposal: String), proposalFollow(slug: String, proposal: String)
+    case commentCreate(slug: String, proposal: String)
+    case commentReport(slug: String, comment: String), commentAppeal(slug: String, comment: String)
+    case moderation(slug: String), moderationDecision(slug: String, comment: String)
 
     public enum Method: String, Sendable { case get = "GET", post = "POST" }
 
@@ -64,13 +72,15 @@ public enum SiteRoute: Hashable, Sendable {
         case passwordForgot, passwordForgotSubmit, passwordReset, passwordResetSubmit
         case account, profileSubmit, passwordChangeSubmit, myData, deleteAccount, deleteAccountSubmit
         case consentWithdraw, notifications, notificationsRead, notificationPreferencesSubmit, actAs, person, outbox
-        case join, joinSubmit, leave, members, memberRolesSubmit, charter, charterSubmit
+        case join, joinSubmit, leave, members, memberRolesSubmit, charter
         case organisations, organisationNew, organisationCreate, organisation, organisationClaim, organisationClaimDecision
         case collectiveNew, collectiveCreate, collectiveInvite, collectiveAnswer
         case inventory, inventoryNew, inventoryCreate, inventoryItem, inventoryEdit, inventoryUpdate, inventoryHistory, inventoryRevert
         case skills, skillPropose, skill, skillMerge, welcome, welcomeSubmit, welcomeCard
         case connectionRequest, connections, connectionDecision, organisationNetwork, gaps, young
         case decisions, decisionNew, decisionCreate, decision, decisionStep, ballot, governance
+        case proposals, proposalNew, proposalCreate, proposal, proposalEdit, proposalUpdate, proposalStatus, proposalBack, proposalFollow
+        case commentCreate, commentReport, commentAppeal, moderation, moderationDecision
 
         /// The path pattern as Vapor reads it (`:name` for a parameter).
         public var pattern: [String] {
@@ -104,7 +114,7 @@ public enum SiteRoute: Hashable, Sendable {
             case .leave: return ["c", ":slug", "quitter"]
             case .members: return ["c", ":slug", "membres"]
             case .memberRolesSubmit: return ["c", ":slug", "membres", ":member"]
-            case .charter, .charterSubmit: return ["c", ":slug", "charte"]
+            case .charter: return ["c", ":slug", "charte"]
             case .organisations, .organisationCreate: return ["c", ":slug", "organisations"]
             case .organisationNew: return ["c", ":slug", "organisations", "nouvelle"]
             case .organisation: return ["c", ":slug", "organisations", ":organisation"]
@@ -136,6 +146,18 @@ public enum SiteRoute: Hashable, Sendable {
             case .decisionStep: return ["c", ":slug", "decisions", ":decision", "etape"]
             case .ballot: return ["c", ":slug", "decisions", ":decision", "bulletin"]
             case .governance: return ["c", ":slug", "gouvernance"]
+            case .proposals, .proposalCreate: return ["c", ":slug", "propositions"]
+            case .proposalNew: return ["c", ":slug", "propositions", "nouvelle"]
+            case .proposal: return ["c", ":slug", "propositions", ":proposal"]
+            case .proposalEdit, .proposalUpdate: return ["c", ":slug", "propositions", ":proposal", "modifier"]
+            case .proposalStatus: return ["c", ":slug", "propositions", ":proposal", "statut"]
+            case .proposalBack: return ["c", ":slug", "propositions", ":proposal", "soutien"]
+            case .proposalFollow: return ["c", ":slug", "propositions", ":proposal", "suivre"]
+            case .commentCreate: return ["c", ":slug", "propositions", ":proposal", "contributions"]
+            case .commentReport: return ["c", ":slug", "contributions", ":comment", "signalement"]
+            case .commentAppeal: return ["c", ":slug", "contributions", ":comment", "recours"]
+            case .moderation: return ["c", ":slug", "moderation"]
+            case .moderationDecision: return ["c", ":slug", "contributions", ":comment", "moderation"]
             }
         }
 
@@ -143,10 +165,12 @@ public enum SiteRoute: Hashable, Sendable {
             switch self {
             case .signUpSubmit, .confirmEmailSubmit, .signInSubmit, .signOut, .passwordForgotSubmit, .passwordResetSubmit,
                 .profileSubmit, .passwordChangeSubmit, .deleteAccountSubmit, .consentWithdraw, .notificationsRead,
-                .notificationPreferencesSubmit, .actAs, .joinSubmit, .leave, .memberRolesSubmit, .charterSubmit,
+                .notificationPreferencesSubmit, .actAs, .joinSubmit, .leave, .memberRolesSubmit,
                 .organisationCreate, .organisationClaim, .organisationClaimDecision, .collectiveCreate, .collectiveInvite, .collectiveAnswer,
                 .inventoryCreate, .inventoryUpdate, .inventoryRevert, .skillPropose, .skillMerge, .welcomeSubmit,
-                .connectionRequest, .connectionDecision, .decisionCreate, .decisionStep, .ballot:
+                .connectionRequest, .connectionDecision, .decisionCreate, .decisionStep, .ballot,
+                .proposalCreate, .proposalUpdate, .proposalStatus, .proposalBack, .proposalFollow, .commentCreate, .commentReport,
+                .commentAppeal, .moderationDecision:
                 return .post
             default: return .get
             }
@@ -160,21 +184,22 @@ public enum SiteRoute: Hashable, Sendable {
                 .passwordForgot, .passwordForgotSubmit, .passwordReset, .passwordResetSubmit,
                 .person, .charter, .organisations, .organisation,
                 .inventory, .inventoryItem, .inventoryHistory, .skills, .skill, .welcome, .welcomeSubmit, .welcomeCard,
-                .organisationNetwork, .gaps, .young, .decisions, .decision, .governance:
+                .organisationNetwork, .gaps, .young, .decisions, .decision, .governance, .proposals, .proposal:
                 return .readPublic
             case .inventoryNew, .inventoryCreate, .inventoryEdit, .inventoryUpdate, .inventoryRevert, .skillPropose, .connectionRequest:
                 return .contribute
             case .decisionNew, .decisionCreate, .decisionStep: return .proposeDecision
+            case .proposalNew, .proposalCreate, .proposalEdit, .proposalUpdate, .proposalStatus, .commentCreate, .commentReport: return .contribute
+            case .moderation, .moderationDecision: return .moderate
             case .ballot: return .vote
             case .skillMerge: return .mergeSkills
             case .signOut, .account, .profileSubmit, .passwordChangeSubmit, .myData, .deleteAccount, .deleteAccountSubmit,
                 .consentWithdraw, .notifications, .notificationsRead, .notificationPreferencesSubmit, .actAs, .connections, .connectionDecision,
-                .collectiveAnswer:
+                .collectiveAnswer, .proposalBack, .proposalFollow, .commentAppeal:
                 return .useAccount
             case .join, .joinSubmit, .leave: return .joinCommunity
             case .members: return .readMembersOnly
             case .memberRolesSubmit: return .manageMembers
-            case .charterSubmit: return .editCharter
             case .organisationNew, .organisationCreate: return .proposeOrganisation
             case .organisationClaim: return .claimOrganisation
             case .organisationClaimDecision: return .reviewOrganisationClaims
@@ -228,7 +253,6 @@ public enum SiteRoute: Hashable, Sendable {
         case .members: return .members
         case .memberRolesSubmit: return .memberRolesSubmit
         case .charter: return .charter
-        case .charterSubmit: return .charterSubmit
         case .organisations: return .organisations
         case .organisationNew: return .organisationNew
         case .organisationCreate: return .organisationCreate
@@ -267,6 +291,20 @@ public enum SiteRoute: Hashable, Sendable {
         case .decisionStep: return .decisionStep
         case .ballot: return .ballot
         case .governance: return .governance
+        case .proposals: return .proposals
+        case .proposalNew: return .proposalNew
+        case .proposalCreate: return .proposalCreate
+        case .proposal: return .proposal
+        case .proposalEdit: return .proposalEdit
+        case .proposalUpdate: return .proposalUpdate
+        case .proposalStatus: return .proposalStatus
+        case .proposalBack: return .proposalBack
+        case .proposalFollow: return .proposalFollow
+        case .commentCreate: return .commentCreate
+        case .commentReport: return .commentReport
+        case .commentAppeal: return .commentAppeal
+        case .moderation: return .moderation
+        case .moderationDecision: return .moderationDecision
         }
     }
 
@@ -279,12 +317,19 @@ public enum SiteRoute: Hashable, Sendable {
             return [:]
         case .language(let language, _): return ["language": language.rawValue]
         case .community(let slug), .territory(let slug), .join(let slug), .joinSubmit(let slug), .leave(let slug),
-            .members(let slug), .charter(let slug), .charterSubmit(let slug), .organisations(let slug),
+            .members(let slug), .charter(let slug), .organisations(let slug),
             .organisationNew(let slug), .organisationCreate(let slug), .inventory(let slug), .skills(let slug),
             .skillPropose(let slug), .welcome(let slug), .welcomeSubmit(let slug), .welcomeCard(let slug),
-            .organisationNetwork(let slug), .gaps(let slug), .young(let slug), .decisions(let slug), .decisionNew(let slug, _),
-            .decisionCreate(let slug), .governance(let slug):
+            .organisationNetwork(let slug), .gaps(let slug), .young(let slug), .decisions(let slug), .decisionNew(let slug, _, _),
+            .decisionCreate(let slug), .governance(let slug), .proposals(let slug), .proposalNew(let slug), .proposalCreate(let slug),
+            .moderation(let slug):
             return ["slug": slug]
+        case .proposal(let slug, let proposal, _), .proposalEdit(let slug, let proposal), .proposalUpdate(let slug, let proposal),
+            .proposalStatus(let slug, let proposal), .proposalBack(let slug, let proposal), .proposalFollow(let slug, let proposal),
+            .commentCreate(let slug, let proposal):
+            return ["slug": slug, "proposal": proposal]
+        case .commentReport(let slug, let comment), .commentAppeal(let slug, let comment), .moderationDecision(let slug, let comment):
+            return ["slug": slug, "comment": comment]
         case .decision(let slug, let decision), .decisionStep(let slug, let decision), .ballot(let slug, let decision):
             return ["slug": slug, "decision": decision]
         case .inventoryNew(let slug, let kind), .inventoryCreate(let slug, let kind): return ["slug": slug, "kind": kind.pathSegment]
@@ -317,7 +362,10 @@ public enum SiteRoute: Hashable, Sendable {
         var returnTo: String?
         switch self {
         case .language(_, let target), .signIn(let target): returnTo = target
-        case .decisionNew(_, let kind?): return base + "?type=" + Self.encodeQueryValue(kind)
+        case .decisionNew(_, let kind, let proposal) where kind != nil || proposal != nil:
+            let query = [kind.map { "type=" + Self.encodeQueryValue($0) }, proposal.map { "proposition=" + Self.encodeQueryValue($0) }]
+            return base + "?" + query.compactMap { $0 }.joined(separator: "&")
+        case .proposal(_, _, let view?): return base + "?vue=" + Self.encodeQueryValue(view)
         default: break
         }
         guard let target = returnTo.flatMap(ReturnTo.validated) else { return base }

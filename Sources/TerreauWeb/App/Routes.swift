@@ -45,7 +45,6 @@ func registerRoutes(_ app: Application) {
         case .members: handler = MembershipController.members
         case .memberRolesSubmit: handler = MembershipController.memberRolesSubmit
         case .charter: handler = MembershipController.charter
-        case .charterSubmit: handler = MembershipController.charterSubmit
         case .organisations: handler = OrganisationController.list
         case .organisationNew: handler = OrganisationController.new
         case .organisationCreate: handler = OrganisationController.create
@@ -84,6 +83,20 @@ func registerRoutes(_ app: Application) {
         case .decisionStep: handler = DecisionsController.step
         case .ballot: handler = DecisionsController.ballot
         case .governance: handler = DecisionsController.governance
+        case .proposals: handler = ProposalsController.list
+        case .proposalNew: handler = ProposalsController.new
+        case .proposalCreate: handler = ProposalsController.create
+        case .proposal: handler = ProposalsController.show
+        case .proposalEdit: handler = ProposalsController.edit
+        case .proposalUpdate: handler = ProposalsController.update
+        case .proposalStatus: handler = ProposalsController.status
+        case .proposalBack: handler = ProposalsController.back
+        case .proposalFollow: handler = ProposalsController.follow
+        case .commentCreate: handler = DebateController.comment
+        case .commentReport: handler = DebateController.report
+        case .commentAppeal: handler = DebateController.appeal
+        case .moderation: handler = DebateController.queue
+        case .moderationDecision: handler = DebateController.decide
         }
         let routes: any RoutesBuilder = kind.isThrottled ? app.grouped(AuthThrottleMiddleware()) : app
         routes.on(HTTPMethod(rawValue: kind.method.rawValue), kind.pattern.map(PathComponent.init(stringLiteral:))) { request in

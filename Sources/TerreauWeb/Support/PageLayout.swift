@@ -19,6 +19,7 @@ struct PageLayout: Encodable {
         var youngURL: String
         var networkURL: String
         var decisionsURL: String
+        var proposalsURL: String
     }
 
     struct Visitor: Encodable {
@@ -59,7 +60,8 @@ struct PageLayout: Encodable {
                 organisationsURL: SiteRoute.organisations(slug: $0.slug).path, membersURL: SiteRoute.members(slug: $0.slug).path,
                 charterURL: SiteRoute.charter(slug: $0.slug).path, joinURL: SiteRoute.join(slug: $0.slug).path,
                 gapsURL: SiteRoute.gaps(slug: $0.slug).path, youngURL: SiteRoute.young(slug: $0.slug).path,
-                networkURL: SiteRoute.organisationNetwork(slug: $0.slug).path, decisionsURL: SiteRoute.decisions(slug: $0.slug).path)
+                networkURL: SiteRoute.organisationNetwork(slug: $0.slug).path, decisionsURL: SiteRoute.decisions(slug: $0.slug).path,
+                proposalsURL: SiteRoute.proposals(slug: $0.slug).path)
         }
         self.current = current
         visitor = request.resolvedSignedIn.map {

@@ -57,6 +57,10 @@ struct DecisionStore {
         var grades: [String]
         var settings: [String: JSONValue]
         var proposed: Governance?
+        /// For a rule change: a new text of the ethics charter.
+        var charter: String? = nil
+        /// The proposal whose debate is the deliberation.
+        var proposal: UUID? = nil
     }
 
     /// A new decision in draft, with the electorate, secrecy and quorum the rules in force give
@@ -73,6 +77,8 @@ struct DecisionStore {
         decision.grades = Self.json(draft.method == .majorityJudgment ? draft.grades : [])
         decision.settings = Self.json(draft.settings)
         decision.proposedRules = draft.proposed.map(Self.json)
+        decision.proposedCharter = draft.charter
+        decision.$proposal.id = draft.proposal
         decision.phase = DecisionPhase.draft.rawValue
         decision.rulesVersion = rules.version
         decision.electorateKind = rule.electorate.rawValue
@@ -254,13 +260,29 @@ struct DecisionStore {
 
     // MARK: Steps
 
-    /// Draft → deliberation.
-    func deliberate(_ decision: DecisionRecord, now: Date) async throws(DecisionLifecycle.Refusal) {
-        let next = try DecisionLifecycle.next(phase(decision), .deliberate, now: now, deliberationStarted: nil, deliberationDays: 0, votingEnds: nil)
-        decision.phase = next.rawValue
-        decision.deliberationStartedAt = now
-        try? await decision.update(on: database)
+    /// Draft → deliberation. The deliberation is a proposal's debate: the one the decision was
+    /// drafted from, or else a proposal published now with the decision's title and text.
+    func deliberate(_ decision: DecisionRecord, by person: UUID, now: Date) async throws -> DecisionLifecycle.Refusal? {
+        let next: DecisionPhase
+        do { next = try DecisionLifecycle.next(phase(decision), .deliberate, now: now, deliberationStarted: nil, deliberationDays: 0, votingEnds: nil) } catch {
+            return error
+        }
+        try await database.transaction { database in
+            if decision.$proposal.id == nil {
+                let summary = decision.text.count >= 20 ? decision.text : decision.title + "\n\n" + decision.text
+                let proposal = try await ProposalStore(database: database).create(
+                    .init(title: decision.title, summary: summary, themes: ["autre"], communeCode: nil, organisation: nil, coauthors: [], needs: []),
+                    community: decision.$community.id, author: decision.$createdBy.id ?? person, status: .decision, now: now)
+                decision.$proposal.id = proposal.id
+            }
+            decision.phase = next.rawValue
+            decision.deliberationStartedAt = now
+            try await decision.update(on: database)
+        }
+        return nil
     }
+
+    private struct CharterOnly: Error {}
 
     static func phase(_ decision: DecisionRecord) -> DecisionPhase { DecisionPhase(rawValue: decision.phase) ?? .draft }
     func phase(_ decision: DecisionRecord) -> DecisionPhase { Self.phase(decision) }
@@ -333,6 +355,10 @@ struct DecisionStore {
                 do {
                     let next = try DecisionRules.apply(proposed, decidedAs: kind, method: VotingMethod(rawValue: decision.method) ?? .majority,
                         outcome: .adopted, openedUnder: decision.rulesVersion, to: rules)
+                    // A change of the charter alone leaves the rules as they are: no new version.
+                    var same = next
+                    same.version = rules.version
+                    guard same.normalized != rules.normalized else { throw CharterOnly() }
                     let record = GovernanceRecord()
                     record.$community.id = decision.$community.id
                     record.version = next.version
@@ -342,7 +368,16 @@ struct DecisionStore {
                     try await record.create(on: database)
                 } catch let refusal as RuleRefusal {
                     decision.rulesRefusal = refusal.description
-                }
+                } catch is CharterOnly {}
+            }
+            if kind == .ruleChange, report.outcome == .adopted, decision.rulesRefusal == nil, let charter = decision.proposedCharter {
+                try await CharterStore(database: database).add(to: decision.$community.id, text: charter, author: decision.$createdBy.id,
+                                                                decision: decision.id, now: now)
+            }
+            if let proposalID = decision.$proposal.id, let proposal = try await ProposalRecord.find(proposalID, on: database) {
+                let method = VotingMethod(rawValue: decision.method) ?? .majority
+                try await ProposalStore(database: database).move(proposal, ProposalLifecycle.event(forOutcome: report.outcome, decidesOneProposal: method.decidesOneProposal),
+                    note: statement, person: nil, decision: decision.id, now: now, on: database)
             }
             try await decision.update(on: database)
         }
@@ -447,10 +482,15 @@ struct DecisionStore {
             }
             let superseded = changed.value
             let counter = RowSink(Counter(election))
-            try await Self.stream(sqlite, "SELECT position, ballot_key, content FROM ballots WHERE decision_id = ?1 ORDER BY position", decision.id!) { row in
+            // The content as a blob: its bytes as stored, without making (and checking) a String.
+            try await Self.stream(sqlite, "SELECT position, ballot_key, CAST(content AS BLOB) AS content FROM ballots WHERE decision_id = ?1 ORDER BY position",
+                                  decision.id!) { row in
                 guard counter.failure == nil else { return }
                 if !superseded.isEmpty, let key = row.column("ballot_key")?.string, let last = superseded[key], last != row.column("position")?.integer { return }
-                do { try counter.value.add(json: row.column("content")?.string ?? "") } catch {
+                do {
+                    guard let content = row.column("content")?.blob else { throw Abort(.conflict, reason: "bulletin vide") }
+                    try content.withUnsafeReadableBytes { try counter.value.add(bytes: $0.bindMemory(to: UInt8.self)) }
+                } catch {
                     counter.failure = "un bulletin enregistré est illisible (n° \(counter.rows + 1)) : \(error)"
                 }
                 counter.rows += 1

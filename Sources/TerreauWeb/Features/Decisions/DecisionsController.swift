@@ -62,7 +62,9 @@ enum DecisionsController {
         var methods: [ChoiceOption]
         var allowed: [Allowed]
         var changesRules: Bool
+        var changesCharter: Bool
         var rules: RulesForm.View?
+        var proposal: String?
         var action: String
         struct Allowed: Encodable {
             var kind: String
@@ -79,7 +81,20 @@ enum DecisionsController {
         var values = ["kind": kind.rawValue, "method": rules.rule(for: kind).methods.first?.rawValue ?? "", "grades": defaultGrades.joined(separator: "\n"),
                       "threshold": rules.rule(for: kind).threshold ?? "2/3", "dots": "5", "scale": "10", "allowed_against": "0"]
         if [.ruleChange, .methodChange].contains(kind) { values.merge(RulesForm.values(rules)) { $1 } }
+        if kind == .ruleChange { values["charter"] = try await CharterStore(database: request.db).current(of: community).text }
+        if let id = try? request.query.get(String.self, at: "proposition"), let proposal = try await debated(id, in: community, request) {
+            values["proposal"] = proposal.id!.uuidString
+            values["title"] = proposal.title
+            values["text"] = proposal.summary
+        }
         return try await newPage(request, form: FormState(request, values: values), rules: rules)
+    }
+
+    /// A proposal of the community still in debate, which a decision may take as its deliberation.
+    static func debated(_ id: String, in community: CommunityRecord, _ request: Request) async throws -> ProposalRecord? {
+        guard let uuid = UUID(uuidString: id) else { return nil }
+        return try await ProposalRecord.query(on: request.db).filter(\.$id == uuid).filter(\.$community.$id == community.id!)
+            .filter(\.$status == ProposalStatus.debate.rawValue).first()
     }
 
     static func newPage(_ request: Request, form: FormState, rules: Governance, status: HTTPStatus = .ok) async throws -> Response {
@@ -94,7 +109,8 @@ enum DecisionsController {
             methods: ChoiceOption.list(VotingMethod.allCases, labels: "decision.method.", catalog) { form.values["method"] == $0.rawValue },
             allowed: DecisionKind.allCases.map { .init(kind: catalog.text("decision.kind." + $0.rawValue),
                 methods: rules.rule(for: $0).methods.map { catalog.text("decision.method." + $0.rawValue) }.joined(separator: ", ")) },
-            changesRules: changesRules, rules: changesRules ? RulesForm.make(form, catalog) : nil,
+            changesRules: changesRules, changesCharter: kind == .ruleChange, rules: changesRules ? RulesForm.make(form, catalog) : nil,
+            proposal: try await (form.values["proposal"] ?? "").isEmpty ? nil : debated(form.values["proposal"]!, in: community, request)?.title,
             action: SiteRoute.decisionCreate(slug: community.slug).path), status: status)
     }
 
@@ -106,7 +122,8 @@ enum DecisionsController {
         let catalog = request.catalog
         let store = DecisionStore(database: request.db)
         let rules = try await store.governance(of: community.id!)
-        let names = ["kind", "method", "title", "text", "options", "grades", "threshold", "allowed_against", "dots", "amount", "scale"] + RulesForm.fieldNames
+        let names = ["kind", "method", "title", "text", "options", "grades", "threshold", "allowed_against", "dots", "amount", "scale", "charter", "proposal"]
+            + RulesForm.fieldNames
         var values = names.reduce(into: [String: String]()) { $0[$1] = request.field($1) }
         for kind in DecisionKind.allCases { values["methods-" + kind.rawValue] = request.fields("methods-" + kind.rawValue).joined(separator: " ") }
         var form = FormState(request, values: values)
@@ -155,10 +172,29 @@ enum DecisionsController {
             case .failure(let problem): form.fail("rules", problem.message)
             }
         }
+        var charter: String?
+        if kind == .ruleChange, !values["charter"]!.isEmpty {
+            let current = try await CharterStore(database: request.db).current(of: community).text
+            if values["charter"]!.count < 20 { form.fail("charter", catalog.text("charter.error.short")) }
+            if values["charter"]! != current { charter = values["charter"] }
+        }
+        var proposal: ProposalRecord?
+        if !values["proposal"]!.isEmpty {
+            proposal = try await debated(values["proposal"]!, in: community, request)
+            if proposal == nil { form.fail("title", catalog.text("decision.error.proposal")) }
+        }
         guard !form.hasErrors, let kind, let method else { return try await newPage(request, form: form, rules: rules, status: .unprocessableEntity) }
-        let decision = try await store.createDraft(
-            .init(kind: kind, method: method, title: title, text: values["text"]!, options: options, grades: grades, settings: settings, proposed: proposed),
-            community: community.id!, author: me.personID, rules: rules, now: request.now)
+        let draft = DecisionStore.Draft(kind: kind, method: method, title: title, text: values["text"]!, options: options, grades: grades,
+                                        settings: settings, proposed: proposed, charter: charter, proposal: proposal?.id)
+        let debated = proposal
+        let decision = try await request.db.transaction { database in
+            let decision = try await DecisionStore(database: database).createDraft(draft, community: community.id!, author: me.personID, rules: rules, now: request.now)
+            if let proposal = debated {
+                try await ProposalStore(database: database).move(proposal, .submitToDecision, note: title, person: me.personID, decision: decision.id,
+                                                                 now: request.now, on: database)
+            }
+            return decision
+        }
         return request.seeOther(.decision(slug: community.slug, decision: decision.id!.uuidString))
     }
 
@@ -185,6 +221,14 @@ enum DecisionsController {
         var voters: [Voter]
         var result: ResultView?
         var proposedRules: [RulesForm.Line]
+        var proposedCharter: String?
+        var deliberation: Deliberation?
+        struct Deliberation: Encodable {
+            var proposal: String
+            var url: String
+            var counts: [String]
+            var total: Int
+        }
         struct Fact: Encodable {
             var label: String
             var value: String
@@ -264,6 +308,13 @@ enum DecisionsController {
         case .closed: nil
         }
         let proposed = decision.proposedRules.flatMap { try? JSONDecoder().decode(Governance.self, from: Data($0.utf8)) }
+        var deliberation: ShowPage.Deliberation?
+        if let proposal = try await decision.$proposal.get(on: request.db) {
+            let counts = try await ProposalStore(database: request.db).stanceCount(of: proposal.id!)
+            deliberation = .init(proposal: proposal.title,
+                url: SiteRoute.proposal(slug: community.slug, proposal: proposal.id!.uuidString, view: "positions").path + "#debat",
+                counts: Stance.allCases.map { catalog.text("debate.stances." + $0.rawValue) + " " + language.format(counts[$0]) }, total: counts.total)
+        }
         return try await request.render("decisions/show", ShowPage(
             layout: PageLayout(request, title: decision.title, community: community, current: "decisions"),
             title: decision.title, text: decision.text, kind: catalog.text("decision.kind." + decision.kind),
@@ -274,7 +325,8 @@ enum DecisionsController {
             step: step, defaultEnd: CalendarDay.format(request.now.addingTimeInterval(7 * 86_400)),
             canClose: phase == .voting && !(DecisionLifecycle.acceptsBallots(phase, now: request.now, votingEnds: decision.votingEndsAt)),
             form: FormState(request), ballot: ballot, voters: voters, result: result,
-            proposedRules: proposed.map { RulesForm.describe($0, catalog) } ?? []))
+            proposedRules: proposed.map { RulesForm.describe($0, catalog) } ?? [], proposedCharter: decision.proposedCharter,
+            deliberation: deliberation))
     }
 
     static func voterNames(_ keys: [String], _ request: Request) async throws -> [String: String] {
@@ -373,7 +425,7 @@ enum DecisionsController {
         var refusal: DecisionStore.StepRefusal?
         switch DecisionStep(rawValue: request.field("step")) {
         case .deliberate?:
-            do { try await store.deliberate(decision, now: request.now) } catch { refusal = .lifecycle(error) }
+            refusal = try await store.deliberate(decision, by: me.personID, now: request.now).map { .lifecycle($0) }
         case .openVoting?:
             guard let day = CalendarDay.parse(request.field("ends_on")), let ends = CalendarDay.paris.date(byAdding: .day, value: 1, to: day) else {
                 request.flash(catalog.text("decision.error.endsOn"))

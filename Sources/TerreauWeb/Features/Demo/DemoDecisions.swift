@@ -16,6 +16,8 @@ enum DemoDecisions {
         var options: [String] = []
         var settings: [String: JSONValue] = [:]
         var statement: String
+        /// A new charter text carried by a rule change.
+        var charter: String? = nil
         /// The ballot of demo member `n` (0-based), as `terreau tally` reads it.
         var ballot: (Int, [String]) -> JSONValue
     }
@@ -37,7 +39,8 @@ enum DemoDecisions {
         rules.kinds[.publication] = KindRule(methods: [.majority, .consent], secret: true)
         let change = Plan(kind: .ruleChange, method: .consent, title: "Ouvrir toutes les méthodes aux décisions courantes",
             text: "Proposition : toutes les méthodes de vote peuvent décider des décisions courantes, à bulletin secret ; la publication du diagnostic se décide à la majorité ou par consentement.",
-            statement: "Adopté par consentement au premier tour : les règles n° 2 s'appliquent dès maintenant.",
+            statement: "Adopté par consentement au premier tour : les règles n° 2 et la charte n° 2 s'appliquent dès maintenant.",
+            charter: CharterStore.defaultText + " Nos débats sont modérés à visage découvert : une contribution n'est masquée que pour un motif dit à son auteur, qui peut le contester.",
             ballot: { index, _ in .object(["round": .int(1), "choice": .string(index == 3 ? "stand-aside" : "consent"), "reason": .string("")]) })
         try await run(change, proposed: rules, community: community, members: members, author: camille.$person.id, store: store, database: database, at: start)
 
@@ -90,13 +93,13 @@ enum DemoDecisions {
             statement: "", ballot: { _, _ in .null })
         let open = try await store.createDraft(draft(priorities, proposed: nil), community: community.id!, author: camille.$person.id,
             rules: try await store.governance(of: community.id!), now: now.addingTimeInterval(-10 * day))
-        try await store.deliberate(open, now: now.addingTimeInterval(-10 * day))
+        _ = try await store.deliberate(open, by: camille.$person.id, now: now.addingTimeInterval(-10 * day))
         _ = try await store.openVoting(open, until: now.addingTimeInterval(14 * day), now: now.addingTimeInterval(-2 * day))
     }
 
     static func draft(_ plan: Plan, proposed: Governance?) -> DecisionStore.Draft {
         .init(kind: plan.kind, method: plan.method, title: plan.title, text: plan.text, options: plan.options,
-            grades: DecisionsController.defaultGrades, settings: plan.settings, proposed: proposed)
+            grades: DecisionsController.defaultGrades, settings: plan.settings, proposed: proposed, charter: plan.charter)
     }
 
     /// Drafts, deliberates, opens, collects every member's ballot and closes, each at its date.
@@ -105,7 +108,7 @@ enum DemoDecisions {
         let day = 86_400.0
         let rules = try await store.governance(of: community.id!)
         let decision = try await store.createDraft(draft(plan, proposed: proposed), community: community.id!, author: author, rules: rules, now: start)
-        try await store.deliberate(decision, now: start)
+        _ = try await store.deliberate(decision, by: author, now: start)
         if let refusal = try await store.openVoting(decision, until: start.addingTimeInterval(Double(rules.deliberationDays + 3) * day),
             now: start.addingTimeInterval(Double(rules.deliberationDays) * day)) {
             throw Abort(.internalServerError, reason: "démo : « \(plan.title) » n'a pas pu être ouverte (\(refusal))")

@@ -167,55 +167,32 @@ enum MembershipController {
             var date: String
             var author: String
             var text: String
+            var decisionURL: String?
         }
         var layout: PageLayout
         var current: Version
         var history: [Version]
-        var canEdit: Bool
-        var form: FormState?
-        var action: String
+        /// A new version is a rule-change decision (issue 8): members propose one there.
+        var proposeURL: String?
         var joinURL: String
     }
 
     @Sendable static func charter(_ request: Request) async throws -> Response {
-        try await charterPage(request, form: nil)
-    }
-
-    static func charterPage(_ request: Request, form: FormState?, status: HTTPStatus = .ok) async throws -> Response {
         let community = try await request.community()
         let viewer = try await Access.viewer(in: community, request)
-        let canEdit = Policy.allows(viewer, .editCharter)
         let versions = try await CharterStore(database: request.db).all(of: community)
         let catalog = request.catalog
         let shown = versions.map {
             CharterPage.Version(version: $0.version, date: request.language.formatDate($0.createdAt),
-                author: $0.author.map { $0.erasedAt == nil ? $0.displayName : catalog.text("person.erased") } ?? catalog.text("charter.author.founders"), text: $0.text)
+                author: $0.author?.shownName(catalog) ?? catalog.text("charter.author.founders"), text: $0.text,
+                decisionURL: $0.$decision.id.map { SiteRoute.decision(slug: community.slug, decision: $0.uuidString).path })
         }
         guard let current = shown.first else { throw Abort(.notFound) }
         return try await request.render("membership/charter", CharterPage(
             layout: PageLayout(request, title: catalog.text("charter.title"), community: community, current: "charter"),
-            current: current, history: Array(shown.dropFirst()), canEdit: canEdit,
-            form: canEdit ? (form ?? FormState(request, values: ["text": current.text, "version": String(current.version)])) : nil,
-            action: SiteRoute.charterSubmit(slug: community.slug).path, joinURL: SiteRoute.join(slug: community.slug).path), status: status)
-    }
-
-    @Sendable static func charterSubmit(_ request: Request) async throws -> Response {
-        let community = try await request.community()
-        let me = try await MeController.signedIn(request)
-        let text = request.field("text")
-        let base = Int(request.field("version"))
-        var form = FormState(request, values: ["text": text, "version": request.field("version")])
-        let store = CharterStore(database: request.db)
-        let current = try await store.current(of: community)
-        if text.count < 20 { form.fail("text", request.catalog.text("charter.error.short")) }
-        // Quality R9: someone saved a newer version meanwhile.
-        if base != current.version { form.fail("text", request.catalog.text("charter.error.changed", [String(current.version)])) }
-        guard !form.hasErrors else { return try await charterPage(request, form: form, status: .unprocessableEntity) }
-        if text != current.text {
-            try await store.add(to: community, text: text, author: me.personID, now: request.now)
-        }
-        request.flash(request.catalog.text("charter.saved"))
-        return request.seeOther(.charter(slug: community.slug))
+            current: current, history: Array(shown.dropFirst()),
+            proposeURL: Policy.allows(viewer, .proposeDecision) ? SiteRoute.decisionNew(slug: community.slug, kind: DecisionKind.ruleChange.rawValue).path : nil,
+            joinURL: SiteRoute.join(slug: community.slug).path))
     }
 }
 
@@ -234,7 +211,7 @@ struct CharterStore {
         let versions = try await CharterVersionRecord.query(on: database).filter(\.$community.$id == community.id!).with(\.$author)
             .sort(\.$version, .descending).all()
         if versions.isEmpty {
-            try await add(to: community, text: Self.defaultText, author: nil, now: community.createdAt)
+            try await add(to: community.id!, text: Self.defaultText, author: nil, now: community.createdAt)
             return try await all(of: community)
         }
         return versions
@@ -244,11 +221,13 @@ struct CharterStore {
         try await all(of: community)[0]
     }
 
-    /// Versions are never edited: each change is a new row (the governance issue makes it a decision).
-    func add(to community: CommunityRecord, text: String, author: UUID?, now: Date) async throws {
-        let latest = try await CharterVersionRecord.query(on: database).filter(\.$community.$id == community.id!).max(\.$version) ?? 0
+    /// Versions are never edited: each change is a new row, added by the rule-change decision
+    /// that adopted it (the first one comes with the community).
+    func add(to community: UUID, text: String, author: UUID?, decision: UUID? = nil, now: Date) async throws {
+        let latest = try await CharterVersionRecord.query(on: database).filter(\.$community.$id == community).max(\.$version) ?? 0
         let version = CharterVersionRecord()
-        version.$community.id = community.id!
+        version.$community.id = community
+        version.$decision.id = decision
         version.version = latest + 1
         version.text = text
         version.$author.id = author
@@ -289,10 +268,16 @@ struct MembershipStore {
     }
 
     func tellCoordinators(of community: CommunityRecord, notifier: Notifier, key: String, arguments: [String], link: String) async throws {
-        let coordinators = try await MembershipRecord.query(on: database).filter(\.$community.$id == community.id!).all()
-            .filter { Role.parse($0.roles).contains(.coordinator) }
-        for coordinator in coordinators {
-            try await notifier.notify(coordinator.$person.id, kind: .membership, community: community.id, key: key, arguments: arguments, link: link)
+        try await tell(holding: [.coordinator], of: community, notifier: notifier, kind: .membership, key: key, arguments: arguments, link: link)
+    }
+
+    /// Notifies the community's members holding any of `roles`.
+    func tell(holding roles: Set<Role>, of community: CommunityRecord, notifier: Notifier, kind: NotificationKind, key: String,
+              arguments: [String], link: String) async throws {
+        let members = try await MembershipRecord.query(on: database).filter(\.$community.$id == community.id!).all()
+            .filter { !Role.parse($0.roles).isDisjoint(with: roles) }
+        for member in members {
+            try await notifier.notify(member.$person.id, kind: kind, community: community.id, key: key, arguments: arguments, link: link)
         }
     }
 }

@@ -121,7 +121,11 @@ struct Erasure {
     }
 
     /// Authorship links kept (pointing at the anonymised person) instead of deleting the work.
+    /// A debate keeps its arguments, shown as by « participant supprimé »: deleting one would
+    /// take the replies of others with it.
     static let reattributed: Set<String> = [
         "charter_versions.author_id", "organisations.created_by", "organisation_members.decided_by", "consents.recorded_by",
+        "proposals.author_id", "proposal_versions.edited_by", "proposal_events.person_id", "proposal_backings.backed_by",
+        "comments.author_id", "moderation_log.person_id",
     ]
 }

@@ -15,6 +15,7 @@ enum TerreauMigrations {
         CreateConnections(),
         CreateCollectives(),
         CreateDecisions(),
+        CreateProposals(),
     ]
 }
 
@@ -593,5 +594,124 @@ struct CreateDecisions: AsyncMigration {
         try await database.schema(BallotRecord.schema).delete()
         try await database.schema(GovernanceRecord.schema).delete()
         try await database.schema(DecisionRecord.schema).delete()
+    }
+}
+
+/// Proposals and their debate (issue 7); decisions deliberate on a proposal, and a rule change
+/// may carry a new charter text (issue 8).
+struct CreateProposals: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        let people = PersonRecord.schema, proposals = ProposalRecord.schema
+        try await database.schema(proposals)
+            .id()
+            .field("community_id", .uuid, .required, .references(CommunityRecord.schema, "id", onDelete: .cascade))
+            .field("title", .string, .required)
+            .field("summary", .string, .required)
+            .field("themes", .string, .required)
+            .field("commune_code", .string)
+            .field("status", .string, .required)
+            .field("author_id", .uuid, .references(people, "id", onDelete: .setNull))
+            .field("organisation_id", .uuid, .references(OrganisationRecord.schema, "id", onDelete: .setNull))
+            .field("version", .int, .required)
+            .field("created_at", .datetime, .required)
+            .field("updated_at", .datetime, .required)
+            .create()
+        try await database.schema(ProposalVersionRecord.schema)
+            .id()
+            .field("proposal_id", .uuid, .required, .references(proposals, "id", onDelete: .cascade))
+            .field("version", .int, .required)
+            .field("title", .string, .required)
+            .field("summary", .string, .required)
+            .field("edited_by", .uuid, .references(people, "id", onDelete: .setNull))
+            .field("edited_at", .datetime, .required)
+            .field("after_backing", .bool, .required)
+            .unique(on: "proposal_id", "version")
+            .create()
+        try await database.schema(ProposalEventRecord.schema)
+            .id()
+            .field("proposal_id", .uuid, .required, .references(proposals, "id", onDelete: .cascade))
+            .field("status", .string, .required)
+            .field("note", .string, .required)
+            .field("person_id", .uuid, .references(people, "id", onDelete: .setNull))
+            .field("decision_id", .uuid, .references(DecisionRecord.schema, "id", onDelete: .setNull))
+            .field("at", .datetime, .required)
+            .create()
+        try await database.schema(ProposalCoauthorRecord.schema)
+            .id()
+            .field("proposal_id", .uuid, .required, .references(proposals, "id", onDelete: .cascade))
+            .field("person_id", .uuid, .required, .references(people, "id", onDelete: .cascade))
+            .unique(on: "proposal_id", "person_id")
+            .create()
+        try await database.schema(ProposalNeedRecord.schema)
+            .id()
+            .field("proposal_id", .uuid, .required, .references(proposals, "id", onDelete: .cascade))
+            .field("item_id", .uuid, .required, .references(InventoryItemRecord.schema, "id", onDelete: .cascade))
+            .unique(on: "proposal_id", "item_id")
+            .create()
+        try await database.schema(ProposalBackingRecord.schema)
+            .id()
+            .field("proposal_id", .uuid, .required, .references(proposals, "id", onDelete: .cascade))
+            .field("organisation_id", .uuid, .required, .references(OrganisationRecord.schema, "id", onDelete: .cascade))
+            .field("backed_by", .uuid, .references(people, "id", onDelete: .setNull))
+            .field("created_at", .datetime, .required)
+            .unique(on: "proposal_id", "organisation_id")
+            .create()
+        try await database.schema(ProposalFollowerRecord.schema)
+            .id()
+            .field("proposal_id", .uuid, .required, .references(proposals, "id", onDelete: .cascade))
+            .field("person_id", .uuid, .required, .references(people, "id", onDelete: .cascade))
+            .field("created_at", .datetime, .required)
+            .unique(on: "proposal_id", "person_id")
+            .create()
+        try await database.schema(CommentRecord.schema)
+            .id()
+            .field("proposal_id", .uuid, .required, .references(proposals, "id", onDelete: .cascade))
+            .field("parent_id", .uuid, .references(CommentRecord.schema, "id", onDelete: .cascade))
+            .field("author_id", .uuid, .references(people, "id", onDelete: .setNull))
+            .field("stance", .string, .required)
+            .field("body", .string, .required)
+            .field("created_at", .datetime, .required)
+            .field("hidden", .string)
+            .field("reports", .int, .required)
+            .field("appeal", .string, .required)
+            .field("appeal_text", .string)
+            .create()
+        try await database.schema(CommentReportRecord.schema)
+            .id()
+            .field("comment_id", .uuid, .required, .references(CommentRecord.schema, "id", onDelete: .cascade))
+            .field("person_id", .uuid, .required, .references(people, "id", onDelete: .cascade))
+            .field("reason", .string, .required)
+            .field("created_at", .datetime, .required)
+            .unique(on: "comment_id", "person_id")
+            .create()
+        try await database.schema(ModerationLogRecord.schema)
+            .id()
+            .field("comment_id", .uuid, .required, .references(CommentRecord.schema, "id", onDelete: .cascade))
+            .field("action", .string, .required)
+            .field("reason", .string, .required)
+            .field("person_id", .uuid, .references(people, "id", onDelete: .setNull))
+            .field("at", .datetime, .required)
+            .create()
+        try await database.schema(DecisionRecord.schema)
+            .field("proposal_id", .uuid, .references(proposals, "id", onDelete: .setNull))
+            .update()
+        try await database.schema(DecisionRecord.schema).field("proposed_charter", .string).update()
+        try await database.schema(CharterVersionRecord.schema)
+            .field("decision_id", .uuid, .references(DecisionRecord.schema, "id", onDelete: .setNull))
+            .update()
+        let sql = database as! any SQLDatabase
+        try await sql.raw("CREATE INDEX proposals_community ON proposals (community_id, status)").run()
+        try await sql.raw("CREATE INDEX comments_proposal ON comments (proposal_id, created_at)").run()
+    }
+
+    func revert(on database: any Database) async throws {
+        for schema in [ModerationLogRecord.schema, CommentReportRecord.schema, CommentRecord.schema, ProposalFollowerRecord.schema,
+                       ProposalBackingRecord.schema, ProposalNeedRecord.schema, ProposalCoauthorRecord.schema, ProposalEventRecord.schema,
+                       ProposalVersionRecord.schema] {
+            try await database.schema(schema).delete()
+        }
+        try await database.schema(DecisionRecord.schema).deleteField("proposal_id").deleteField("proposed_charter").update()
+        try await database.schema(CharterVersionRecord.schema).deleteField("decision_id").update()
+        try await database.schema(ProposalRecord.schema).delete()
     }
 }

@@ -59,6 +59,10 @@ final class DecisionRecord: Model, @unchecked Sendable {
     @OptionalField(key: "review_on") var reviewOn: Date?
     /// Why an adopted rule change could not be applied, if it could not.
     @OptionalField(key: "rules_refusal") var rulesRefusal: String?
+    /// The proposal whose debate is this decision's deliberation.
+    @OptionalParent(key: "proposal_id") var proposal: ProposalRecord?
+    /// For a rule change: a new text of the ethics charter, published if adopted.
+    @OptionalField(key: "proposed_charter") var proposedCharter: String?
 
     init() {}
 }

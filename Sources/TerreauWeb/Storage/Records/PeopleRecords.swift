@@ -71,6 +71,8 @@ final class CharterVersionRecord: Model, @unchecked Sendable {
     @Field(key: "text") var text: String
     @OptionalParent(key: "author_id") var author: PersonRecord?
     @Field(key: "created_at") var createdAt: Date
+    /// The rule-change decision that adopted it (nil for the first version).
+    @OptionalParent(key: "decision_id") var decision: DecisionRecord?
 
     init() {}
 }

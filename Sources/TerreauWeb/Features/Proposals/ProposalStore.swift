@@ -1,0 +1,230 @@
+import Fluent
+import Foundation
+import SQLKit
+import TerreauCore
+import Vapor
+
+/// Storage of proposals, their versions, status timeline, co-authors, needs, backings,
+/// followers, and their debate with its moderation. The rules — which status may follow which,
+/// when a contribution is hidden, who may back what — are `TerreauCore`'s
+/// (`ProposalLifecycle`, `Moderation`, `Backing`); this type reads and writes rows around them.
+struct ProposalStore {
+    let database: any Database
+
+    struct Draft {
+        var title: String
+        var summary: String
+        var themes: [String]
+        var communeCode: String?
+        var organisation: UUID?
+        var coauthors: [UUID]
+        /// One line per resource needed; each becomes a `need` of the inventory.
+        var needs: [String]
+    }
+
+    /// Publishes a proposal in debate: version 1, its first dated status, its co-authors, its
+    /// needs as inventory items (so matching finds who can help), its author following it.
+    func create(_ draft: Draft, community: UUID, author: UUID, status: ProposalStatus = .debate, now: Date) async throws -> ProposalRecord {
+        let proposal = ProposalRecord()
+        try await database.transaction { database in
+            proposal.$community.id = community
+            proposal.title = draft.title
+            proposal.summary = draft.summary
+            proposal.themes = draft.themes.joined(separator: " ")
+            proposal.communeCode = draft.communeCode
+            proposal.status = status.rawValue
+            proposal.$author.id = author
+            proposal.$organisation.id = draft.organisation
+            proposal.version = 1
+            proposal.createdAt = now
+            proposal.updatedAt = now
+            try await proposal.create(on: database)
+            try await Self.version(of: proposal, by: author, afterBacking: false, now: now).create(on: database)
+            try await Self.event(proposal.id!, status, note: "", person: author, decision: nil, now: now).create(on: database)
+            for person in Set(draft.coauthors).subtracting([author]) {
+                let coauthor = ProposalCoauthorRecord()
+                coauthor.$proposal.id = proposal.id!
+                coauthor.$person.id = person
+                try await coauthor.create(on: database)
+            }
+            let inventory = InventoryStore(database: database)
+            for need in draft.needs {
+                var values = ["title": need, "description": "« \(draft.title) »", "visibility": Visibility.public.rawValue,
+                              "need_type": "other", "urgency": "normal", "themes": draft.themes.joined(separator: " ")]
+                if let commune = draft.communeCode { values["commune"] = commune }
+                let item = try await inventory.create(.init(kind: .need, values: values, terms: [], organisation: draft.organisation),
+                    community: community, author: author, summary: "Besoin de la proposition « \(draft.title) »", now: now)
+                let link = ProposalNeedRecord()
+                link.$proposal.id = proposal.id!
+                link.$item.id = item.id!
+                try await link.create(on: database)
+            }
+            try await follow(proposal.id!, person: author, now: now, on: database)
+        }
+        return proposal
+    }
+
+    static func version(of proposal: ProposalRecord, by person: UUID?, afterBacking: Bool, now: Date) -> ProposalVersionRecord {
+        let version = ProposalVersionRecord()
+        version.$proposal.id = proposal.id!
+        version.version = proposal.version
+        version.title = proposal.title
+        version.summary = proposal.summary
+        version.$editedBy.id = person
+        version.editedAt = now
+        version.afterBacking = afterBacking
+        return version
+    }
+
+    static func event(_ proposal: UUID, _ status: ProposalStatus, note: String, person: UUID?, decision: UUID?, now: Date) -> ProposalEventRecord {
+        let event = ProposalEventRecord()
+        event.$proposal.id = proposal
+        event.status = status.rawValue
+        event.note = note
+        event.$person.id = person
+        event.$decision.id = decision
+        event.at = now
+        return event
+    }
+
+    struct Conflict: Error { var currentVersion: Int }
+
+    /// A new version of the text. `expectedVersion` is the one the form was opened at: when
+    /// someone saved in between, nothing is written (R9). Every version is kept and shown;
+    /// those written after an organisation backed it are marked as such.
+    func edit(_ proposal: ProposalRecord, title: String, summary: String, expectedVersion: Int, by person: UUID, now: Date) async throws {
+        guard proposal.version == expectedVersion else { throw Conflict(currentVersion: proposal.version) }
+        let backed = try await ProposalBackingRecord.query(on: database).filter(\.$proposal.$id == proposal.id!).count() > 0
+        try await database.transaction { database in
+            proposal.title = title
+            proposal.summary = summary
+            proposal.version += 1
+            proposal.updatedAt = now
+            try await proposal.update(on: database)
+            try await Self.version(of: proposal, by: person, afterBacking: backed, now: now).create(on: database)
+        }
+    }
+
+    /// Moves a proposal on by `event`, dated, or returns nil when the step makes no sense.
+    @discardableResult
+    func move(_ proposal: ProposalRecord, _ event: ProposalEvent, note: String, person: UUID?, decision: UUID?, now: Date,
+              on database: (any Database)? = nil) async throws -> ProposalStatus? {
+        guard let status = ProposalStatus(rawValue: proposal.status), let next = ProposalLifecycle.next(from: status, event) else { return nil }
+        let database = database ?? self.database
+        proposal.status = next.rawValue
+        proposal.updatedAt = now
+        try await proposal.update(on: database)
+        try await Self.event(proposal.id!, next, note: note, person: person, decision: decision, now: now).create(on: database)
+        return next
+    }
+
+    func follow(_ proposal: UUID, person: UUID, now: Date, on database: (any Database)? = nil) async throws {
+        let database = database ?? self.database
+        guard try await ProposalFollowerRecord.query(on: database).filter(\.$proposal.$id == proposal).filter(\.$person.$id == person).first() == nil else { return }
+        let follower = ProposalFollowerRecord()
+        follower.$proposal.id = proposal
+        follower.$person.id = person
+        follower.createdAt = now
+        try await follower.create(on: database)
+    }
+
+    func unfollow(_ proposal: UUID, person: UUID) async throws {
+        try await ProposalFollowerRecord.query(on: database).filter(\.$proposal.$id == proposal).filter(\.$person.$id == person).delete()
+    }
+
+    func followers(of proposal: UUID) async throws -> [UUID] {
+        try await ProposalFollowerRecord.query(on: database).filter(\.$proposal.$id == proposal).all().map(\.$person.id)
+    }
+
+    func backers(of proposal: UUID) async throws -> [ProposalBackingRecord] {
+        try await ProposalBackingRecord.query(on: database).filter(\.$proposal.$id == proposal).with(\.$organisation).sort(\.$createdAt).all()
+    }
+
+    /// An organisation backs the proposal (the caller checked its admin); a unique constraint
+    /// keeps one backing per organisation even when two admins click at once.
+    func back(_ proposal: ProposalRecord, organisation: UUID, by person: UUID, now: Date) async throws(Backing.Refusal) {
+        let backers = Set(((try? await backers(of: proposal.id!)) ?? []).map(\.$organisation.id))
+        try Backing.check(organisation: organisation, carriedBy: proposal.$organisation.id, backers: backers,
+                          status: ProposalStatus(rawValue: proposal.status) ?? .debate)
+        let backing = ProposalBackingRecord()
+        backing.$proposal.id = proposal.id!
+        backing.$organisation.id = organisation
+        backing.$backedBy.id = person
+        backing.createdAt = now
+        do { try await backing.create(on: database) } catch { throw .alreadyBacked }
+    }
+
+    // MARK: Debate
+
+    func comments(of proposal: UUID) async throws -> [CommentRecord] {
+        try await CommentRecord.query(on: database).filter(\.$proposal.$id == proposal).with(\.$author).sort(\.$createdAt).all()
+    }
+
+    /// Arguments shown, by stance (hidden ones are not counted).
+    func stanceCount(of proposal: UUID) async throws -> StanceCount {
+        let shown = try await CommentRecord.query(on: database).filter(\.$proposal.$id == proposal).filter(\.$hidden == nil).all()
+        return StanceCount(shown.compactMap { Stance(rawValue: $0.stance) })
+    }
+
+    func addComment(to proposal: UUID, parent: UUID?, author: UUID, stance: Stance, body: String, now: Date) async throws -> CommentRecord {
+        let comment = CommentRecord()
+        comment.$proposal.id = proposal
+        comment.$parent.id = parent
+        comment.$author.id = author
+        comment.stance = stance.rawValue
+        comment.body = body
+        comment.createdAt = now
+        comment.reports = 0
+        comment.appeal = ModerationState.Appeal.none.rawValue
+        try await comment.create(on: database)
+        return comment
+    }
+
+    static func state(of comment: CommentRecord) -> ModerationState {
+        ModerationState(hidden: comment.hidden.flatMap(ModerationState.Hidden.init(rawValue:)), reports: comment.reports,
+                        appeal: ModerationState.Appeal(rawValue: comment.appeal) ?? .none)
+    }
+
+    /// Applies a moderation event under a lock on the row, logs it, and returns the state
+    /// before and after (nil when the event was refused).
+    func moderate(_ comment: CommentRecord, _ event: ModerationEvent, action: String, reason: String, person: UUID?, now: Date,
+                  report: CommentReportRecord? = nil) async throws -> (before: ModerationState, after: ModerationState)? {
+        try await database.transaction { database in
+            if let report {
+                // Once per person: the unique constraint refuses a second report.
+                let existing = try await CommentReportRecord.query(on: database).filter(\.$comment.$id == comment.id!)
+                    .filter(\.$person.$id == report.$person.id).first()
+                guard existing == nil else { return nil }
+                try await report.create(on: database)
+            }
+            guard let fresh = try await CommentRecord.find(comment.id, on: database) else { return nil }
+            let before = Self.state(of: fresh)
+            guard let after = try? Moderation.next(before, event) else { return nil }
+            fresh.hidden = after.hidden?.rawValue
+            fresh.reports = after.reports
+            fresh.appeal = after.appeal.rawValue
+            if event == .appeal { fresh.appealText = reason }
+            try await fresh.update(on: database)
+            comment.hidden = fresh.hidden
+            comment.reports = fresh.reports
+            comment.appeal = fresh.appeal
+            comment.appealText = fresh.appealText
+            let loggedAction = (event != .hide && before.hidden == nil && after.hidden == .byReports) ? "hidden-by-reports" : action
+            if report == nil || loggedAction == "hidden-by-reports" {
+                let log = ModerationLogRecord()
+                log.$comment.id = comment.id!
+                log.action = loggedAction
+                log.reason = report == nil ? reason : ""
+                log.$person.id = report == nil ? person : nil
+                log.at = now
+                try await log.create(on: database)
+            }
+            return (before, after)
+        }
+    }
+
+    func moderationLog(of comments: [UUID]) async throws -> [ModerationLogRecord] {
+        guard !comments.isEmpty else { return [] }
+        return try await ModerationLogRecord.query(on: database).filter(\.$comment.$id ~~ comments).sort(\.$at).all()
+    }
+}
