@@ -26,6 +26,7 @@ struct AccessTests {
         var term: String
         var proposal: String
         var comment: String
+        var call: String
     }
 
     static func fixture(_ app: Application) async throws -> Fixture {
@@ -50,9 +51,19 @@ struct AccessTests {
         let proposal = try await proposals.create(.init(title: "Une proposition", summary: "Une proposition pour parcourir les routes.", themes: ["mobilite"],
             communeCode: nil, organisation: nil, coauthors: [], needs: []), community: grenoble.id!, author: camille.$person.id, now: Date())
         let comment = try await proposals.addComment(to: proposal.id!, parent: nil, author: camille.$person.id, stance: .pour, body: "Un argument.", now: Date())
+        let call = CallRecord()
+        call.$community.id = grenoble.id!
+        call.title = "Un appel"
+        call.description = "Un appel pour parcourir les routes."
+        call.criteria = DecisionStore.json(CallCriteria.seed)
+        call.grades = DecisionStore.json(["insuffisant", "passable", "bien"])
+        call.phase = CallPhase.applications.rawValue
+        call.applicationsClose = Date().addingTimeInterval(86_400)
+        call.createdAt = Date()
+        try await call.create(on: app.db)
         return Fixture(organisation: ariadne.id!.uuidString, claim: claim.id!.uuidString, membership: membership.id!.uuidString,
             person: camille.$person.id.uuidString, otherCommunityOrganisation: ariadne.id!.uuidString, item: need.id!.uuidString,
-            term: term.id!.uuidString, proposal: proposal.id!.uuidString, comment: comment.id!.uuidString)
+            term: term.id!.uuidString, proposal: proposal.id!.uuidString, comment: comment.id!.uuidString, call: call.id!.uuidString)
     }
 
     /// One concrete request per route kind; a kind missing here fails the walk.
@@ -89,6 +100,11 @@ struct AccessTests {
             .proposalFollow(slug: slug, proposal: f.proposal), .commentCreate(slug: slug, proposal: f.proposal),
             .commentReport(slug: slug, comment: f.comment), .commentAppeal(slug: slug, comment: UUID().uuidString),
             .moderation(slug: slug), .moderationDecision(slug: slug, comment: f.comment),
+            .register(slug: slug), .registerDeposit(slug: slug, proposal: UUID().uuidString), .registerStep(slug: slug, proposal: UUID().uuidString),
+            .officialDashboard(slug: slug), .calls(slug: slug), .callNew(slug: slug), .callCreate(slug: slug), .call(slug: slug, call: f.call),
+            .callApply(slug: slug, call: f.call), .callEvaluate(slug: slug, call: f.call), .callStep(slug: slug, call: f.call),
+            .recognitions(slug: slug), .recognitionSubmit(slug: slug), .commitmentCreate(slug: slug),
+            .commitmentStatus(slug: slug, commitment: UUID().uuidString),
             // Last: it ends the session.
             .signOut,
         ]

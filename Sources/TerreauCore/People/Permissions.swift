@@ -78,6 +78,11 @@ public enum Action: String, CaseIterable, Sendable {
     case vote
     /// Review reported and appealed contributions, hide or restore them with a reason.
     case moderate
+    /// Answer the proposals addressed to oneself, sign the recognition, follow up one's
+    /// commitments: verified elected officials (the role is only given after verification).
+    case actAsOfficial
+    /// Open a call for support, move it to evaluation and to the community's decision.
+    case manageCalls
 }
 
 /// The one declared permission policy (quality S5): every route names an `Action`, every list
@@ -100,6 +105,8 @@ public enum Policy {
         case .vote: return .signedIn
         case .manageMembers, .readOutbox, .mergeSkills: return .anyRole([.coordinator])
         case .moderate: return .anyRole([.moderator, .coordinator])
+        case .actAsOfficial: return .anyRole([.elected])
+        case .manageCalls: return .anyRole([.coordinator])
         case .reviewOrganisationClaims: return .anyRoleOrOrganisationAdmin([.coordinator])
         case .administerOrganisation: return .anyRoleOrOrganisationAdmin([])
         }

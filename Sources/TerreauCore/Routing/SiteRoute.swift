@@ -63,6 +63,12 @@ public enum SiteRoute: Hashable, Sendable {
     case commentCreate(slug: String, proposal: String)
     case commentReport(slug: String, comment: String), commentAppeal(slug: String, comment: String)
     case moderation(slug: String), moderationDecision(slug: String, comment: String)
+    case register(slug: String), registerDeposit(slug: String, proposal: String), registerStep(slug: String, proposal: String)
+    case officialDashboard(slug: String)
+    case calls(slug: String), callNew(slug: String), callCreate(slug: String), call(slug: String, call: String)
+    case callApply(slug: String, call: String), callEvaluate(slug: String, call: String), callStep(slug: String, call: String)
+    case recognitions(slug: String), recognitionSubmit(slug: String), commitmentCreate(slug: String)
+    case commitmentStatus(slug: String, commitment: String)
 
     public enum Method: String, Sendable { case get = "GET", post = "POST" }
 
@@ -81,6 +87,9 @@ public enum SiteRoute: Hashable, Sendable {
         case decisions, decisionNew, decisionCreate, decision, decisionStep, ballot, governance
         case proposals, proposalNew, proposalCreate, proposal, proposalEdit, proposalUpdate, proposalStatus, proposalBack, proposalFollow
         case commentCreate, commentReport, commentAppeal, moderation, moderationDecision
+        case register, registerDeposit, registerStep, officialDashboard
+        case calls, callNew, callCreate, call, callApply, callEvaluate, callStep
+        case recognitions, recognitionSubmit, commitmentCreate, commitmentStatus
 
         /// The path pattern as Vapor reads it (`:name` for a parameter).
         public var pattern: [String] {
@@ -158,6 +167,19 @@ public enum SiteRoute: Hashable, Sendable {
             case .commentAppeal: return ["c", ":slug", "contributions", ":comment", "recours"]
             case .moderation: return ["c", ":slug", "moderation"]
             case .moderationDecision: return ["c", ":slug", "contributions", ":comment", "moderation"]
+            case .register: return ["c", ":slug", "registre"]
+            case .registerDeposit: return ["c", ":slug", "propositions", ":proposal", "registre"]
+            case .registerStep: return ["c", ":slug", "propositions", ":proposal", "registre", "etape"]
+            case .officialDashboard: return ["c", ":slug", "registre", "mes-propositions"]
+            case .calls, .callCreate: return ["c", ":slug", "appels"]
+            case .callNew: return ["c", ":slug", "appels", "nouveau"]
+            case .call: return ["c", ":slug", "appels", ":call"]
+            case .callApply: return ["c", ":slug", "appels", ":call", "candidature"]
+            case .callEvaluate: return ["c", ":slug", "appels", ":call", "evaluation"]
+            case .callStep: return ["c", ":slug", "appels", ":call", "etape"]
+            case .recognitions, .recognitionSubmit: return ["c", ":slug", "engagements"]
+            case .commitmentCreate: return ["c", ":slug", "engagements", "nouveau"]
+            case .commitmentStatus: return ["c", ":slug", "engagements", ":commitment"]
             }
         }
 
@@ -170,7 +192,8 @@ public enum SiteRoute: Hashable, Sendable {
                 .inventoryCreate, .inventoryUpdate, .inventoryRevert, .skillPropose, .skillMerge, .welcomeSubmit,
                 .connectionRequest, .connectionDecision, .decisionCreate, .decisionStep, .ballot,
                 .proposalCreate, .proposalUpdate, .proposalStatus, .proposalBack, .proposalFollow, .commentCreate, .commentReport,
-                .commentAppeal, .moderationDecision:
+                .commentAppeal, .moderationDecision, .registerDeposit, .registerStep, .callCreate, .callApply, .callEvaluate, .callStep,
+                .recognitionSubmit, .commitmentCreate, .commitmentStatus:
                 return .post
             default: return .get
             }
@@ -184,18 +207,22 @@ public enum SiteRoute: Hashable, Sendable {
                 .passwordForgot, .passwordForgotSubmit, .passwordReset, .passwordResetSubmit,
                 .person, .charter, .organisations, .organisation,
                 .inventory, .inventoryItem, .inventoryHistory, .skills, .skill, .welcome, .welcomeSubmit, .welcomeCard,
-                .organisationNetwork, .gaps, .young, .decisions, .decision, .governance, .proposals, .proposal:
+                .organisationNetwork, .gaps, .young, .decisions, .decision, .governance, .proposals, .proposal,
+                .register, .calls, .call, .recognitions:
                 return .readPublic
             case .inventoryNew, .inventoryCreate, .inventoryEdit, .inventoryUpdate, .inventoryRevert, .skillPropose, .connectionRequest:
                 return .contribute
             case .decisionNew, .decisionCreate, .decisionStep: return .proposeDecision
             case .proposalNew, .proposalCreate, .proposalEdit, .proposalUpdate, .proposalStatus, .commentCreate, .commentReport: return .contribute
             case .moderation, .moderationDecision: return .moderate
+            case .registerDeposit, .registerStep: return .contribute
+            case .officialDashboard, .recognitionSubmit, .commitmentCreate, .commitmentStatus: return .actAsOfficial
+            case .callNew, .callCreate, .callStep: return .manageCalls
             case .ballot: return .vote
             case .skillMerge: return .mergeSkills
             case .signOut, .account, .profileSubmit, .passwordChangeSubmit, .myData, .deleteAccount, .deleteAccountSubmit,
                 .consentWithdraw, .notifications, .notificationsRead, .notificationPreferencesSubmit, .actAs, .connections, .connectionDecision,
-                .collectiveAnswer, .proposalBack, .proposalFollow, .commentAppeal:
+                .collectiveAnswer, .proposalBack, .proposalFollow, .commentAppeal, .callApply, .callEvaluate:
                 return .useAccount
             case .join, .joinSubmit, .leave: return .joinCommunity
             case .members: return .readMembersOnly
@@ -305,6 +332,21 @@ public enum SiteRoute: Hashable, Sendable {
         case .commentAppeal: return .commentAppeal
         case .moderation: return .moderation
         case .moderationDecision: return .moderationDecision
+        case .register: return .register
+        case .registerDeposit: return .registerDeposit
+        case .registerStep: return .registerStep
+        case .officialDashboard: return .officialDashboard
+        case .calls: return .calls
+        case .callNew: return .callNew
+        case .callCreate: return .callCreate
+        case .call: return .call
+        case .callApply: return .callApply
+        case .callEvaluate: return .callEvaluate
+        case .callStep: return .callStep
+        case .recognitions: return .recognitions
+        case .recognitionSubmit: return .recognitionSubmit
+        case .commitmentCreate: return .commitmentCreate
+        case .commitmentStatus: return .commitmentStatus
         }
     }
 
@@ -322,11 +364,15 @@ public enum SiteRoute: Hashable, Sendable {
             .skillPropose(let slug), .welcome(let slug), .welcomeSubmit(let slug), .welcomeCard(let slug),
             .organisationNetwork(let slug), .gaps(let slug), .young(let slug), .decisions(let slug), .decisionNew(let slug, _, _),
             .decisionCreate(let slug), .governance(let slug), .proposals(let slug), .proposalNew(let slug), .proposalCreate(let slug),
-            .moderation(let slug):
+            .moderation(let slug), .register(let slug), .officialDashboard(let slug), .calls(let slug), .callNew(let slug),
+            .callCreate(let slug), .recognitions(let slug), .recognitionSubmit(let slug), .commitmentCreate(let slug):
             return ["slug": slug]
+        case .call(let slug, let call), .callApply(let slug, let call), .callEvaluate(let slug, let call), .callStep(let slug, let call):
+            return ["slug": slug, "call": call]
+        case .commitmentStatus(let slug, let commitment): return ["slug": slug, "commitment": commitment]
         case .proposal(let slug, let proposal, _), .proposalEdit(let slug, let proposal), .proposalUpdate(let slug, let proposal),
             .proposalStatus(let slug, let proposal), .proposalBack(let slug, let proposal), .proposalFollow(let slug, let proposal),
-            .commentCreate(let slug, let proposal):
+            .commentCreate(let slug, let proposal), .registerDeposit(let slug, let proposal), .registerStep(let slug, let proposal):
             return ["slug": slug, "proposal": proposal]
         case .commentReport(let slug, let comment), .commentAppeal(let slug, let comment), .moderationDecision(let slug, let comment):
             return ["slug": slug, "comment": comment]

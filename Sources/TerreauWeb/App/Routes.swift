@@ -97,6 +97,21 @@ func registerRoutes(_ app: Application) {
         case .commentAppeal: handler = DebateController.appeal
         case .moderation: handler = DebateController.queue
         case .moderationDecision: handler = DebateController.decide
+        case .register: handler = RegisterController.list
+        case .registerDeposit: handler = RegisterController.deposit
+        case .registerStep: handler = RegisterController.step
+        case .officialDashboard: handler = RegisterController.dashboard
+        case .calls: handler = CallsController.list
+        case .callNew: handler = CallsController.new
+        case .callCreate: handler = CallsController.create
+        case .call: handler = CallsController.show
+        case .callApply: handler = CallsController.apply
+        case .callEvaluate: handler = CallsController.evaluate
+        case .callStep: handler = CallsController.step
+        case .recognitions: handler = RecognitionController.show
+        case .recognitionSubmit: handler = RecognitionController.submit
+        case .commitmentCreate: handler = RecognitionController.commit
+        case .commitmentStatus: handler = RecognitionController.follow
         }
         let routes: any RoutesBuilder = kind.isThrottled ? app.grouped(AuthThrottleMiddleware()) : app
         routes.on(HTTPMethod(rawValue: kind.method.rawValue), kind.pattern.map(PathComponent.init(stringLiteral:))) { request in

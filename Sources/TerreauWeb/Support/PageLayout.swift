@@ -20,6 +20,9 @@ struct PageLayout: Encodable {
         var networkURL: String
         var decisionsURL: String
         var proposalsURL: String
+        var registerURL: String
+        var callsURL: String
+        var recognitionsURL: String
     }
 
     struct Visitor: Encodable {
@@ -61,7 +64,8 @@ struct PageLayout: Encodable {
                 charterURL: SiteRoute.charter(slug: $0.slug).path, joinURL: SiteRoute.join(slug: $0.slug).path,
                 gapsURL: SiteRoute.gaps(slug: $0.slug).path, youngURL: SiteRoute.young(slug: $0.slug).path,
                 networkURL: SiteRoute.organisationNetwork(slug: $0.slug).path, decisionsURL: SiteRoute.decisions(slug: $0.slug).path,
-                proposalsURL: SiteRoute.proposals(slug: $0.slug).path)
+                proposalsURL: SiteRoute.proposals(slug: $0.slug).path, registerURL: SiteRoute.register(slug: $0.slug).path,
+                callsURL: SiteRoute.calls(slug: $0.slug).path, recognitionsURL: SiteRoute.recognitions(slug: $0.slug).path)
         }
         self.current = current
         visitor = request.resolvedSignedIn.map {

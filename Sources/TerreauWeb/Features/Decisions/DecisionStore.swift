@@ -374,6 +374,8 @@ struct DecisionStore {
                 try await CharterStore(database: database).add(to: decision.$community.id, text: charter, author: decision.$createdBy.id,
                                                                 decision: decision.id, now: now)
             }
+            // A call for support whose priorities this was is now decided.
+            try await CallRecord.query(on: database).filter(\.$decision.$id == decision.id!).set(\.$phase, to: CallPhase.decided.rawValue).update()
             if let proposalID = decision.$proposal.id, let proposal = try await ProposalRecord.find(proposalID, on: database) {
                 let method = VotingMethod(rawValue: decision.method) ?? .majority
                 try await ProposalStore(database: database).move(proposal, ProposalLifecycle.event(forOutcome: report.outcome, decidesOneProposal: method.decidesOneProposal),

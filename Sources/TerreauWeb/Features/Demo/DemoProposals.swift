@@ -3,10 +3,13 @@ import Foundation
 import TerreauCore
 import Vapor
 
-/// The demo's proposals in Grenoble-Alpes, made through the store with past dates: a project
+/// The demo's proposals in Grenoble-Alpes, made through the stores with past dates: a project
 /// with its needs in the inventory, backed by two organisations and debated (one argument hidden
 /// after reports, its author's appeal waiting in the moderators' queue); a project carried by
-/// the cycling cooperative, rewritten after it was backed; one withdrawn by its author.
+/// the cycling cooperative, rewritten after it was backed; one withdrawn by its author. Four are
+/// in the register of proposals to officials (under study, accepted by the council, refused with
+/// its reason, one overdue); a call for support is being evaluated between organisations; the
+/// elected official Élise Fabre signed the recognition and follows up two commitments.
 enum DemoProposals {
     static let toolbox = "Une boîte à outils partagée dans chaque quartier"
 
@@ -89,5 +92,111 @@ enum DemoProposals {
             community: community.id!, author: people["karim"]!, now: at)
         try await store.move(third, .withdraw, note: "Un marché du dimanche existe déjà à deux rues : je retire la proposition.", person: people["karim"]!,
                              decision: nil, now: at.addingTimeInterval(3 * day))
+
+        // 4. The register: answers, a refusal with its reason, one overdue.
+        let underpass = try await store.create(.init(title: "Éclairer le passage sous la voie ferrée",
+            summary: "Le passage piéton sous la voie ferrée est sombre dès 17 heures l'hiver : des habitantes l'évitent. Un éclairage à détection suffirait.",
+            themes: ["mobilite"], communeCode: "38185", organisation: nil, coauthors: [], needs: []),
+            community: community.id!, author: people["nadia"]!, now: now.addingTimeInterval(-80 * day))
+        let fountain = try await store.create(.init(title: "Une fontaine à eau dans chaque parc",
+            summary: "Des fontaines d'eau potable dans les parcs du quartier, pour les enfants et les coureurs, l'été surtout.",
+            themes: ["sante"], communeCode: "38185", organisation: nil, coauthors: [], needs: []),
+            community: community.id!, author: people["karim"]!, now: now.addingTimeInterval(-50 * day))
+        let elise = people["elise"]!, camille = people["camille"]!
+        // proposal, official or commune council, deposited (days ago), then each step: status, by, note, days ago.
+        let entries: [(ProposalRecord, UUID?, String?, Double, [(RegisterStatus, UUID, String, Double)])] = [
+            (first, elise, nil, 35, [(.transmise, camille, "", 34), (.etude, elise, "Le service des bâtiments étudie le local de la rue Très-Cloîtres ; réponse après la commission de décembre.", 20)]),
+            (second, nil, "38185", 20, [(.transmise, camille, "Transmise au cabinet du maire pour le conseil municipal.", 19),
+                                        (.acceptee, camille, "Acceptée au conseil municipal : six bancs et douze arbres inscrits au budget 2027.", 5)]),
+            (fountain, elise, nil, 45, [(.transmise, camille, "", 44),
+                                        (.refusee, elise, "Les fontaines relèvent de la Métropole, pas de la commune : je la transmets à la vice-présidente à l'eau, à qui il faut l'adresser.", 10)]),
+            (underpass, elise, nil, 75, [(.transmise, camille, "", 74)]),
+        ]
+        for (proposal, official, commune, daysAgo, steps) in entries {
+            let entry = RegisterEntryRecord()
+            entry.$proposal.id = proposal.id!
+            entry.$official.id = official
+            if let commune { entry.body = RegisterBody.communeCouncil.rawValue; entry.bodyPlace = commune }
+            entry.status = (steps.last?.0 ?? .deposee).rawValue
+            entry.depositedAt = now.addingTimeInterval(-daysAgo * day)
+            entry.$depositedBy.id = proposal.$author.id
+            entry.updatedAt = entry.depositedAt
+            try await entry.create(on: database)
+            try await RegisterController.event(entry, .deposee, note: "", person: proposal.$author.id, now: entry.depositedAt).create(on: database)
+            for (status, person, note, stepDaysAgo) in steps {
+                try await RegisterController.event(entry, status, note: note, person: person, now: now.addingTimeInterval(-stepDaysAgo * day)).create(on: database)
+            }
+        }
+
+        // 5. A call for support, being evaluated between organisations.
+        guard let mobility = organisations["Collectif mobilités douces du sud grenoblois"] else { return }
+        let gardensProject = try await store.create(.init(title: "Jardins au pied des tours",
+            summary: "Transformer les pelouses au pied des tours en jardins partagés, avec les habitants des immeubles et l'école.",
+            themes: ["equipement-et-alimentation"], communeCode: "38185", organisation: gardens, coauthors: [], needs: ["Des bacs de culture"]),
+            community: community.id!, author: people["camille"]!, now: now.addingTimeInterval(-30 * day))
+        let bikeSchool = try await store.create(.init(title: "Une vélo-école pour adultes",
+            summary: "Apprendre à faire du vélo en ville, pour les adultes qui n'ont jamais appris : douze séances au printemps.",
+            themes: ["mobilite"], communeCode: "38185", organisation: mobility, coauthors: [], needs: []),
+            community: community.id!, author: people["sophie"]!, now: now.addingTimeInterval(-28 * day))
+        let call = CallRecord()
+        call.$community.id = community.id!
+        call.title = "Appel à soutien 2027 : projets de quartier"
+        call.description = "La Ville et la communauté soutiennent trois projets de quartier en 2027. Les organisations présentent les projets qu'elles portent et évaluent ceux des autres."
+        call.criteria = DecisionStore.json(CallCriteria.seed + ["Utilité pour les jeunes"])
+        call.grades = DecisionStore.json(DecisionsController.defaultGrades)
+        call.phase = CallPhase.evaluation.rawValue
+        call.applicationsClose = now.addingTimeInterval(-3 * day)
+        call.$createdBy.id = camille
+        call.createdAt = now.addingTimeInterval(-27 * day)
+        try await call.create(on: database)
+        var applications: [UUID: CallApplicationRecord] = [:]
+        for (proposal, carrier) in [(second, cycling), (gardensProject, gardens), (bikeSchool, mobility)] {
+            let application = CallApplicationRecord()
+            application.$call.id = call.id!
+            application.$proposal.id = proposal.id!
+            application.$organisation.id = carrier
+            application.createdAt = now.addingTimeInterval(-20 * day)
+            try await application.create(on: database)
+            applications[carrier] = application
+        }
+        // evaluator → carrier of the project → grades on the four criteria (0 = à rejeter … 6 = excellent).
+        let grid: [(UUID, UUID, [Int])] = [
+            (city, cycling, [4, 3, 4, 3]), (city, gardens, [5, 4, 5, 4]), (city, mobility, [4, 4, 3, 5]),
+            (gardens, cycling, [4, 4, 4, 3]), (gardens, mobility, [5, 4, 4, 5]),
+            (cycling, gardens, [5, 5, 5, 4]),
+        ]
+        for (evaluator, carrier, grades) in grid {
+            for (criterion, grade) in grades.enumerated() {
+                let record = PeerGradeRecord()
+                record.$application.id = applications[carrier]!.id!
+                record.$evaluator.id = evaluator
+                record.criterion = criterion
+                record.grade = grade
+                record.$gradedBy.id = evaluator == city ? people["vie-associative"] : evaluator == gardens ? camille : people["sophie"]
+                record.gradedAt = now.addingTimeInterval(-2 * day)
+                try await record.create(on: database)
+            }
+        }
+
+        // 6. Élise Fabre's recognition and commitments.
+        let recognition = RecognitionRecord()
+        recognition.$community.id = community.id!
+        recognition.$official.id = elise
+        recognition.statement = "Je reconnais le diagnostic contributif de Grenoble-Alpes en commun comme la parole des habitants. Je m'engage à en tenir compte dans mes décisions, y compris pour les projets qui ne sont pas nés dans l'administration."
+        recognition.signedAt = now.addingTimeInterval(-60 * day)
+        recognition.updatedAt = recognition.signedAt
+        try await recognition.create(on: database)
+        for (text, statuses) in [("Inclure au budget participatif des projets nés hors de l'administration", [(CommitmentStatus.made, "", 60.0), (.inProgress, "Deux projets du registre sont inscrits à l'étude du budget 2027.", 20)]),
+                                 ("Répondre à chaque proposition du registre sous 60 jours", [(CommitmentStatus.made, "", 60.0)])] {
+            let commitment = CommitmentRecord()
+            commitment.$recognition.id = recognition.id!
+            commitment.text = text
+            commitment.status = statuses.last!.0.rawValue
+            commitment.createdAt = now.addingTimeInterval(-60 * day)
+            try await commitment.create(on: database)
+            for (status, note, daysAgo) in statuses {
+                try await RecognitionController.event(commitment, status, note: note, now: now.addingTimeInterval(-daysAgo * day)).create(on: database)
+            }
+        }
     }
 }

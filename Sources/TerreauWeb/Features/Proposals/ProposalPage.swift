@@ -50,6 +50,7 @@ extension ProposalsController {
         var statusEvents: [ChoiceOption]
         var decideURL: String?
         var debate: DebateController.View
+        var register: RegisterController.Section
         var form: FormState
     }
 
@@ -113,6 +114,7 @@ extension ProposalsController {
             decideURL: canEdit && status == .debate && Policy.allows(viewer, .proposeDecision)
                 ? SiteRoute.decisionNew(slug: slug, kind: nil, proposal: key).path : nil,
             debate: try await DebateController.view(of: proposal, order: view, viewer: viewer, me: me?.personID, request),
+            register: try await RegisterController.section(for: proposal, viewer: viewer, me: me?.personID, canEdit: canEdit, request),
             form: FormState(request)))
     }
 

@@ -597,8 +597,9 @@ struct CreateDecisions: AsyncMigration {
     }
 }
 
-/// Proposals and their debate (issue 7); decisions deliberate on a proposal, and a rule change
-/// may carry a new charter text (issue 8).
+/// Proposals and their debate, the register of proposals to officials, calls for support with
+/// peer evaluation, officials' recognitions and commitments (issue 7); decisions deliberate on
+/// a proposal, and a rule change may carry a new charter text (issue 8).
 struct CreateProposals: AsyncMigration {
     func prepare(on database: any Database) async throws {
         let people = PersonRecord.schema, proposals = ProposalRecord.schema
@@ -699,13 +700,88 @@ struct CreateProposals: AsyncMigration {
         try await database.schema(CharterVersionRecord.schema)
             .field("decision_id", .uuid, .references(DecisionRecord.schema, "id", onDelete: .setNull))
             .update()
+        try await database.schema(RegisterEntryRecord.schema)
+            .id()
+            .field("proposal_id", .uuid, .required, .references(proposals, "id", onDelete: .cascade))
+            .field("official_id", .uuid, .references(people, "id", onDelete: .setNull))
+            .field("body", .string)
+            .field("body_place", .string)
+            .field("status", .string, .required)
+            .field("deposited_at", .datetime, .required)
+            .field("deposited_by", .uuid, .references(people, "id", onDelete: .setNull))
+            .field("updated_at", .datetime, .required)
+            .unique(on: "proposal_id")
+            .create()
+        try await database.schema(RegisterEventRecord.schema)
+            .id()
+            .field("entry_id", .uuid, .required, .references(RegisterEntryRecord.schema, "id", onDelete: .cascade))
+            .field("status", .string, .required)
+            .field("note", .string, .required)
+            .field("person_id", .uuid, .references(people, "id", onDelete: .setNull))
+            .field("at", .datetime, .required)
+            .create()
+        try await database.schema(CallRecord.schema)
+            .id()
+            .field("community_id", .uuid, .required, .references(CommunityRecord.schema, "id", onDelete: .cascade))
+            .field("title", .string, .required)
+            .field("description", .string, .required)
+            .field("criteria", .string, .required)
+            .field("grades", .string, .required)
+            .field("phase", .string, .required)
+            .field("applications_close", .datetime, .required)
+            .field("created_by", .uuid, .references(people, "id", onDelete: .setNull))
+            .field("created_at", .datetime, .required)
+            .field("decision_id", .uuid, .references(DecisionRecord.schema, "id", onDelete: .setNull))
+            .create()
+        try await database.schema(CallApplicationRecord.schema)
+            .id()
+            .field("call_id", .uuid, .required, .references(CallRecord.schema, "id", onDelete: .cascade))
+            .field("proposal_id", .uuid, .required, .references(proposals, "id", onDelete: .cascade))
+            .field("organisation_id", .uuid, .required, .references(OrganisationRecord.schema, "id", onDelete: .cascade))
+            .field("created_at", .datetime, .required)
+            .unique(on: "call_id", "proposal_id")
+            .create()
+        try await database.schema(PeerGradeRecord.schema)
+            .id()
+            .field("application_id", .uuid, .required, .references(CallApplicationRecord.schema, "id", onDelete: .cascade))
+            .field("evaluator_id", .uuid, .required, .references(OrganisationRecord.schema, "id", onDelete: .cascade))
+            .field("criterion", .int, .required)
+            .field("grade", .int, .required)
+            .field("graded_by", .uuid, .references(people, "id", onDelete: .setNull))
+            .field("graded_at", .datetime, .required)
+            .unique(on: "application_id", "evaluator_id", "criterion")
+            .create()
+        try await database.schema(RecognitionRecord.schema)
+            .id()
+            .field("community_id", .uuid, .required, .references(CommunityRecord.schema, "id", onDelete: .cascade))
+            .field("official_id", .uuid, .required, .references(people, "id", onDelete: .cascade))
+            .field("statement", .string, .required)
+            .field("signed_at", .datetime, .required)
+            .field("updated_at", .datetime, .required)
+            .unique(on: "community_id", "official_id")
+            .create()
+        try await database.schema(CommitmentRecord.schema)
+            .id()
+            .field("recognition_id", .uuid, .required, .references(RecognitionRecord.schema, "id", onDelete: .cascade))
+            .field("text", .string, .required)
+            .field("status", .string, .required)
+            .field("created_at", .datetime, .required)
+            .create()
+        try await database.schema(CommitmentEventRecord.schema)
+            .id()
+            .field("commitment_id", .uuid, .required, .references(CommitmentRecord.schema, "id", onDelete: .cascade))
+            .field("status", .string, .required)
+            .field("note", .string, .required)
+            .field("at", .datetime, .required)
+            .create()
         let sql = database as! any SQLDatabase
         try await sql.raw("CREATE INDEX proposals_community ON proposals (community_id, status)").run()
         try await sql.raw("CREATE INDEX comments_proposal ON comments (proposal_id, created_at)").run()
     }
 
     func revert(on database: any Database) async throws {
-        for schema in [ModerationLogRecord.schema, CommentReportRecord.schema, CommentRecord.schema, ProposalFollowerRecord.schema,
+        for schema in [CommitmentEventRecord.schema, CommitmentRecord.schema, RecognitionRecord.schema, PeerGradeRecord.schema,
+                       CallApplicationRecord.schema, CallRecord.schema, RegisterEventRecord.schema, RegisterEntryRecord.schema, ModerationLogRecord.schema, CommentReportRecord.schema, CommentRecord.schema, ProposalFollowerRecord.schema,
                        ProposalBackingRecord.schema, ProposalNeedRecord.schema, ProposalCoauthorRecord.schema, ProposalEventRecord.schema,
                        ProposalVersionRecord.schema] {
             try await database.schema(schema).delete()

@@ -144,3 +144,119 @@ final class ModerationLogRecord: Model, @unchecked Sendable {
 
     init() {}
 }
+
+/// A proposal addressed to an elected official (their verified account) or a public body, in
+/// the public register.
+final class RegisterEntryRecord: Model, @unchecked Sendable {
+    static let schema = "register_entries"
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "proposal_id") var proposal: ProposalRecord
+    @OptionalParent(key: "official_id") var official: PersonRecord?
+    /// `RegisterBody` raw value when addressed to a body.
+    @OptionalField(key: "body") var body: String?
+    /// Which one: a commune's code for a commune council, else a name.
+    @OptionalField(key: "body_place") var bodyPlace: String?
+    @Field(key: "status") var status: String
+    @Field(key: "deposited_at") var depositedAt: Date
+    @OptionalParent(key: "deposited_by") var depositedBy: PersonRecord?
+    @Field(key: "updated_at") var updatedAt: Date
+
+    init() {}
+}
+
+/// A dated step of a register entry, with the answer or the reason given.
+final class RegisterEventRecord: Model, @unchecked Sendable {
+    static let schema = "register_events"
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "entry_id") var entry: RegisterEntryRecord
+    @Field(key: "status") var status: String
+    @Field(key: "note") var note: String
+    @OptionalParent(key: "person_id") var person: PersonRecord?
+    @Field(key: "at") var at: Date
+
+    init() {}
+}
+
+/// A call for support: projects apply, organisations evaluate each other's on a shared grid,
+/// the community decides the priorities.
+final class CallRecord: Model, @unchecked Sendable {
+    static let schema = "calls"
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "community_id") var community: CommunityRecord
+    @Field(key: "title") var title: String
+    @Field(key: "description") var description: String
+    /// JSON array of criteria: the seed's keys (`CallCriteria.seed`) and the community's own labels.
+    @Field(key: "criteria") var criteria: String
+    /// JSON array of grades, worst first.
+    @Field(key: "grades") var grades: String
+    @Field(key: "phase") var phase: String
+    @Field(key: "applications_close") var applicationsClose: Date
+    @OptionalParent(key: "created_by") var createdBy: PersonRecord?
+    @Field(key: "created_at") var createdAt: Date
+    /// The priorities decision, once submitted.
+    @OptionalParent(key: "decision_id") var decision: DecisionRecord?
+
+    init() {}
+}
+
+/// A project applying to a call, in the name of the organisation carrying it.
+final class CallApplicationRecord: Model, @unchecked Sendable {
+    static let schema = "call_applications"
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "call_id") var call: CallRecord
+    @Parent(key: "proposal_id") var proposal: ProposalRecord
+    @Parent(key: "organisation_id") var organisation: OrganisationRecord
+    @Field(key: "created_at") var createdAt: Date
+
+    init() {}
+}
+
+/// One organisation's grade of one project on one criterion (a later grade replaces it).
+final class PeerGradeRecord: Model, @unchecked Sendable {
+    static let schema = "peer_grades"
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "application_id") var application: CallApplicationRecord
+    @Parent(key: "evaluator_id") var evaluator: OrganisationRecord
+    @Field(key: "criterion") var criterion: Int
+    @Field(key: "grade") var grade: Int
+    @OptionalParent(key: "graded_by") var gradedBy: PersonRecord?
+    @Field(key: "graded_at") var gradedAt: Date
+
+    init() {}
+}
+
+/// An elected official's public recognition of the diagnostic, and their commitments.
+final class RecognitionRecord: Model, @unchecked Sendable {
+    static let schema = "recognitions"
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "community_id") var community: CommunityRecord
+    @Parent(key: "official_id") var official: PersonRecord
+    @Field(key: "statement") var statement: String
+    @Field(key: "signed_at") var signedAt: Date
+    @Field(key: "updated_at") var updatedAt: Date
+
+    init() {}
+}
+
+final class CommitmentRecord: Model, @unchecked Sendable {
+    static let schema = "commitments"
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "recognition_id") var recognition: RecognitionRecord
+    @Field(key: "text") var text: String
+    @Field(key: "status") var status: String
+    @Field(key: "created_at") var createdAt: Date
+
+    init() {}
+}
+
+/// A dated follow-up of a commitment.
+final class CommitmentEventRecord: Model, @unchecked Sendable {
+    static let schema = "commitment_events"
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "commitment_id") var commitment: CommitmentRecord
+    @Field(key: "status") var status: String
+    @Field(key: "note") var note: String
+    @Field(key: "at") var at: Date
+
+    init() {}
+}
