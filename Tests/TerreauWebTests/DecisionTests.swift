@@ -127,6 +127,34 @@ struct DecisionTests {
         }
     }
 
+    @Test("a rule change carrying only a new charter publishes charter version 2 and leaves the rules at their version", arguments: Engine.available)
+    func charterOnly(engine: Engine) async throws {
+        try await TestApp.with(engine) { app in
+            try await app.seedDemo()
+            let community = try await Self.grenoble(app)
+            let store = DecisionStore(database: app.db)
+            let rules = try await store.governance(of: community.id!)
+            let camille = try await MatchingTests.person(app, "camille@demo.terreau.invalid")
+            let now = app.clock.now()
+            let decision = try await store.createDraft(.init(kind: .ruleChange, method: .consent, title: "Charte, version 2", text: "", options: [], grades: [],
+                settings: [:], proposed: rules, charter: "La charte, réécrite par la communauté et adoptée par consentement."),
+                community: community.id!, author: camille, rules: rules, now: now.addingTimeInterval(-20 * Self.day))
+            _ = try await store.deliberate(decision, by: camille, now: now.addingTimeInterval(-20 * Self.day))
+            #expect(try await store.openVoting(decision, until: now.addingTimeInterval(-Self.day), now: now.addingTimeInterval(-10 * Self.day)) == nil)
+            let members = try await MembershipRecord.query(on: app.db).filter(\.$community.$id == community.id!).all().map(\.$person.id)
+            for member in members.prefix(5) {
+                _ = try await store.cast(DecisionStore.json(JSONValue.object(["round": .int(1), "choice": .string("consent"), "reason": .string("")])),
+                                         in: decision, as: "person:" + member.uuidString, receipt: nil, now: now.addingTimeInterval(-5 * Self.day))
+            }
+            #expect(try await store.close(decision, statement: "Charte adoptée.", now: now) == nil)
+            #expect(try await DecisionRecord.find(decision.id, on: app.db)?.rulesRefusal == nil)
+            #expect(try await store.governance(of: community.id!).version == rules.version)
+            let charter = try await CharterStore(database: app.db).current(of: community)
+            #expect(charter.version == 2)
+            #expect(charter.$decision.id == decision.id)
+        }
+    }
+
     /// A secret majority vote open now in Grenoble, under rules that allow it (set by the test).
     static func openSecretVote(_ app: Application) async throws -> DecisionRecord {
         let community = try await grenoble(app)

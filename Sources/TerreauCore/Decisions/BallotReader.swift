@@ -67,7 +67,7 @@ extension Counter {
         // Stored ballots name candidates in the same order ballot after ballot: try the one after
         // the last match first, comparing bytes, before any lookup.
         var hint = 0
-        let names = nameBytes, gradeNames = gradeBytes, index = self.index
+        let names = nameBytes, index = self.index
         func candidate(_ span: JSONBytes.Span) throws -> Int {
             if let found = span.match(names, from: hint) { hint = found + 1; return found }
             let name = try span.text()

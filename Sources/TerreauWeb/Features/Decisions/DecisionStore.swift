@@ -282,8 +282,6 @@ struct DecisionStore {
         return nil
     }
 
-    private struct CharterOnly: Error {}
-
     static func phase(_ decision: DecisionRecord) -> DecisionPhase { DecisionPhase(rawValue: decision.phase) ?? .draft }
     func phase(_ decision: DecisionRecord) -> DecisionPhase { Self.phase(decision) }
 
@@ -356,19 +354,20 @@ struct DecisionStore {
                     let next = try DecisionRules.apply(proposed, decidedAs: kind, method: VotingMethod(rawValue: decision.method) ?? .majority,
                         outcome: .adopted, openedUnder: decision.rulesVersion, to: rules)
                     // A change of the charter alone leaves the rules as they are: no new version.
-                    var same = next
-                    same.version = rules.version
-                    guard same.normalized != rules.normalized else { throw CharterOnly() }
-                    let record = GovernanceRecord()
-                    record.$community.id = decision.$community.id
-                    record.version = next.version
-                    record.rules = Self.json(next)
-                    record.$decision.id = decision.id
-                    record.createdAt = now
-                    try await record.create(on: database)
+                    var unchanged = next
+                    unchanged.version = rules.version
+                    if unchanged.normalized != rules.normalized {
+                        let record = GovernanceRecord()
+                        record.$community.id = decision.$community.id
+                        record.version = next.version
+                        record.rules = Self.json(next)
+                        record.$decision.id = decision.id
+                        record.createdAt = now
+                        try await record.create(on: database)
+                    }
                 } catch let refusal as RuleRefusal {
                     decision.rulesRefusal = refusal.description
-                } catch is CharterOnly {}
+                }
             }
             if kind == .ruleChange, report.outcome == .adopted, decision.rulesRefusal == nil, let charter = decision.proposedCharter {
                 try await CharterStore(database: database).add(to: decision.$community.id, text: charter, author: decision.$createdBy.id,

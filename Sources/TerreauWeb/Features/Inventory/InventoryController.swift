@@ -237,7 +237,7 @@ enum InventoryController {
             title: item.title, kind: text.kind(kind), visibility: catalog.text("inventory.visibility." + item.visibility), rows: rows,
             skills: terms.map { .init(label: $0.label, url: SiteRoute.skill(slug: slug, term: $0.id!.uuidString).path) },
             organisation: organisation,
-            coAuthors: try await store.coAuthors(of: item.id!).map { $0.displayName.isEmpty ? catalog.text("person.erased") : $0.displayName },
+            coAuthors: try await store.coAuthors(of: item.id!).map { $0.shownName(catalog) },
             updated: catalog.language.formatDate(item.updatedAt), version: item.version,
             editURL: canEdit ? SiteRoute.inventoryEdit(slug: slug, item: item.id!.uuidString).path : nil,
             historyURL: SiteRoute.inventoryHistory(slug: slug, item: item.id!.uuidString).path,
@@ -525,7 +525,7 @@ enum InventoryController {
                 && InventoryPolicy.canRevert(kind, viewer: context.viewer, relation, isRevisionAuthor: isAuthor)
             return HistoryPage.Entry(
                 version: revision.version,
-                author: revision.author.map { $0.displayName.isEmpty ? catalog.text("person.erased") : $0.displayName } ?? catalog.text("person.erased"),
+                author: revision.author?.shownName(catalog) ?? catalog.text("person.erased"),
                 date: catalog.language.formatDate(revision.createdAt), summary: revision.summary,
                 changes: changes.map { change in
                     let field = InventoryField(rawValue: change.field)

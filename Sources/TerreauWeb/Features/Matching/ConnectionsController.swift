@@ -116,7 +116,7 @@ enum ConnectionsController {
                 contact = address.map { catalog.text("connection.contact", [$0]) } ?? catalog.text("connection.contact.none")
             }
             let row = ListPage.Row(
-                other: other.displayName.isEmpty ? catalog.text("person.erased") : other.displayName,
+                other: other.shownName(catalog),
                 item: connection.item.title, itemURL: SiteRoute.inventoryItem(slug: slug, item: connection.$item.id.uuidString).path,
                 about: connection.about?.title, aboutURL: connection.about.map { SiteRoute.inventoryItem(slug: slug, item: $0.id!.uuidString).path },
                 message: connection.message, status: catalog.text("connection.status." + connection.status),

@@ -173,10 +173,3 @@ extension Request {
         return proposal
     }
 }
-
-extension PersonRecord {
-    /// The name shown for a person, or « participant supprimé » once erased.
-    func shownName(_ catalog: MessageCatalog) -> String {
-        erasedAt == nil && !displayName.isEmpty ? displayName : catalog.text("person.erased")
-    }
-}

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import TerreauCore
 
 // People are separate from logins: a person may exist without an account (a portrait entered
 // by an interviewer, claimed later). Every table holding a person's data references `people`
@@ -223,4 +224,11 @@ final class NotificationPreferenceRecord: Model, @unchecked Sendable {
     @Field(key: "frequency") var frequency: String
 
     init() {}
+}
+
+extension PersonRecord {
+    /// The name shown for a person, or « participant supprimé » once erased.
+    func shownName(_ catalog: MessageCatalog) -> String {
+        erasedAt == nil && !displayName.isEmpty ? displayName : catalog.text("person.erased")
+    }
 }
