@@ -199,4 +199,47 @@ struct RegisterTests {
             #expect(!page.contains("<script>alert"))
         }
     }
+
+    @Test("S7: hostile text typed into every new form shows as text on every page, queue, dashboard and notification that displays it",
+          arguments: Engine.available)
+    func hostileText(engine: Engine) async throws {
+        try await TestApp.with(engine) { app in
+            try await app.seedDemo()
+            let h = ProposalTests.hostile
+            let b = try await Self.browsers(app, ["camille", "sophie", "karim", "nadia", "elise", "lucas"])
+            let cooperative = try #require(try await OrganisationRecord.query(on: app.db).filter(\.$name == "Atelier Vélo Solidaire (SCOP)").first()).id!
+            let path = try #require(try await ProposalTests.publish(b["sophie"]!, [("title", "Titre " + h), ("summary", "Résumé assez long " + h),
+                ("themes[]", "mobilite"), ("needs", "Besoin " + h), ("organisation", cooperative.uuidString)]).location)
+            let proposal = try #require(try await ProposalRecord.query(on: app.db).first())
+            _ = try await b["karim"]!.post(path + "/suivre", [])
+            _ = try await b["lucas"]!.post(path + "/contributions", [("stance", "contre"), ("body", "Argument " + h)])
+            let comment = try #require(try await CommentRecord.query(on: app.db).first())
+            for name in ["camille", "sophie", "karim"] {
+                _ = try await b[name]!.post("/c/grenoble-alpes/contributions/\(comment.id!.uuidString)/signalement", [("reason", "Motif " + h)])
+            }
+            _ = try await b["lucas"]!.post("/c/grenoble-alpes/contributions/\(comment.id!.uuidString)/recours", [("appeal", "Recours " + h)])
+            let elise = try await MatchingTests.person(app, "elise@demo.terreau.invalid")
+            _ = try await b["sophie"]!.post(path + "/registre", [("to", "official:" + elise.uuidString)])
+            _ = try await b["camille"]!.post(path + "/registre/etape", [("step", "transmit"), ("note", "Note " + h)])
+            _ = try await b["sophie"]!.post(path + "/modifier", [("title", "Titre " + h), ("summary", "Résumé réécrit " + h), ("version", "1")])
+            let call = try #require(try await b["camille"]!.post("/c/grenoble-alpes/appels", [("title", "Appel " + h), ("description", "Description " + h),
+                ("criteria", "Critère " + h), ("grades", "a\nb\nc"), ("closes", "2099-12-31")]).location)
+            _ = try await b["sophie"]!.post(call + "/candidature", [("proposal", proposal.id!.uuidString)])
+            _ = try await b["elise"]!.post("/c/grenoble-alpes/engagements", [("statement", "Déclaration " + h)])
+            _ = try await b["elise"]!.post("/c/grenoble-alpes/engagements/nouveau", [("text", "Engagement " + h)])
+
+            let pages: [(Browser?, String)] = [
+                (nil, "/c/grenoble-alpes/propositions"), (nil, path), (nil, path + "?vue=positions"), (b["lucas"], path), (b["nadia"], "/c/grenoble-alpes/moderation"),
+                (nil, "/c/grenoble-alpes/registre"), (b["elise"], "/c/grenoble-alpes/registre/mes-propositions"), (nil, "/c/grenoble-alpes/appels"), (nil, call),
+                (b["sophie"], call), (nil, "/c/grenoble-alpes/engagements"), (b["elise"], "/c/grenoble-alpes/engagements"), (b["karim"], "/moi/notifications"),
+                (b["sophie"], path + "/modifier"),
+            ]
+            for (browser, page) in pages {
+                let html = if let browser { try await browser.get(page).text } else { try await app.get(page).text }
+                #expect(!html.contains("<script>alert"), "\(page)")
+                #expect(!html.contains("<svg onload"), "\(page)")
+                #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "\(page) should show the text")
+            }
+        }
+    }
 }
