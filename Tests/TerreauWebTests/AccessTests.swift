@@ -27,6 +27,7 @@ struct AccessTests {
         var proposal: String
         var comment: String
         var call: String
+        var event: String
     }
 
     static func fixture(_ app: Application) async throws -> Fixture {
@@ -61,9 +62,21 @@ struct AccessTests {
         call.applicationsClose = Date().addingTimeInterval(86_400)
         call.createdAt = Date()
         try await call.create(on: app.db)
+        let event = EventRecord()
+        event.$community.id = grenoble.id!
+        event.kind = EventKind.publicMeeting.rawValue
+        event.title = "Une réunion"
+        event.description = ""
+        event.startsAt = Date().addingTimeInterval(86_400)
+        event.endsAt = Date().addingTimeInterval(90_000)
+        event.address = "Place Saint-Bruno"
+        event.cancelled = false
+        event.createdAt = Date()
+        try await event.create(on: app.db)
         return Fixture(organisation: ariadne.id!.uuidString, claim: claim.id!.uuidString, membership: membership.id!.uuidString,
             person: camille.$person.id.uuidString, otherCommunityOrganisation: ariadne.id!.uuidString, item: need.id!.uuidString,
-            term: term.id!.uuidString, proposal: proposal.id!.uuidString, comment: comment.id!.uuidString, call: call.id!.uuidString)
+            term: term.id!.uuidString, proposal: proposal.id!.uuidString, comment: comment.id!.uuidString, call: call.id!.uuidString,
+            event: event.id!.uuidString)
     }
 
     /// One concrete request per route kind; a kind missing here fails the walk.
@@ -105,6 +118,11 @@ struct AccessTests {
             .callApply(slug: slug, call: f.call), .callEvaluate(slug: slug, call: f.call), .callStep(slug: slug, call: f.call),
             .recognitions(slug: slug), .recognitionSubmit(slug: slug), .commitmentCreate(slug: slug),
             .commitmentStatus(slug: slug, commitment: UUID().uuidString),
+            .agenda(slug: slug), .agendaFeed(slug: slug), .eventNew(slug: slug), .eventCreate(slug: slug), .event(slug: slug, event: f.event),
+            .eventCalendar(slug: slug, event: f.event), .eventRegister(slug: slug, event: f.event), .eventReport(slug: slug, event: UUID().uuidString),
+            .festival(festival: "inconnue"), .festivalCreate(slug: slug), .studies(slug: slug, query: "contrat"), .studyNew(slug: slug),
+            .studyCreate(slug: slug), .study(slug: slug, study: UUID().uuidString), .studyFile(slug: slug, study: UUID().uuidString),
+            .studyRequestCreate(slug: slug), .studyRequestAnswer(slug: slug, request: UUID().uuidString),
             // Last: it ends the session.
             .signOut,
         ]

@@ -129,11 +129,30 @@ final class Browser: @unchecked Sendable {
         return try await send(.POST, path, body: body)
     }
 
+    /// Posts a multipart form with one file, as a browser sends an upload.
+    @discardableResult
+    func upload(_ path: String, _ form: [(String, String)], file: (field: String, name: String, type: String, bytes: [UInt8])) async throws -> TestingHTTPResponse {
+        if csrf == nil { try await get("/connexion") }
+        let boundary = "terreau-test-" + UUID().uuidString
+        var body = ByteBuffer()
+        for (name, value) in form + [("_csrf", csrf ?? "")] {
+            body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n")
+        }
+        body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(file.field)\"; filename=\"\(file.name)\"\r\nContent-Type: \(file.type)\r\n\r\n")
+        body.writeBytes(file.bytes)
+        body.writeString("\r\n--\(boundary)--\r\n")
+        return try await send(.POST, path, body: body, contentType: HTTPMediaType(type: "multipart", subType: "form-data", parameters: ["boundary": boundary]))
+    }
+
     func send(_ method: HTTPMethod, _ path: String, body: String?) async throws -> TestingHTTPResponse {
+        try await send(method, path, body: body.map { ByteBuffer(string: $0) }, contentType: body == nil ? nil : .urlEncodedForm)
+    }
+
+    func send(_ method: HTTPMethod, _ path: String, body: ByteBuffer?, contentType: HTTPMediaType?) async throws -> TestingHTTPResponse {
         var headers: HTTPHeaders = ["X-Forwarded-For": address]
         if !cookies.isEmpty { headers.add(name: .cookie, value: cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")) }
-        if body != nil { headers.contentType = .urlEncodedForm }
-        let response = try await app.testing().sendRequest(method, path, headers: headers, body: body.map { ByteBuffer(string: $0) })
+        if let contentType { headers.contentType = contentType }
+        let response = try await app.testing().sendRequest(method, path, headers: headers, body: body)
         for header in response.headers[.setCookie] {
             let pair = header.split(separator: ";")[0].split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
             guard pair.count == 2 else { continue }

@@ -83,6 +83,9 @@ public enum Action: String, CaseIterable, Sendable {
     case actAsOfficial
     /// Open a call for support, move it to evaluation and to the community's decision.
     case manageCalls
+    /// Set the community's programme periods (the « Fête de la démocratie ») and answer the
+    /// requests for studies.
+    case curate
 }
 
 /// The one declared permission policy (quality S5): every route names an `Action`, every list
@@ -106,7 +109,7 @@ public enum Policy {
         case .manageMembers, .readOutbox, .mergeSkills: return .anyRole([.coordinator])
         case .moderate: return .anyRole([.moderator, .coordinator])
         case .actAsOfficial: return .anyRole([.elected])
-        case .manageCalls: return .anyRole([.coordinator])
+        case .manageCalls, .curate: return .anyRole([.coordinator])
         case .reviewOrganisationClaims: return .anyRoleOrOrganisationAdmin([.coordinator])
         case .administerOrganisation: return .anyRoleOrOrganisationAdmin([])
         }

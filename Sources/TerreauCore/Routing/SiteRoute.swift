@@ -69,6 +69,13 @@ public enum SiteRoute: Hashable, Sendable {
     case callApply(slug: String, call: String), callEvaluate(slug: String, call: String), callStep(slug: String, call: String)
     case recognitions(slug: String), recognitionSubmit(slug: String), commitmentCreate(slug: String)
     case commitmentStatus(slug: String, commitment: String)
+    case agenda(slug: String), agendaFeed(slug: String), eventNew(slug: String), eventCreate(slug: String)
+    case event(slug: String, event: String), eventCalendar(slug: String, event: String)
+    case eventRegister(slug: String, event: String), eventReport(slug: String, event: String)
+    case festival(festival: String), festivalCreate(slug: String)
+    case studies(slug: String, query: String?), studyNew(slug: String), studyCreate(slug: String)
+    case study(slug: String, study: String), studyFile(slug: String, study: String)
+    case studyRequestCreate(slug: String), studyRequestAnswer(slug: String, request: String)
 
     public enum Method: String, Sendable { case get = "GET", post = "POST" }
 
@@ -90,6 +97,8 @@ public enum SiteRoute: Hashable, Sendable {
         case register, registerDeposit, registerStep, officialDashboard
         case calls, callNew, callCreate, call, callApply, callEvaluate, callStep
         case recognitions, recognitionSubmit, commitmentCreate, commitmentStatus
+        case agenda, agendaFeed, eventNew, eventCreate, event, eventCalendar, eventRegister, eventReport, festival, festivalCreate
+        case studies, studyNew, studyCreate, study, studyFile, studyRequestCreate, studyRequestAnswer
 
         /// The path pattern as Vapor reads it (`:name` for a parameter).
         public var pattern: [String] {
@@ -180,6 +189,21 @@ public enum SiteRoute: Hashable, Sendable {
             case .recognitions, .recognitionSubmit: return ["c", ":slug", "engagements"]
             case .commitmentCreate: return ["c", ":slug", "engagements", "nouveau"]
             case .commitmentStatus: return ["c", ":slug", "engagements", ":commitment"]
+            case .agenda, .eventCreate: return ["c", ":slug", "agenda"]
+            case .agendaFeed: return ["c", ":slug", "agenda.ics"]
+            case .eventNew: return ["c", ":slug", "agenda", "nouveau"]
+            case .event: return ["c", ":slug", "agenda", ":event"]
+            case .eventCalendar: return ["c", ":slug", "agenda", ":event", "evenement.ics"]
+            case .eventRegister: return ["c", ":slug", "agenda", ":event", "inscription"]
+            case .eventReport: return ["c", ":slug", "agenda", ":event", "compte-rendu"]
+            case .festival: return ["fete", ":festival"]
+            case .festivalCreate: return ["c", ":slug", "agenda", "fetes"]
+            case .studies, .studyCreate: return ["c", ":slug", "etudes"]
+            case .studyNew: return ["c", ":slug", "etudes", "nouvelle"]
+            case .study: return ["c", ":slug", "etudes", ":study"]
+            case .studyFile: return ["c", ":slug", "etudes", ":study", "fichier"]
+            case .studyRequestCreate: return ["c", ":slug", "etudes", "demandes"]
+            case .studyRequestAnswer: return ["c", ":slug", "etudes", "demandes", ":request"]
             }
         }
 
@@ -193,7 +217,8 @@ public enum SiteRoute: Hashable, Sendable {
                 .connectionRequest, .connectionDecision, .decisionCreate, .decisionStep, .ballot,
                 .proposalCreate, .proposalUpdate, .proposalStatus, .proposalBack, .proposalFollow, .commentCreate, .commentReport,
                 .commentAppeal, .moderationDecision, .registerDeposit, .registerStep, .callCreate, .callApply, .callEvaluate, .callStep,
-                .recognitionSubmit, .commitmentCreate, .commitmentStatus:
+                .recognitionSubmit, .commitmentCreate, .commitmentStatus, .eventCreate, .eventRegister, .eventReport, .festivalCreate,
+                .studyCreate, .studyRequestCreate, .studyRequestAnswer:
                 return .post
             default: return .get
             }
@@ -208,7 +233,7 @@ public enum SiteRoute: Hashable, Sendable {
                 .person, .charter, .organisations, .organisation,
                 .inventory, .inventoryItem, .inventoryHistory, .skills, .skill, .welcome, .welcomeSubmit, .welcomeCard,
                 .organisationNetwork, .gaps, .young, .decisions, .decision, .governance, .proposals, .proposal,
-                .register, .calls, .call, .recognitions:
+                .register, .calls, .call, .recognitions, .agenda, .agendaFeed, .event, .eventCalendar, .festival, .studies, .study, .studyFile:
                 return .readPublic
             case .inventoryNew, .inventoryCreate, .inventoryEdit, .inventoryUpdate, .inventoryRevert, .skillPropose, .connectionRequest:
                 return .contribute
@@ -218,11 +243,13 @@ public enum SiteRoute: Hashable, Sendable {
             case .registerDeposit, .registerStep: return .contribute
             case .officialDashboard, .recognitionSubmit, .commitmentCreate, .commitmentStatus: return .actAsOfficial
             case .callNew, .callCreate, .callStep: return .manageCalls
+            case .eventNew, .eventCreate, .eventReport, .studyNew, .studyCreate, .studyRequestCreate: return .contribute
+            case .festivalCreate, .studyRequestAnswer: return .curate
             case .ballot: return .vote
             case .skillMerge: return .mergeSkills
             case .signOut, .account, .profileSubmit, .passwordChangeSubmit, .myData, .deleteAccount, .deleteAccountSubmit,
                 .consentWithdraw, .notifications, .notificationsRead, .notificationPreferencesSubmit, .actAs, .connections, .connectionDecision,
-                .collectiveAnswer, .proposalBack, .proposalFollow, .commentAppeal, .callApply, .callEvaluate:
+                .collectiveAnswer, .proposalBack, .proposalFollow, .commentAppeal, .callApply, .callEvaluate, .eventRegister:
                 return .useAccount
             case .join, .joinSubmit, .leave: return .joinCommunity
             case .members: return .readMembersOnly
@@ -347,6 +374,23 @@ public enum SiteRoute: Hashable, Sendable {
         case .recognitionSubmit: return .recognitionSubmit
         case .commitmentCreate: return .commitmentCreate
         case .commitmentStatus: return .commitmentStatus
+        case .agenda: return .agenda
+        case .agendaFeed: return .agendaFeed
+        case .eventNew: return .eventNew
+        case .eventCreate: return .eventCreate
+        case .event: return .event
+        case .eventCalendar: return .eventCalendar
+        case .eventRegister: return .eventRegister
+        case .eventReport: return .eventReport
+        case .festival: return .festival
+        case .festivalCreate: return .festivalCreate
+        case .studies: return .studies
+        case .studyNew: return .studyNew
+        case .studyCreate: return .studyCreate
+        case .study: return .study
+        case .studyFile: return .studyFile
+        case .studyRequestCreate: return .studyRequestCreate
+        case .studyRequestAnswer: return .studyRequestAnswer
         }
     }
 
@@ -365,8 +409,15 @@ public enum SiteRoute: Hashable, Sendable {
             .organisationNetwork(let slug), .gaps(let slug), .young(let slug), .decisions(let slug), .decisionNew(let slug, _, _),
             .decisionCreate(let slug), .governance(let slug), .proposals(let slug), .proposalNew(let slug), .proposalCreate(let slug),
             .moderation(let slug), .register(let slug), .officialDashboard(let slug), .calls(let slug), .callNew(let slug),
-            .callCreate(let slug), .recognitions(let slug), .recognitionSubmit(let slug), .commitmentCreate(let slug):
+            .callCreate(let slug), .recognitions(let slug), .recognitionSubmit(let slug), .commitmentCreate(let slug),
+            .agenda(let slug), .agendaFeed(let slug), .eventNew(let slug), .eventCreate(let slug), .festivalCreate(let slug),
+            .studies(let slug, _), .studyNew(let slug), .studyCreate(let slug), .studyRequestCreate(let slug):
             return ["slug": slug]
+        case .event(let slug, let event), .eventCalendar(let slug, let event), .eventRegister(let slug, let event), .eventReport(let slug, let event):
+            return ["slug": slug, "event": event]
+        case .festival(let festival): return ["festival": festival]
+        case .study(let slug, let study), .studyFile(let slug, let study): return ["slug": slug, "study": study]
+        case .studyRequestAnswer(let slug, let request): return ["slug": slug, "request": request]
         case .call(let slug, let call), .callApply(let slug, let call), .callEvaluate(let slug, let call), .callStep(let slug, let call):
             return ["slug": slug, "call": call]
         case .commitmentStatus(let slug, let commitment): return ["slug": slug, "commitment": commitment]
@@ -412,6 +463,7 @@ public enum SiteRoute: Hashable, Sendable {
             let query = [kind.map { "type=" + Self.encodeQueryValue($0) }, proposal.map { "proposition=" + Self.encodeQueryValue($0) }]
             return base + "?" + query.compactMap { $0 }.joined(separator: "&")
         case .proposal(_, _, let view?): return base + "?vue=" + Self.encodeQueryValue(view)
+        case .studies(_, let query?): return base + "?q=" + Self.encodeQueryValue(query)
         default: break
         }
         guard let target = returnTo.flatMap(ReturnTo.validated) else { return base }

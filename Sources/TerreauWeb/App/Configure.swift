@@ -35,6 +35,7 @@ public func configure(_ app: Application, _ config: TerreauConfig) async throws 
     app.views.use(.leaf)
     app.leaf.cache.isEnabled = app.environment.isRelease
     app.leaf.tags["t"] = TranslateTag()
+    app.leaf.tags["jsonld"] = JSONLDTag()
     // Raw HTML in templates is never allowed (architecture principle 4).
     app.leaf.tags["unsafeHTML"] = nil
 
@@ -51,6 +52,7 @@ public func configure(_ app: Application, _ config: TerreauConfig) async throws 
     app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
     app.middleware.use(LanguageMiddleware())
     app.middleware.use(app.sessions.middleware)
+    app.middleware.use(BodyLimitMiddleware())
     app.middleware.use(CSRFMiddleware(allowedOrigins: config.publicURL.map { [CSRFMiddleware.origin(of: $0)] } ?? []))
 
     registerRoutes(app)

@@ -54,6 +54,27 @@ extension Request {
     var catalog: MessageCatalog { application.localization[language] }
 }
 
+/// Reads a request's body before the CSRF check needs its fields, within a limit: uploads
+/// (multipart, the studies' PDFs) up to `StudyUpload.maximumBytes` and a margin, other forms up
+/// to 1 MiB (a long text with accents, percent-encoded). Beyond, 413 — before any handler runs.
+struct BodyLimitMiddleware: AsyncMiddleware {
+    static let formLimit = 1024 * 1024
+    static let uploadLimit = StudyUpload.maximumBytes + 256 * 1024
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        if !CSRFCheck.safeMethods.contains(request.method.rawValue) {
+            let limit = request.headers.contentType?.subType == "form-data" ? Self.uploadLimit : Self.formLimit
+            if let length = request.headers.first(name: .contentLength).flatMap(Int.init), length > limit { throw Abort(.payloadTooLarge) }
+            if let data = request.body.data {
+                guard data.readableBytes <= limit else { throw Abort(.payloadTooLarge) }
+            } else {
+                _ = try await request.body.collect(max: limit).get()
+            }
+        }
+        return try await next.respond(to: request)
+    }
+}
+
 /// Quality S10: a state-changing request needs the session's token in its `_csrf` field (or the
 /// `X-CSRF-Token` header) and, when the browser names one, an Origin of this site.
 struct CSRFMiddleware: AsyncMiddleware {

@@ -112,9 +112,28 @@ func registerRoutes(_ app: Application) {
         case .recognitionSubmit: handler = RecognitionController.submit
         case .commitmentCreate: handler = RecognitionController.commit
         case .commitmentStatus: handler = RecognitionController.follow
+        case .agenda: handler = EventsController.agenda
+        case .agendaFeed: handler = EventsController.feed
+        case .eventNew: handler = EventsController.new
+        case .eventCreate: handler = EventsController.create
+        case .event: handler = EventsController.show
+        case .eventCalendar: handler = EventsController.calendar
+        case .eventRegister: handler = EventsController.register
+        case .eventReport: handler = EventsController.report
+        case .festival: handler = EventsController.festival
+        case .festivalCreate: handler = EventsController.createFestival
+        case .studies: handler = StudiesController.list
+        case .studyNew: handler = StudiesController.new
+        case .studyCreate: handler = StudiesController.create
+        case .study: handler = StudiesController.show
+        case .studyFile: handler = StudiesController.file
+        case .studyRequestCreate: handler = StudiesController.ask
+        case .studyRequestAnswer: handler = StudiesController.answer
         }
         let routes: any RoutesBuilder = kind.isThrottled ? app.grouped(AuthThrottleMiddleware()) : app
-        routes.on(HTTPMethod(rawValue: kind.method.rawValue), kind.pattern.map(PathComponent.init(stringLiteral:))) { request in
+        // Bodies are read (within their limits) by `BodyLimitMiddleware`, before the CSRF check.
+        let body: HTTPBodyStreamStrategy = .collect(maxSize: ByteCount(value: BodyLimitMiddleware.uploadLimit))
+        routes.on(HTTPMethod(rawValue: kind.method.rawValue), kind.pattern.map(PathComponent.init(stringLiteral:)), body: body) { request in
             try await Access.authorize(kind, request)
             return try await handler(request)
         }

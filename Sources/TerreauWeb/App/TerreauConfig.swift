@@ -18,6 +18,9 @@ public struct TerreauConfig: Sendable {
     public var publicURL: URL?
     /// Where the site's templates, catalogues and static files live.
     public var resourcesDirectory: String
+    /// Where uploaded files are kept, outside the web root (`TERREAU_FILES_DIR`, by default
+    /// `fichiers/` beside the SQLite database or in `TERREAU_DATA_DIR`).
+    public var filesDirectory: String
     public var sessionIdleMinutes: Int
     public var sessionAbsoluteHours: Int
     /// Where mail goes: an SMTP server, or (development) the outbox page and a log line.
@@ -57,6 +60,10 @@ public struct TerreauConfig: Sendable {
         self.mailFrom = mailFrom
         self.bcryptCost = bcryptCost
         self.backgroundWork = backgroundWork
+        switch storage {
+        case .sqlite(let path): filesDirectory = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("fichiers").path
+        case .postgres: filesDirectory = NSTemporaryDirectory() + "terreau-fichiers-" + UUID().uuidString.prefix(8)
+        }
     }
 
     public struct Invalid: Error, CustomStringConvertible {
@@ -127,6 +134,8 @@ public struct TerreauConfig: Sendable {
             sessionAbsoluteHours: absolute, mail: mail, mailFrom: from,
             bcryptCost: try number("TERREAU_BCRYPT_COST", default: 12, 4...16, ""))
         config.trustProxy = try flag("TERREAU_TRUST_PROXY")
+        let dataDirectory = environment["TERREAU_DATA_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? workingDirectory + "/data"
+        config.filesDirectory = environment["TERREAU_FILES_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? dataDirectory + "/fichiers"
         return config
     }
 }

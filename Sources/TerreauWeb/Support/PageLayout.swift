@@ -23,6 +23,8 @@ struct PageLayout: Encodable {
         var registerURL: String
         var callsURL: String
         var recognitionsURL: String
+        var agendaURL: String
+        var studiesURL: String
     }
 
     struct Visitor: Encodable {
@@ -65,7 +67,8 @@ struct PageLayout: Encodable {
                 gapsURL: SiteRoute.gaps(slug: $0.slug).path, youngURL: SiteRoute.young(slug: $0.slug).path,
                 networkURL: SiteRoute.organisationNetwork(slug: $0.slug).path, decisionsURL: SiteRoute.decisions(slug: $0.slug).path,
                 proposalsURL: SiteRoute.proposals(slug: $0.slug).path, registerURL: SiteRoute.register(slug: $0.slug).path,
-                callsURL: SiteRoute.calls(slug: $0.slug).path, recognitionsURL: SiteRoute.recognitions(slug: $0.slug).path)
+                callsURL: SiteRoute.calls(slug: $0.slug).path, recognitionsURL: SiteRoute.recognitions(slug: $0.slug).path,
+                agendaURL: SiteRoute.agenda(slug: $0.slug).path, studiesURL: SiteRoute.studies(slug: $0.slug, query: nil).path)
         }
         self.current = current
         visitor = request.resolvedSignedIn.map {

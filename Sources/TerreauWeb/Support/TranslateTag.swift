@@ -19,3 +19,23 @@ struct TranslateTag: LeafTag {
         return .string(catalog.text(key, count: count, rest.map { $0.string ?? "" }))
     }
 }
+
+/// `#jsonld(text)`: structured data (schema.org) inside `<script type="application/ld+json">`.
+/// HTML escaping would break the JSON, so the tag writes it unescaped — but only after parsing it
+/// as JSON and writing it again with `<`, `>`, `&` and the line separators as `\u` escapes, so
+/// nothing in it can close the script element or start markup, whatever the values hold.
+struct JSONLDTag: UnsafeUnescapedLeafTag {
+    func render(_ ctx: LeafContext) throws -> LeafData {
+        guard let text = ctx.parameters.first?.string, let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)),
+            let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+        else { return .string("{}") }
+        var out = ""
+        for scalar in String(decoding: data, as: UTF8.self).unicodeScalars {
+            switch scalar {
+            case "<", ">", "&", "\u{2028}", "\u{2029}": out += String(format: "\\u%04x", scalar.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return .string(out)
+    }
+}

@@ -25,6 +25,7 @@ struct DemoCommand: AsyncCommand {
         try await DemoInventory.ensure(on: app.db, resources: app.directory.resourcesDirectory, now: Date())
         try await DemoDecisions.ensure(on: app.db, now: Date())
         try await DemoProposals.ensure(on: app.db, now: Date())
+        try await DemoEvents.ensure(on: app.db, filesDirectory: app.terreauConfig.filesDirectory, now: Date())
         var serveContext = context
         serveContext.input = CommandInput(arguments: [
             context.input.executable, "--hostname", signature.hostname ?? "127.0.0.1", "--port", String(signature.port ?? 8080),

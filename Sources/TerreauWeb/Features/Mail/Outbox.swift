@@ -167,7 +167,8 @@ struct Notifier {
     }
 }
 
-/// The background loop of a running server: mail every 15 seconds, digests once an hour check.
+/// The background loop of a running server: mail and events' reminders every 15 seconds,
+/// digests once an hour check.
 struct MailWorker: LifecycleHandler {
     private let task = NIOLockedValueBox<Task<Void, Never>?>(nil)
 
@@ -177,6 +178,7 @@ struct MailWorker: LifecycleHandler {
                 var lastDigestRun = Date.distantPast
                 while !Task.isCancelled {
                     do {
+                        _ = try await EventsController.sendReminders(app)
                         try await MailDelivery.deliverDue(app)
                         if app.clock.now().timeIntervalSince(lastDigestRun) > 3600 {
                             try await Notifier(app).sendDigests()

@@ -79,6 +79,9 @@ enum MembershipController {
             var roles: String
             var joined: String
             var electedPending: Bool
+            /// The day they attended an interviewing training of the community (coordinators see it
+            /// when they give the interviewer role).
+            var trainedOn: String?
             var roleOptions: [ChoiceOption]
             var action: String
         }
@@ -96,6 +99,7 @@ enum MembershipController {
         let catalog = request.catalog
         let memberships = try await MembershipRecord.query(on: request.db).filter(\.$community.$id == community.id!).with(\.$person)
             .sort(\.$joinedAt).all()
+        let trained = canManage ? try await EventsController.interviewingTrainings(in: community, on: request.db) : [:]
         var members: [MembersPage.Member] = []
         for membership in memberships {
             let person = membership.person
@@ -110,6 +114,7 @@ enum MembershipController {
                 roles: catalog.roleList(roles),
                 joined: request.language.formatDate(membership.joinedAt),
                 electedPending: kind == .elected && membership.electedVerifiedAt == nil,
+                trainedOn: trained[person.id!].map { request.language.formatDay($0) },
                 roleOptions: canManage ? ChoiceOption.list(Policy.assignableRoles(actorKind: kind), labels: "role.", catalog) { roles.contains($0) } : [],
                 action: SiteRoute.memberRolesSubmit(slug: community.slug, member: membership.id!.uuidString).path))
         }

@@ -127,6 +127,7 @@ struct Erasure {
         "charter_versions.author_id", "organisations.created_by", "organisation_members.decided_by", "consents.recorded_by",
         "proposals.author_id", "proposal_versions.edited_by", "proposal_events.person_id", "proposal_backings.backed_by",
         "comments.author_id", "moderation_log.person_id", "register_entries.deposited_by", "register_events.person_id",
-        "register_entries.official_id", "calls.created_by", "peer_grades.graded_by",
+        "register_entries.official_id", "calls.created_by", "peer_grades.graded_by", "events.created_by", "studies.uploaded_by",
+        "study_requests.requested_by",
     ]
 }
