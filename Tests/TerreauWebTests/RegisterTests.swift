@@ -227,12 +227,22 @@ struct RegisterTests {
             _ = try await b["sophie"]!.post(call + "/candidature", [("proposal", proposal.id!.uuidString)])
             _ = try await b["elise"]!.post("/c/grenoble-alpes/engagements", [("statement", "Déclaration " + h)])
             _ = try await b["elise"]!.post("/c/grenoble-alpes/engagements/nouveau", [("text", "Engagement " + h)])
+            let event = try #require(try await b["camille"]!.post("/c/grenoble-alpes/agenda", [("kind", "festive"), ("title", "Fête " + h),
+                ("description", "Description " + h), ("day", "2099-06-21"), ("starts", "19:00"), ("ends", "23:00"), ("address", "Adresse " + h)]).location)
+            _ = try await b["karim"]!.post(event + "/inscription")
+            let study = try #require(try await b["karim"]!.upload("/c/grenoble-alpes/etudes", [("title", "Étude " + h), ("commissioned_by", "Commanditaire " + h),
+                ("author", "Auteur " + h), ("year", "2024"), ("territory", "Territoire " + h), ("licence", "odbl")],
+                file: ("file", "etude.pdf", "application/pdf", SimplePDF.document(lines: ["Texte"]))).location)
+            _ = try await b["karim"]!.post("/c/grenoble-alpes/etudes/demandes", [("request_title", "Demande " + h), ("request_details", "Détails " + h)])
+            _ = try await b["camille"]!.post("/c/grenoble-alpes/agenda/fetes", [("festival_title", "Programme " + h), ("festival_slug", "programme-s7"),
+                ("festival_description", "Présentation " + h), ("first_day", "2099-06-01"), ("last_day", "2099-06-30")])
 
             let pages: [(Browser?, String)] = [
                 (nil, "/c/grenoble-alpes/propositions"), (nil, path), (nil, path + "?vue=positions"), (b["lucas"], path), (b["nadia"], "/c/grenoble-alpes/moderation"),
                 (nil, "/c/grenoble-alpes/registre"), (b["elise"], "/c/grenoble-alpes/registre/mes-propositions"), (nil, "/c/grenoble-alpes/appels"), (nil, call),
                 (b["sophie"], call), (nil, "/c/grenoble-alpes/engagements"), (b["elise"], "/c/grenoble-alpes/engagements"), (b["karim"], "/moi/notifications"),
-                (b["sophie"], path + "/modifier"),
+                (b["sophie"], path + "/modifier"), (nil, "/c/grenoble-alpes/agenda"), (nil, event), (b["camille"], event), (b["karim"], "/moi/notifications"),
+                (nil, "/c/grenoble-alpes/etudes"), (nil, study), (b["camille"], "/c/grenoble-alpes/etudes"), (nil, "/fete/programme-s7"),
             ]
             for (browser, page) in pages {
                 let html = if let browser { try await browser.get(page).text } else { try await app.get(page).text }

@@ -46,7 +46,6 @@ enum Access {
 
 extension Request {
     private struct CommunityKey: StorageKey { typealias Value = CommunityRecord }
-    private struct OrganisationKey: StorageKey { typealias Value = OrganisationRecord }
 
     /// The community named by the path's `:slug` (404 when there is none).
     func community() async throws -> CommunityRecord {
@@ -56,15 +55,21 @@ extension Request {
         return community
     }
 
-    /// The organisation named by `:organisation`, only inside the path's community: changing an
-    /// id in the URL never reaches another community's organisation.
-    func organisation() async throws -> OrganisationRecord {
-        if let cached = storage[OrganisationKey.self] { return cached }
-        let community = try await community()
-        guard let id = UUID(uuidString: try parameter("organisation")),
-            let organisation = try await OrganisationRecord.query(on: db).filter(\.$id == id).filter(\.$community.$id == community.id!).first()
+    private struct ScopedKey<Record: Model>: StorageKey { typealias Value = Record }
+
+    /// The record named by the path's `parameter`, only inside the path's community: changing an
+    /// id in the URL never reaches another community's records (404). Kept for the request.
+    func scoped<Record: Model>(_ parameter: String, in community: KeyPath<Record, ParentProperty<Record, CommunityRecord>>) async throws -> Record
+    where Record.IDValue == UUID {
+        if let cached = storage[ScopedKey<Record>.self] { return cached }
+        let owner = try await self.community()
+        guard let id = UUID(uuidString: try self.parameter(parameter)),
+            let record = try await Record.query(on: db).filter(\._$id == id).filter(community.appending(path: \.$id) == owner.id!).first()
         else { throw Abort(.notFound) }
-        storage[OrganisationKey.self] = organisation
-        return organisation
+        storage[ScopedKey<Record>.self] = record
+        return record
     }
+
+    /// The organisation named by `:organisation`, only inside the path's community.
+    func organisation() async throws -> OrganisationRecord { try await scoped("organisation", in: \.$community) }
 }

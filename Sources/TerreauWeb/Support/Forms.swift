@@ -28,6 +28,14 @@ struct FormState: Encodable {
     }
 }
 
+extension String {
+    /// A text field holding one item per line (options, grades, names): the lines, trimmed,
+    /// blank ones left out.
+    var formLines: [String] {
+        split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+}
+
 extension Request {
     /// A submitted text field, trimmed ("" when absent).
     func field(_ name: String) -> String {
@@ -56,6 +64,12 @@ extension Request {
     }
 
     func seeOther(_ route: SiteRoute) -> Response { redirect(to: route.path, redirectType: .normal) }
+}
+
+/// A labelled value in a page's list of facts (`<dl class="facts">`).
+struct Fact: Encodable {
+    var label: String
+    var value: String
 }
 
 /// One choice of a select, radio group or checkbox list, its label from the catalogue.

@@ -139,8 +139,8 @@ enum DecisionsController {
         let title = values["title"]!
         if title.isEmpty || title.count > 200 { form.fail("title", catalog.text("decision.error.title")) }
         if values["text"]!.count > 10_000 { form.fail("text", catalog.text("decision.error.text")) }
-        let options = values["options"]!.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        let grades = values["grades"]!.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let options = values["options"]!.formLines
+        let grades = values["grades"]!.formLines
         var settings: [String: JSONValue] = [:]
         if let method, !method.decidesOneProposal {
             if options.count < 2 || options.count > 50 || Set(options).count != options.count { form.fail("options", catalog.text("decision.error.options")) }
@@ -220,7 +220,7 @@ enum DecisionsController {
         var ballot: BallotForm.View?
         var voters: [Voter]
         var result: ResultView?
-        var proposedRules: [RulesForm.Line]
+        var proposedRules: [Fact]
         var proposedCharter: String?
         var deliberation: Deliberation?
         struct Deliberation: Encodable {
@@ -228,10 +228,6 @@ enum DecisionsController {
             var url: String
             var counts: [String]
             var total: Int
-        }
-        struct Fact: Encodable {
-            var label: String
-            var value: String
         }
         struct Voter: Encodable {
             var key: String
@@ -271,7 +267,7 @@ enum DecisionsController {
         let viewer = try await Access.viewer(in: community, request)
         let phase = DecisionStore.phase(decision)
         let canManage = me != nil && (decision.$createdBy.id == me?.personID || viewer.roles.contains(.coordinator))
-        var facts: [ShowPage.Fact] = [
+        var facts: [Fact] = [
             .init(label: catalog.text("decision.rulesVersion"), value: String(decision.rulesVersion)),
             .init(label: catalog.text("decision.electorate"), value: catalog.text("decision.electorate." + decision.electorateKind)),
             .init(label: catalog.text("decision.secrecy"), value: catalog.text(decision.secret ? "decision.secret" : "decision.open")),
@@ -485,7 +481,7 @@ enum DecisionsController {
     struct GovernancePage: Encodable {
         var layout: PageLayout
         var version: Int
-        var lines: [RulesForm.Line]
+        var lines: [Fact]
         var history: [Version]
         var changeURL: String
         var methodChangeURL: String
@@ -519,16 +515,6 @@ enum DecisionsController {
 }
 
 extension Request {
-    private struct DecisionKey: StorageKey { typealias Value = DecisionRecord }
-
     /// The decision named by `:decision`, only inside the path's community.
-    func decision() async throws -> DecisionRecord {
-        if let cached = storage[DecisionKey.self] { return cached }
-        let community = try await community()
-        guard let id = UUID(uuidString: try parameter("decision")),
-            let decision = try await DecisionRecord.query(on: db).filter(\.$id == id).filter(\.$community.$id == community.id!).first()
-        else { throw Abort(.notFound) }
-        storage[DecisionKey.self] = decision
-        return decision
-    }
+    func decision() async throws -> DecisionRecord { try await scoped("decision", in: \.$community) }
 }

@@ -24,10 +24,6 @@ enum RulesForm {
         }
     }
 
-    struct Line: Encodable {
-        var label: String
-        var value: String
-    }
 
     static let numbers = ["deliberation_days", "answer_delay_days", "moderation_reports", "maximum_consent_rounds", "review_after_months"]
 
@@ -101,14 +97,14 @@ enum RulesForm {
         return .success(rules)
     }
 
-    static func describe(_ rules: Governance, _ catalog: MessageCatalog) -> [Line] {
+    static func describe(_ rules: Governance, _ catalog: MessageCatalog) -> [Fact] {
         DecisionKind.allCases.map { kind in
             let rule = rules.rule(for: kind)
             var parts = [rule.methods.map { catalog.text("decision.method." + $0.rawValue) }.joined(separator: ", "),
                          catalog.text("decision.electorate." + rule.electorate.rawValue), catalog.text(rule.secret ? "decision.secret" : "decision.open")]
             if let quorum = rule.quorum { parts.append(catalog.text("governance.quorumOf", [catalog.language.formatPercent(quorum)])) }
             if let threshold = rule.threshold { parts.append(catalog.text("governance.thresholdOf", [threshold])) }
-            return Line(label: catalog.text("decision.kind." + kind.rawValue), value: parts.joined(separator: " · "))
-        } + zip(numbers, numbers(rules)).map { Line(label: catalog.text("governance." + $0.0), value: String($0.1)) }
+            return Fact(label: catalog.text("decision.kind." + kind.rawValue), value: parts.joined(separator: " · "))
+        } + zip(numbers, numbers(rules)).map { Fact(label: catalog.text("governance." + $0.0), value: String($0.1)) }
     }
 }

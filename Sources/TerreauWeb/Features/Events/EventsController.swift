@@ -308,16 +308,6 @@ enum EventsController {
 }
 
 extension Request {
-    private struct EventKey: StorageKey { typealias Value = EventRecord }
-
     /// The event named by `:event`, only inside the path's community.
-    func event() async throws -> EventRecord {
-        if let cached = storage[EventKey.self] { return cached }
-        let community = try await community()
-        guard let id = UUID(uuidString: try parameter("event")),
-            let event = try await EventRecord.query(on: db).filter(\.$id == id).filter(\.$community.$id == community.id!).first()
-        else { throw Abort(.notFound) }
-        storage[EventKey.self] = event
-        return event
-    }
+    func event() async throws -> EventRecord { try await scoped("event", in: \.$community) }
 }

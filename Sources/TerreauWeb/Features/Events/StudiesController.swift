@@ -193,7 +193,7 @@ enum StudiesController {
     struct ShowPage: Encodable {
         var layout: PageLayout
         var title: String
-        var facts: [RulesForm.Line]
+        var facts: [Fact]
         var fileURL: String
         var size: String
         var extraction: String
@@ -203,7 +203,7 @@ enum StudiesController {
         let community = try await request.community()
         let study = try await request.study()
         let catalog = request.catalog, language = request.language
-        var facts: [RulesForm.Line] = [
+        var facts: [Fact] = [
             .init(label: catalog.text("study.commissionedBy"), value: study.commissionedBy),
             .init(label: catalog.text("study.author"), value: study.author.isEmpty ? "—" : study.author),
             .init(label: catalog.text("study.year"), value: String(study.year)),
@@ -291,17 +291,8 @@ enum StudiesController {
 }
 
 extension Request {
-    private struct StudyKey: StorageKey { typealias Value = StudyRecord }
-
-    func study() async throws -> StudyRecord {
-        if let cached = storage[StudyKey.self] { return cached }
-        let community = try await community()
-        guard let id = UUID(uuidString: try parameter("study")),
-            let study = try await StudyRecord.query(on: db).filter(\.$id == id).filter(\.$community.$id == community.id!).first()
-        else { throw Abort(.notFound) }
-        storage[StudyKey.self] = study
-        return study
-    }
+    /// The study named by `:study`, only inside the path's community.
+    func study() async throws -> StudyRecord { try await scoped("study", in: \.$community) }
 }
 
 /// Text from PDFs with poppler's `pdftotext`, when the server has it (Debian: poppler-utils).

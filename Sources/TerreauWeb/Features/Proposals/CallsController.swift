@@ -73,9 +73,9 @@ enum CallsController {
         var form = FormState(request, values: values)
         if values["title"]!.isEmpty || values["title"]!.count > 200 { form.fail("title", catalog.text("call.error.title")) }
         if values["description"]!.count < 20 || values["description"]!.count > 10_000 { form.fail("description", catalog.text("call.error.description")) }
-        let extra = ProposalsController.lines(values["criteria"]!)
+        let extra = values["criteria"]!.formLines
         if extra.count > 7 || extra.contains(where: { $0.count > 120 }) || Set(extra).count != extra.count { form.fail("criteria", catalog.text("call.error.criteria")) }
-        let grades = ProposalsController.lines(values["grades"]!)
+        let grades = values["grades"]!.formLines
         if grades.count < 3 || grades.count > 10 || Set(grades).count != grades.count { form.fail("grades", catalog.text("call.error.grades")) }
         let closes = CalendarDay.parse(values["closes"]!)
         if closes == nil || closes! < CalendarDay.paris.startOfDay(for: request.now) { form.fail("closes", catalog.text("call.error.closes")) }
@@ -323,16 +323,6 @@ enum CallsController {
 }
 
 extension Request {
-    private struct CallKey: StorageKey { typealias Value = CallRecord }
-
     /// The call named by `:call`, only inside the path's community.
-    func call() async throws -> CallRecord {
-        if let cached = storage[CallKey.self] { return cached }
-        let community = try await community()
-        guard let id = UUID(uuidString: try parameter("call")),
-            let call = try await CallRecord.query(on: db).filter(\.$id == id).filter(\.$community.$id == community.id!).first()
-        else { throw Abort(.notFound) }
-        storage[CallKey.self] = call
-        return call
-    }
+    func call() async throws -> CallRecord { try await scoped("call", in: \.$community) }
 }

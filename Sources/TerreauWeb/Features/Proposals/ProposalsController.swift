@@ -130,13 +130,13 @@ enum ProposalsController {
             if organisation == nil { form.fail("organisation", catalog.text("proposal.error.organisation")) }
         }
         var coauthors: [UUID] = []
-        for (number, line) in lines(values["coauthors"]!).enumerated() {
+        for (number, line) in values["coauthors"]!.formLines.enumerated() {
             let found = try await members(named: line, in: community, request)
             if found.count == 1 { coauthors.append(found[0]) } else {
                 form.fail("coauthors", catalog.text(found.isEmpty ? "proposal.error.coauthorUnknown" : "proposal.error.coauthorAmbiguous", [String(number + 1), line]))
             }
         }
-        let needs = lines(values["needs"]!)
+        let needs = values["needs"]!.formLines
         if needs.count > 12 || needs.contains(where: { $0.count > 120 }) { form.fail("needs", catalog.text("proposal.error.needs")) }
         guard !form.hasErrors else { return try await formPage(request, form: form, themes: themes, status: .unprocessableEntity) }
         let proposal = try await ProposalStore(database: request.db).create(
@@ -145,10 +145,6 @@ enum ProposalsController {
             community: community.id!, author: me.personID, now: request.now)
         request.flash(catalog.text("proposal.created"))
         return request.seeOther(.proposal(slug: community.slug, proposal: proposal.id!.uuidString, view: nil))
-    }
-
-    static func lines(_ text: String) -> [String] {
-        text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
     /// Members of the community whose display name is `name` (case and accents aside).
@@ -160,16 +156,6 @@ enum ProposalsController {
 }
 
 extension Request {
-    private struct ProposalKey: StorageKey { typealias Value = ProposalRecord }
-
     /// The proposal named by `:proposal`, only inside the path's community.
-    func proposal() async throws -> ProposalRecord {
-        if let cached = storage[ProposalKey.self] { return cached }
-        let community = try await community()
-        guard let id = UUID(uuidString: try parameter("proposal")),
-            let proposal = try await ProposalRecord.query(on: db).filter(\.$id == id).filter(\.$community.$id == community.id!).first()
-        else { throw Abort(.notFound) }
-        storage[ProposalKey.self] = proposal
-        return proposal
-    }
+    func proposal() async throws -> ProposalRecord { try await scoped("proposal", in: \.$community) }
 }
