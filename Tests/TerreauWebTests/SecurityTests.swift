@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import NIOConcurrencyHelpers
 import TerreauCore
 import Testing
 import Vapor
@@ -96,5 +97,39 @@ struct SecurityTests {
             #expect(response.headers.setCookie?["terreau_session"] == nil)
             #expect(try await SessionRecord.query(on: app.db).count() == 0)
         }
+    }
+
+    @Test("a stop lets the request in flight finish before the databases close, and answers 503 to new ones meanwhile")
+    func draining() async throws {
+        let app = try await Application.make(.testing)
+        let middleware = DrainingMiddleware()
+        let (gate, open) = AsyncStream<Void>.makeStream()
+        let responder = AsyncBasicResponder { _ in
+            for await _ in gate { break }
+            return Response(status: .ok)
+        }
+        let inFlight = Task { try await middleware.respond(to: Request(application: app, on: app.eventLoopGroup.next()), chainingTo: responder) }
+        while middleware.running == 0 { try await Task.sleep(for: .milliseconds(5)) }
+        let drained = NIOLockedValueBox(false)
+        let stopping = Task {
+            await middleware.drain(within: .seconds(10))
+            drained.withLockedValue { $0 = true }
+        }
+        try await Task.sleep(for: .milliseconds(100))
+        // The stop waits for the request in flight; a new one is turned away.
+        #expect(drained.withLockedValue { $0 } == false)
+        #expect(middleware.running == 1)
+        do {
+            _ = try await middleware.respond(to: Request(application: app, on: app.eventLoopGroup.next()), chainingTo: responder)
+            Issue.record("a request arriving during the stop was served")
+        } catch let abort as Abort {
+            #expect(abort.status == .serviceUnavailable)
+        }
+        open.yield()
+        #expect(try await inFlight.value.status == .ok)
+        await stopping.value
+        #expect(drained.withLockedValue { $0 })
+        #expect(middleware.running == 0)
+        try await app.asyncShutdown()
     }
 }

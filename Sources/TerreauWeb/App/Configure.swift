@@ -47,6 +47,9 @@ public func configure(_ app: Application, _ config: TerreauConfig) async throws 
     }
 
     app.middleware = Middlewares()
+    let draining = DrainingMiddleware()
+    app.middleware.use(draining)
+    app.lifecycle.use(draining)
     app.middleware.use(SecurityHeadersMiddleware(hsts: config.servesOverTLS))
     app.middleware.use(ErrorPageMiddleware(environment: app.environment))
     app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))

@@ -1,4 +1,5 @@
 import Foundation
+import NIOConcurrencyHelpers
 import TerreauCore
 import Vapor
 
@@ -52,6 +53,37 @@ extension Request {
     }
 
     var catalog: MessageCatalog { application.localization[language] }
+}
+
+/// A stop (SIGTERM) lets the requests in flight finish before the databases close — they would
+/// otherwise fail half-way, Fluent trapping on a database already shut down — and answers 503 to
+/// those that arrive meanwhile. It waits ten seconds at most.
+final class DrainingMiddleware: AsyncMiddleware, LifecycleHandler, Sendable {
+    private let state = NIOLockedValueBox((running: 0, draining: false))
+
+    var running: Int { state.withLockedValue { $0.running } }
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let admitted = state.withLockedValue { state -> Bool in
+            guard !state.draining else { return false }
+            state.running += 1
+            return true
+        }
+        guard admitted else { throw Abort(.serviceUnavailable, headers: ["Retry-After": "30", "Connection": "close"]) }
+        defer { state.withLockedValue { $0.running -= 1 } }
+        return try await next.respond(to: request)
+    }
+
+    func shutdownAsync(_ app: Application) async {
+        await drain(within: .seconds(10))
+    }
+
+    /// Refuses new requests, then waits for those running (or the deadline).
+    func drain(within limit: Duration) async {
+        state.withLockedValue { $0.draining = true }
+        let clock = ContinuousClock(), deadline = clock.now.advanced(by: limit)
+        while running > 0, clock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
+    }
 }
 
 /// Reads a request's body before the CSRF check needs its fields, within a limit: uploads

@@ -43,6 +43,19 @@ enum DemoDecisions {
             charter: CharterStore.defaultText + " Nos débats sont modérés à visage découvert : une contribution n'est masquée que pour un motif dit à son auteur, qui peut le contester.",
             ballot: { index, _ in .object(["round": .int(1), "choice": .string(index == 3 ? "stand-aside" : "consent"), "reason": .string("")]) })
         try await run(change, proposed: rules, community: community, members: members, author: camille.$person.id, store: store, database: database, at: start)
+        // Its deliberation: the debate of the proposal published with it.
+        if let decided = try await DecisionRecord.query(on: database).filter(\.$title == change.title).first(), let debate = decided.$proposal.id {
+            let arguments: [(String, Stance, String)] = [
+                ("karim", .pour, "Le consentement pour tout, c'est long : gardons-le pour les règles et laissons les décisions courantes à d'autres méthodes."),
+                ("nadia", .nuance, "D'accord, à condition que les votes soient secrets : certains n'osent pas dire non devant tout le monde."),
+                ("elise", .pour, "La publication du diagnostic doit pouvoir se décider à la majorité, sinon une seule objection la bloque."),
+            ]
+            for (index, (name, stance, text)) in arguments.enumerated() {
+                guard let account = try await AccountRecord.query(on: database).filter(\.$email == name + "@demo.terreau.invalid").first() else { continue }
+                _ = try await ProposalStore(database: database).addComment(to: debate, parent: nil, author: account.$person.id, stance: stance, body: text,
+                                                                            now: start.addingTimeInterval(Double(index + 1) * 86_400))
+            }
+        }
 
         // 2. One closed decision per method, under rules n° 2.
         let neighbourhoodPapers = ["Le Lien", "Quartiers en commun", "La Gazette du Drac", "Villeneuve Infos"]
