@@ -11,8 +11,8 @@ import pytest
 from icalendar import Calendar
 from selenium.webdriver.common.by import By
 
-from test_accounts import run_axe, sign_in, wait_for
-from test_proposals import link_to, sign_out
+from test_accounts import run_axe, wait_for
+from test_proposals import link_to, sign_in_as, sign_out
 
 BASE = "/c/grenoble-alpes"
 
@@ -58,8 +58,7 @@ def test_the_feed_parses_with_icalendar(base_url):
 
 def test_registering_and_the_waiting_list_without_javascript(browser_without_js, base_url):
     b = browser_without_js
-    sign_in(b, base_url, "camille@demo.terreau.invalid")
-    wait_for(b, "Camille")
+    sign_in_as(b, base_url, "camille", "Camille")
     b.get(link_to(b, base_url, BASE + "/agenda", "Se former à l'entretien"))
     b.find_element(By.XPATH, "//button[normalize-space()=\"M'inscrire\"]").click()
     wait_for(b, "vous êtes en liste d'attente")
@@ -71,8 +70,7 @@ def test_registering_and_the_waiting_list_without_javascript(browser_without_js,
 
 def test_a_study_uploaded_through_the_form_is_found_by_a_word_inside(browser_without_js, base_url):
     b = browser_without_js
-    sign_in(b, base_url, "lucas@demo.terreau.invalid")
-    wait_for(b, "Lucas")
+    sign_in_as(b, base_url, "lucas", "Lucas")
     b.get(base_url + BASE + "/etudes/nouvelle")
     lines = "BT /F1 14 Tf 72 720 Td (Etude sur les composteurs partages du quartier) Tj ET"
     objects = ["<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
@@ -102,8 +100,7 @@ def test_a_study_uploaded_through_the_form_is_found_by_a_word_inside(browser_wit
 
 
 def test_forms_and_their_errors_have_no_axe_violations(browser, base_url):
-    sign_in(browser, base_url, "camille@demo.terreau.invalid")
-    wait_for(browser, "Camille")
+    sign_in_as(browser, base_url, "camille", "Camille")
     browser.get(base_url + BASE + "/agenda/nouveau")
     run_axe(browser, "new event")
     browser.find_element(By.CSS_SELECTOR, "form.stacked-form button[type=submit]").click()

@@ -17,6 +17,12 @@ def link_to(browser, base_url, path, text):
     return browser.find_element(By.PARTIAL_LINK_TEXT, text).get_attribute("href")
 
 
+def sign_in_as(browser, base_url, who, name):
+    """Signs in a demo person (`who`@demo.terreau.invalid) and waits for their `name` on the page."""
+    sign_in(browser, base_url, who + "@demo.terreau.invalid")
+    wait_for(browser, name)
+
+
 def sign_out(browser, base_url):
     browser.get(base_url + "/moi")
     browser.find_element(By.CSS_SELECTOR, ".account-links button").click()
@@ -47,8 +53,7 @@ def test_public_pages_have_no_axe_violations(browser, base_url):
 
 def test_a_member_argues_and_reports_without_javascript(browser_without_js, base_url):
     b = browser_without_js
-    sign_in(b, base_url, "karim@demo.terreau.invalid")
-    wait_for(b, "Karim")
+    sign_in_as(b, base_url, "karim", "Karim")
     b.get(link_to(b, base_url, BASE + "/propositions", "Des bancs et de l'ombre"))
     b.find_element(By.CSS_SELECTOR, "label[for=stance-contre]").click()
     b.find_element(By.ID, "body").send_keys("Les bancs attirent le bruit le soir. " + HOSTILE)
@@ -68,8 +73,7 @@ def test_a_member_argues_and_reports_without_javascript(browser_without_js, base
 
 
 def test_hostile_text_typed_into_a_proposal_runs_nowhere(browser, base_url):
-    sign_in(browser, base_url, "sophie@demo.terreau.invalid")
-    wait_for(browser, "Sophie")
+    sign_in_as(browser, base_url, "sophie", "Sophie")
     browser.get(base_url + BASE + "/propositions/nouvelle")
     run_axe(browser, "new proposal")
     browser.find_element(By.ID, "title").send_keys("Projet " + HOSTILE)
@@ -91,8 +95,7 @@ def test_hostile_text_typed_into_a_proposal_runs_nowhere(browser, base_url):
 
 def test_an_official_answers_from_the_dashboard_without_javascript(browser_without_js, base_url):
     b = browser_without_js
-    sign_in(b, base_url, "elise@demo.terreau.invalid")
-    wait_for(b, "Élise")
+    sign_in_as(b, base_url, "elise", "Élise")
     b.get(base_url + BASE + "/registre/mes-propositions")
     assert "Éclairer le passage sous la voie ferrée" in b.page_source
     entry = b.find_element(By.XPATH, "//section[.//a[contains(., 'Éclairer le passage')]]")
@@ -105,22 +108,19 @@ def test_an_official_answers_from_the_dashboard_without_javascript(browser_witho
 
 
 def test_people_acting_see_forms_without_axe_violations(browser, base_url):
-    sign_in(browser, base_url, "elise@demo.terreau.invalid")
-    wait_for(browser, "Élise")
+    sign_in_as(browser, base_url, "elise", "Élise")
     browser.get(base_url + BASE + "/registre/mes-propositions")
     run_axe(browser, "official's dashboard")
     browser.get(base_url + BASE + "/engagements")
     assert "Votre reconnaissance" in browser.page_source
     run_axe(browser, "recognition as the official")
     sign_out(browser, base_url)
-    sign_in(browser, base_url, "sophie@demo.terreau.invalid")
-    wait_for(browser, "Sophie")
+    sign_in_as(browser, base_url, "sophie", "Sophie")
     browser.get(link_to(browser, base_url, BASE + "/appels", "Appel à soutien 2027"))
     assert "Évaluer au nom de" in browser.page_source
     run_axe(browser, "call with evaluation grids")
     sign_out(browser, base_url)
-    sign_in(browser, base_url, "camille@demo.terreau.invalid")
-    wait_for(browser, "Camille")
+    sign_in_as(browser, base_url, "camille", "Camille")
     browser.get(base_url + BASE + "/appels/nouveau")
     run_axe(browser, "new call")
     browser.find_element(By.CSS_SELECTOR, "form.stacked-form button[type=submit]").click()
@@ -131,8 +131,7 @@ def test_people_acting_see_forms_without_axe_violations(browser, base_url):
 
 def test_a_moderator_restores_an_appealed_argument_without_javascript(browser_without_js, base_url):
     b = browser_without_js
-    sign_in(b, base_url, "nadia@demo.terreau.invalid")
-    wait_for(b, "Nadia")
+    sign_in_as(b, base_url, "nadia", "Nadia")
     b.get(base_url + BASE + "/moderation")
     assert "Je voulais dire que le vol est un vrai risque" in b.page_source
     item = b.find_element(By.XPATH, "//article[contains(., 'Je voulais dire')]")
@@ -144,8 +143,7 @@ def test_a_moderator_restores_an_appealed_argument_without_javascript(browser_wi
 
 
 def test_moderation_queue_has_no_axe_violations(browser, base_url):
-    sign_in(browser, base_url, "nadia@demo.terreau.invalid")
-    wait_for(browser, "Nadia")
+    sign_in_as(browser, base_url, "nadia", "Nadia")
     browser.get(base_url + BASE + "/moderation")
     run_axe(browser, "moderation queue")
     sign_out(browser, base_url)

@@ -83,7 +83,7 @@ public enum ModerationEvent: Equatable, Sendable {
 public enum Moderation {
     public enum Refusal: String, Error, Sendable {
         /// Hiding what is hidden, restoring what is shown…
-        case nothingToDo
+        case noChange
         /// Appealing twice, or appealing what is shown.
         case noAppeal
     }
@@ -95,13 +95,13 @@ public enum Moderation {
             next.reports += 1
             if state.hidden == nil, next.reports >= max(1, threshold) { next.hidden = .byReports }
         case .hide:
-            guard state.hidden != .byModerator else { throw .nothingToDo }
+            guard state.hidden != .byModerator else { throw .noChange }
             next.hidden = .byModerator
             next.reports = 0
             if state.appeal == .pending { next.appeal = .answered }
         case .restore:
             // Restoring also dismisses the reports on a contribution still shown.
-            guard state.hidden != nil || state.reports > 0 else { throw .nothingToDo }
+            guard state.hidden != nil || state.reports > 0 else { throw .noChange }
             next.hidden = nil
             next.reports = 0
             if state.appeal == .pending { next.appeal = .answered }
@@ -109,7 +109,7 @@ public enum Moderation {
             guard state.hidden != nil, state.appeal == .none else { throw .noAppeal }
             next.appeal = .pending
         case .confirm:
-            guard state.hidden != nil, state.appeal == .pending else { throw .nothingToDo }
+            guard state.hidden != nil, state.appeal == .pending else { throw .noChange }
             next.hidden = .byModerator
             next.reports = 0
             next.appeal = .answered

@@ -71,9 +71,11 @@ enum ProposalsController {
             .sorted { $0.label.localizedStandardCompare($1.label) == .orderedAscending }
     }
 
+    /// The names of the community's communes by code (names only: no boundaries loaded).
     static func communeNames(_ community: CommunityRecord, _ request: Request) async throws -> [String: String] {
-        let territory = try await CommunityTerritory.load(community, on: request.db)
-        return Dictionary(territory.communes.map { ($0.code, $0.name) }, uniquingKeysWith: { first, _ in first })
+        let codes = try await CommunityStore(database: request.db).communeCodes(of: community.requireID())
+        let communes = try await TerritoryStore(database: request.db).currentCommunes(codes: codes)
+        return Dictionary(communes.map { ($0.code, $0.name) }, uniquingKeysWith: { first, _ in first })
     }
 
     // MARK: New
