@@ -73,6 +73,37 @@ struct AccessTests {
         event.cancelled = false
         event.createdAt = Date()
         try await event.create(on: app.db)
+        // Fieldwork: a questionnaire in force and Karim (an interviewer) assigned today, so
+        // that the interview routes answer what the policy says rather than « no assignment ».
+        let fieldwork = FieldworkStore(database: app.db)
+        let catalog = app.localization[.fr]
+        let version = try await fieldwork.draft(of: grenoble.id!, starter: MethodController.starter(catalog), by: camille.$person.id, now: Date())
+        try await fieldwork.publish(version, note: "Première version.", debateTitle: "Méthode", debateText: "La méthode en débat.", by: camille.$person.id, now: Date())
+        let campaign = CampaignRecord()
+        campaign.$community.id = grenoble.id!
+        campaign.kind = CampaignKind.welcome.rawValue
+        campaign.name = "Accueil"
+        campaign.firstDay = Date().addingTimeInterval(-86_400)
+        campaign.censusYear = 2022
+        campaign.createdAt = Date()
+        try await fieldwork.createCampaign(campaign, targets: [:])
+        let karim = try #require(try await AccountRecord.query(on: app.db).filter(\.$email == "karim@demo.terreau.invalid").first())
+        let interviewer = InterviewerRecord()
+        interviewer.$community.id = grenoble.id!
+        interviewer.$person.id = karim.$person.id
+        interviewer.trainedOn = Date()
+        interviewer.trainer = "Formation"
+        interviewer.charterVersion = FieldworkController.interviewerCharterVersion
+        interviewer.charterAcceptedAt = Date()
+        interviewer.registeredAt = Date()
+        try await interviewer.create(on: app.db)
+        let assignment = AssignmentRecord()
+        assignment.$interviewer.id = interviewer.id!
+        assignment.$campaign.id = campaign.id!
+        assignment.firstDay = Date().addingTimeInterval(-86_400)
+        assignment.lastDay = Date().addingTimeInterval(86_400 * 30)
+        assignment.assignedAt = Date()
+        try await assignment.create(on: app.db)
         return Fixture(organisation: ariadne.id!.uuidString, claim: claim.id!.uuidString, membership: membership.id!.uuidString,
             person: camille.$person.id.uuidString, otherCommunityOrganisation: ariadne.id!.uuidString, item: need.id!.uuidString,
             term: term.id!.uuidString, proposal: proposal.id!.uuidString, comment: comment.id!.uuidString, call: call.id!.uuidString,
@@ -123,6 +154,13 @@ struct AccessTests {
             .festival(festival: "inconnue"), .festivalCreate(slug: slug), .studies(slug: slug, query: "contrat"), .studyNew(slug: slug),
             .studyCreate(slug: slug), .study(slug: slug, study: UUID().uuidString), .studyFile(slug: slug, study: UUID().uuidString),
             .studyRequestCreate(slug: slug), .studyRequestAnswer(slug: slug, request: UUID().uuidString),
+            .fieldwork(slug: slug), .method(slug: slug, from: 1, to: 1), .methodDraft(slug: slug), .methodDraftSave(slug: slug),
+            .methodPublish(slug: slug), .campaignNew(slug: slug), .campaignCreate(slug: slug), .campaign(slug: slug, campaign: UUID().uuidString),
+            .interviewers(slug: slug), .interviewerCreate(slug: slug), .assignmentCreate(slug: slug, interviewer: UUID().uuidString),
+            .interviewNew(slug: slug), .paperEntry(slug: slug), .interviewCreate(slug: slug), .interview(slug: slug, interview: UUID().uuidString),
+            .paperForms(slug: slug), .fieldworkWorker(slug: slug), .staffReads(slug: slug), .claim(slug: slug), .claimSubmit(slug: slug),
+            .claimedPortrait(slug: slug), .claimEdit(slug: slug), .claimUpdate(slug: slug), .claimDelete(slug: slug),
+            .claimTakeOver(slug: slug), .claimHelp(slug: slug),
             // Last: it ends the session.
             .signOut,
         ]

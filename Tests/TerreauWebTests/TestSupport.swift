@@ -104,6 +104,8 @@ final class Browser: @unchecked Sendable {
     var cookies: [String: String] = [:]
     var csrf: String?
     var address: String
+    /// Sent with every request (an `Accept` for the JSON answers of the offline mode).
+    var extraHeaders: HTTPHeaders = [:]
 
     init(_ app: Application, address: String = "192.0.2.10") {
         self.app = app
@@ -150,6 +152,7 @@ final class Browser: @unchecked Sendable {
 
     func send(_ method: HTTPMethod, _ path: String, body: ByteBuffer?, contentType: HTTPMediaType?) async throws -> TestingHTTPResponse {
         var headers: HTTPHeaders = ["X-Forwarded-For": address]
+        headers.add(contentsOf: extraHeaders)
         if !cookies.isEmpty { headers.add(name: .cookie, value: cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")) }
         if let contentType { headers.contentType = contentType }
         let response = try await app.testing().sendRequest(method, path, headers: headers, body: body)

@@ -79,11 +79,11 @@ def test_keyboard_skip_link_and_focus(browser, base_url):
     # From the top of the page, the keyboard goes: skip link, brand, community, territory, language.
     browser.get(base_url + "/c/trieves")
     names = []
-    for _ in range(18):
+    for _ in range(19):
         browser.switch_to.active_element.send_keys(Keys.TAB)
         names.append(browser.switch_to.active_element.text)
     assert names == ["Aller au contenu", "Terreau", "Trièves en commun", "Territoire", "Inventaire", "Compétences", "Organisations",
-                     "Propositions", "Agenda", "Études", "Décisions", "Membres", "Charte", "Je viens d'arriver", "Rejoindre", "Se connecter", "Créer un compte", "English"]
+                     "Propositions", "Agenda", "Études", "Enquête", "Décisions", "Membres", "Charte", "Je viens d'arriver", "Rejoindre", "Se connecter", "Créer un compte", "English"]
 
 
 @pytest.mark.parametrize("path", ["/c/grenoble-alpes", "/c/grenoble-alpes/territoire", "/c/trieves/communes/38226", "/c/grenoble-alpes/inventaire", "/c/grenoble-alpes/bienvenue"])

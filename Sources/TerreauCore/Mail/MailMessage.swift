@@ -104,6 +104,8 @@ public enum ConsentPurpose: String, CaseIterable, Codable, Sendable {
     case contact
     /// Receiving e-mail about the community's life (notifications and digests).
     case email
+    /// Having one's portrait recorded in an interview, with the visibility chosen then.
+    case portrait
 }
 
 public enum ConsentChannel: String, CaseIterable, Codable, Sendable {

@@ -60,6 +60,9 @@ public struct ThrottleRule: Equatable, Sendable {
 
     public static let failedSignIns = ThrottleRule(name: "signin-email", limit: 5, window: 60)
     public static let authRequests = ThrottleRule(name: "auth-address", limit: 100, window: 60)
+    /// Wrong claim codes from one address: five per quarter of an hour, then 429 — 80-bit codes
+    /// cannot be found by trying.
+    public static let failedClaims = ThrottleRule(name: "claim-address", limit: 5, window: 900)
 
     /// The window a moment falls in, and how many seconds remain until it closes.
     public func window(at time: Date) -> (start: Int, retryAfter: Int) {

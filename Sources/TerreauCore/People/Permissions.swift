@@ -86,6 +86,12 @@ public enum Action: String, CaseIterable, Sendable {
     /// Set the community's programme periods (the « Fête de la démocratie ») and answer the
     /// requests for studies.
     case curate
+    /// Edit and publish the questionnaire, open campaigns, register and assign interviewers,
+    /// read the log of staff reads.
+    case manageFieldwork
+    /// Take interviews, print and key in paper forms: registered interviewers (and
+    /// coordinators); whether an assignment is running is checked in the handler.
+    case interview
 }
 
 /// The one declared permission policy (quality S5): every route names an `Action`, every list
@@ -109,7 +115,8 @@ public enum Policy {
         case .manageMembers, .readOutbox, .mergeSkills: return .anyRole([.coordinator])
         case .moderate: return .anyRole([.moderator, .coordinator])
         case .actAsOfficial: return .anyRole([.elected])
-        case .manageCalls, .curate: return .anyRole([.coordinator])
+        case .manageCalls, .curate, .manageFieldwork: return .anyRole([.coordinator])
+        case .interview: return .anyRole([.interviewer, .coordinator])
         case .reviewOrganisationClaims: return .anyRoleOrOrganisationAdmin([.coordinator])
         case .administerOrganisation: return .anyRoleOrOrganisationAdmin([])
         }

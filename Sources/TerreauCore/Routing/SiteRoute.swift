@@ -76,6 +76,14 @@ public enum SiteRoute: Hashable, Sendable {
     case studies(slug: String, query: String?), studyNew(slug: String), studyCreate(slug: String)
     case study(slug: String, study: String), studyFile(slug: String, study: String)
     case studyRequestCreate(slug: String), studyRequestAnswer(slug: String, request: String)
+    case fieldwork(slug: String)
+    case method(slug: String, from: Int? = nil, to: Int? = nil), methodDraft(slug: String), methodDraftSave(slug: String), methodPublish(slug: String)
+    case campaignNew(slug: String), campaignCreate(slug: String), campaign(slug: String, campaign: String)
+    case interviewers(slug: String), interviewerCreate(slug: String), assignmentCreate(slug: String, interviewer: String)
+    case interviewNew(slug: String), paperEntry(slug: String), interviewCreate(slug: String), interview(slug: String, interview: String)
+    case paperForms(slug: String), fieldworkWorker(slug: String), staffReads(slug: String)
+    case claim(slug: String), claimSubmit(slug: String), claimedPortrait(slug: String), claimEdit(slug: String), claimUpdate(slug: String)
+    case claimDelete(slug: String), claimTakeOver(slug: String), claimHelp(slug: String)
 
     public enum Method: String, Sendable { case get = "GET", post = "POST" }
 
@@ -99,6 +107,10 @@ public enum SiteRoute: Hashable, Sendable {
         case recognitions, recognitionSubmit, commitmentCreate, commitmentStatus
         case agenda, agendaFeed, eventNew, eventCreate, event, eventCalendar, eventRegister, eventReport, festival, festivalCreate
         case studies, studyNew, studyCreate, study, studyFile, studyRequestCreate, studyRequestAnswer
+        case fieldwork, method, methodDraft, methodDraftSave, methodPublish, campaignNew, campaignCreate, campaign
+        case interviewers, interviewerCreate, assignmentCreate, interviewNew, paperEntry, interviewCreate, interview
+        case paperForms, fieldworkWorker, staffReads
+        case claim, claimSubmit, claimedPortrait, claimEdit, claimUpdate, claimDelete, claimTakeOver, claimHelp
 
         /// The path pattern as Vapor reads it (`:name` for a parameter).
         public var pattern: [String] {
@@ -204,6 +216,28 @@ public enum SiteRoute: Hashable, Sendable {
             case .studyFile: return ["c", ":slug", "etudes", ":study", "fichier"]
             case .studyRequestCreate: return ["c", ":slug", "etudes", "demandes"]
             case .studyRequestAnswer: return ["c", ":slug", "etudes", "demandes", ":request"]
+            case .fieldwork: return ["c", ":slug", "enquete"]
+            case .method: return ["c", ":slug", "enquete", "methode"]
+            case .methodDraft, .methodDraftSave: return ["c", ":slug", "enquete", "methode", "brouillon"]
+            case .methodPublish: return ["c", ":slug", "enquete", "methode", "publier"]
+            case .campaignNew: return ["c", ":slug", "enquete", "campagnes", "nouvelle"]
+            case .campaignCreate: return ["c", ":slug", "enquete", "campagnes"]
+            case .campaign: return ["c", ":slug", "enquete", "campagnes", ":campaign"]
+            case .interviewers, .interviewerCreate: return ["c", ":slug", "enquete", "enqueteurs"]
+            case .assignmentCreate: return ["c", ":slug", "enquete", "enqueteurs", ":interviewer", "affectations"]
+            case .interviewNew: return ["c", ":slug", "enquete", "entretien"]
+            case .paperEntry: return ["c", ":slug", "enquete", "saisie"]
+            case .interviewCreate: return ["c", ":slug", "enquete", "entretiens"]
+            case .interview: return ["c", ":slug", "enquete", "entretiens", ":interview"]
+            case .paperForms: return ["c", ":slug", "enquete", "formulaire-papier"]
+            case .fieldworkWorker: return ["c", ":slug", "enquete", "sw.js"]
+            case .staffReads: return ["c", ":slug", "enquete", "consultations"]
+            case .claim, .claimSubmit: return ["c", ":slug", "portrait-recueilli"]
+            case .claimedPortrait: return ["c", ":slug", "portrait-recueilli", "mon-portrait"]
+            case .claimEdit, .claimUpdate: return ["c", ":slug", "portrait-recueilli", "corriger"]
+            case .claimDelete: return ["c", ":slug", "portrait-recueilli", "supprimer"]
+            case .claimTakeOver: return ["c", ":slug", "portrait-recueilli", "prendre-la-main"]
+            case .claimHelp: return ["c", ":slug", "portrait-recueilli", "demande"]
             }
         }
 
@@ -218,7 +252,8 @@ public enum SiteRoute: Hashable, Sendable {
                 .proposalCreate, .proposalUpdate, .proposalStatus, .proposalBack, .proposalFollow, .commentCreate, .commentReport,
                 .commentAppeal, .moderationDecision, .registerDeposit, .registerStep, .callCreate, .callApply, .callEvaluate, .callStep,
                 .recognitionSubmit, .commitmentCreate, .commitmentStatus, .eventCreate, .eventRegister, .eventReport, .festivalCreate,
-                .studyCreate, .studyRequestCreate, .studyRequestAnswer:
+                .studyCreate, .studyRequestCreate, .studyRequestAnswer, .methodDraftSave, .methodPublish, .campaignCreate,
+                .interviewerCreate, .assignmentCreate, .interviewCreate, .claimSubmit, .claimUpdate, .claimDelete, .claimTakeOver, .claimHelp:
                 return .post
             default: return .get
             }
@@ -233,8 +268,15 @@ public enum SiteRoute: Hashable, Sendable {
                 .person, .charter, .organisations, .organisation,
                 .inventory, .inventoryItem, .inventoryHistory, .skills, .skill, .welcome, .welcomeSubmit, .welcomeCard,
                 .organisationNetwork, .gaps, .young, .decisions, .decision, .governance, .proposals, .proposal,
-                .register, .calls, .call, .recognitions, .agenda, .agendaFeed, .event, .eventCalendar, .festival, .studies, .study, .studyFile:
+                .register, .calls, .call, .recognitions, .agenda, .agendaFeed, .event, .eventCalendar, .festival, .studies, .study, .studyFile,
+                .fieldwork, .method, .campaign, .fieldworkWorker, .claim, .claimSubmit, .claimedPortrait, .claimEdit, .claimUpdate,
+                .claimDelete, .claimHelp:
                 return .readPublic
+            case .methodDraft, .methodDraftSave, .methodPublish, .campaignNew, .campaignCreate, .interviewers, .interviewerCreate,
+                .assignmentCreate, .staffReads:
+                return .manageFieldwork
+            case .interviewNew, .paperEntry, .interviewCreate, .interview, .paperForms: return .interview
+            case .claimTakeOver: return .useAccount
             case .inventoryNew, .inventoryCreate, .inventoryEdit, .inventoryUpdate, .inventoryRevert, .skillPropose, .connectionRequest:
                 return .contribute
             case .decisionNew, .decisionCreate, .decisionStep: return .proposeDecision
@@ -264,7 +306,7 @@ public enum SiteRoute: Hashable, Sendable {
 
         /// Routes on which sign-in, sign-up and reset attempts are counted (quality S2).
         public var isThrottled: Bool {
-            [.signUpSubmit, .signInSubmit, .passwordForgotSubmit, .passwordResetSubmit, .confirmEmailSubmit].contains(self)
+            [.signUpSubmit, .signInSubmit, .passwordForgotSubmit, .passwordResetSubmit, .confirmEmailSubmit, .claimSubmit].contains(self)
         }
     }
 
@@ -391,6 +433,32 @@ public enum SiteRoute: Hashable, Sendable {
         case .studyFile: return .studyFile
         case .studyRequestCreate: return .studyRequestCreate
         case .studyRequestAnswer: return .studyRequestAnswer
+        case .fieldwork: return .fieldwork
+        case .method: return .method
+        case .methodDraft: return .methodDraft
+        case .methodDraftSave: return .methodDraftSave
+        case .methodPublish: return .methodPublish
+        case .campaignNew: return .campaignNew
+        case .campaignCreate: return .campaignCreate
+        case .campaign: return .campaign
+        case .interviewers: return .interviewers
+        case .interviewerCreate: return .interviewerCreate
+        case .assignmentCreate: return .assignmentCreate
+        case .interviewNew: return .interviewNew
+        case .paperEntry: return .paperEntry
+        case .interviewCreate: return .interviewCreate
+        case .interview: return .interview
+        case .paperForms: return .paperForms
+        case .fieldworkWorker: return .fieldworkWorker
+        case .staffReads: return .staffReads
+        case .claim: return .claim
+        case .claimSubmit: return .claimSubmit
+        case .claimedPortrait: return .claimedPortrait
+        case .claimEdit: return .claimEdit
+        case .claimUpdate: return .claimUpdate
+        case .claimDelete: return .claimDelete
+        case .claimTakeOver: return .claimTakeOver
+        case .claimHelp: return .claimHelp
         }
     }
 
@@ -411,8 +479,12 @@ public enum SiteRoute: Hashable, Sendable {
             .moderation(let slug), .register(let slug), .officialDashboard(let slug), .calls(let slug), .callNew(let slug),
             .callCreate(let slug), .recognitions(let slug), .recognitionSubmit(let slug), .commitmentCreate(let slug),
             .agenda(let slug), .agendaFeed(let slug), .eventNew(let slug), .eventCreate(let slug), .festivalCreate(let slug),
-            .studies(let slug, _), .studyNew(let slug), .studyCreate(let slug), .studyRequestCreate(let slug):
+            .studies(let slug, _), .studyNew(let slug), .studyCreate(let slug), .studyRequestCreate(let slug), .method(let slug, _, _),
+            .fieldwork(let slug), .methodDraft(let slug), .methodDraftSave(let slug), .methodPublish(let slug), .campaignNew(let slug), .campaignCreate(let slug), .interviewers(let slug), .interviewerCreate(let slug), .interviewNew(let slug), .paperEntry(let slug), .interviewCreate(let slug), .paperForms(let slug), .fieldworkWorker(let slug), .staffReads(let slug), .claim(let slug), .claimSubmit(let slug), .claimedPortrait(let slug), .claimEdit(let slug), .claimUpdate(let slug), .claimDelete(let slug), .claimTakeOver(let slug), .claimHelp(let slug):
             return ["slug": slug]
+        case .campaign(let slug, let campaign): return ["slug": slug, "campaign": campaign]
+        case .assignmentCreate(let slug, let interviewer): return ["slug": slug, "interviewer": interviewer]
+        case .interview(let slug, let interview): return ["slug": slug, "interview": interview]
         case .event(let slug, let event), .eventCalendar(let slug, let event), .eventRegister(let slug, let event), .eventReport(let slug, let event):
             return ["slug": slug, "event": event]
         case .festival(let festival): return ["festival": festival]
@@ -464,6 +536,7 @@ public enum SiteRoute: Hashable, Sendable {
             return base + "?" + query.compactMap { $0 }.joined(separator: "&")
         case .proposal(_, _, let view?): return base + "?vue=" + Self.encodeQueryValue(view)
         case .studies(_, let query?): return base + "?q=" + Self.encodeQueryValue(query)
+        case .method(_, let from?, let to?): return base + "?de=\(from)&a=\(to)"
         default: break
         }
         guard let target = returnTo.flatMap(ReturnTo.validated) else { return base }

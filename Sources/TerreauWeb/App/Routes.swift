@@ -129,6 +129,32 @@ func registerRoutes(_ app: Application) {
         case .studyFile: handler = StudiesController.file
         case .studyRequestCreate: handler = StudiesController.ask
         case .studyRequestAnswer: handler = StudiesController.answer
+        case .fieldwork: handler = FieldworkController.home
+        case .method: handler = MethodController.show
+        case .methodDraft: handler = MethodController.draft
+        case .methodDraftSave: handler = MethodController.save
+        case .methodPublish: handler = MethodController.publish
+        case .campaignNew: handler = FieldworkController.newCampaign
+        case .campaignCreate: handler = FieldworkController.createCampaign
+        case .campaign: handler = FieldworkController.campaign
+        case .interviewers: handler = FieldworkController.interviewers
+        case .interviewerCreate: handler = FieldworkController.registerInterviewer
+        case .assignmentCreate: handler = FieldworkController.assign
+        case .interviewNew: handler = InterviewController.new
+        case .paperEntry: handler = InterviewController.paperEntry
+        case .interviewCreate: handler = InterviewController.create
+        case .interview: handler = InterviewController.show
+        case .paperForms: handler = InterviewController.paperForms
+        case .fieldworkWorker: handler = InterviewController.worker
+        case .staffReads: handler = FieldworkController.staffReads
+        case .claim: handler = ClaimController.entry
+        case .claimSubmit: handler = ClaimController.submit
+        case .claimedPortrait: handler = ClaimController.show
+        case .claimEdit: handler = ClaimController.edit
+        case .claimUpdate: handler = ClaimController.update
+        case .claimDelete: handler = ClaimController.delete
+        case .claimTakeOver: handler = ClaimController.takeOver
+        case .claimHelp: handler = ClaimController.help
         }
         let routes: any RoutesBuilder = kind.isThrottled ? app.grouped(AuthThrottleMiddleware()) : app
         // Bodies are read (within their limits) by `BodyLimitMiddleware`, before the CSRF check.

@@ -28,14 +28,6 @@ struct FormState: Encodable {
     }
 }
 
-extension String {
-    /// A text field holding one item per line (options, grades, names): the lines, trimmed,
-    /// blank ones left out.
-    var formLines: [String] {
-        split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-    }
-}
-
 extension Request {
     /// A submitted text field, trimmed ("" when absent).
     func field(_ name: String) -> String {

@@ -25,6 +25,7 @@ struct PageLayout: Encodable {
         var recognitionsURL: String
         var agendaURL: String
         var studiesURL: String
+        var fieldworkURL: String
     }
 
     struct Visitor: Encodable {
@@ -68,7 +69,8 @@ struct PageLayout: Encodable {
                 networkURL: SiteRoute.organisationNetwork(slug: $0.slug).path, decisionsURL: SiteRoute.decisions(slug: $0.slug).path,
                 proposalsURL: SiteRoute.proposals(slug: $0.slug).path, registerURL: SiteRoute.register(slug: $0.slug).path,
                 callsURL: SiteRoute.calls(slug: $0.slug).path, recognitionsURL: SiteRoute.recognitions(slug: $0.slug).path,
-                agendaURL: SiteRoute.agenda(slug: $0.slug).path, studiesURL: SiteRoute.studies(slug: $0.slug, query: nil).path)
+                agendaURL: SiteRoute.agenda(slug: $0.slug).path, studiesURL: SiteRoute.studies(slug: $0.slug, query: nil).path,
+                fieldworkURL: SiteRoute.fieldwork(slug: $0.slug).path)
         }
         self.current = current
         visitor = request.resolvedSignedIn.map {

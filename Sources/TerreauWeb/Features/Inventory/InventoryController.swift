@@ -220,6 +220,11 @@ enum InventoryController {
         let values = InventoryStore.decode(item.fields)
         let store = InventoryStore(database: request.db)
         let catalog = request.catalog, text = context.text, slug = context.community.slug
+        // Quality S16: staff reading someone's portrait kept from the public leave a trace.
+        if kind == .portrait, item.visibility != Visibility.public.rawValue, let me = context.me, let subject = item.$person.id, subject != me,
+           !context.viewer.roles.isDisjoint(with: [.coordinator, .interviewer]) {
+            try await FieldworkStore(database: request.db).logRead(community: context.community.id!, reader: me, subject: subject, what: "portrait", now: request.now)
+        }
         let rows = kind.fields.filter { ![.title, .visibility, .skills].contains($0) }.compactMap { field -> ShowPage.Row? in
             let shown = text.display(field, values[field.rawValue] ?? "")
             return shown.isEmpty ? nil : .init(label: catalog.text(field.labelKey), value: shown)

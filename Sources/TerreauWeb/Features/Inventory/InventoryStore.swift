@@ -15,6 +15,9 @@ struct InventoryStore {
         var terms: [SkillTermRecord]
         var person: UUID? = nil
         var organisation: UUID? = nil
+        /// Entered in an interview: the interviewer authors the first revision but is not the
+        /// record's creator, so their access ends with their assignment.
+        var enteredInInterview = false
     }
 
     static func decode(_ json: String) -> [String: String] {
@@ -45,7 +48,7 @@ struct InventoryStore {
         item.kind = draft.kind.rawValue
         item.$person.id = draft.person
         item.$organisation.id = draft.organisation
-        item.$createdBy.id = author
+        item.$createdBy.id = draft.enteredInInterview ? nil : author
         item.version = 0
         item.createdAt = now
         item.searchRowID = Int.random(in: 1...(1 << 53))

@@ -128,6 +128,7 @@ struct Erasure {
         "proposals.author_id", "proposal_versions.edited_by", "proposal_events.person_id", "proposal_backings.backed_by",
         "comments.author_id", "moderation_log.person_id", "register_entries.deposited_by", "register_events.person_id",
         "register_entries.official_id", "calls.created_by", "peer_grades.graded_by", "events.created_by", "studies.uploaded_by",
-        "study_requests.requested_by",
+        "study_requests.requested_by", "questionnaire_versions.edited_by", "questionnaire_versions.published_by", "campaigns.created_by",
+        "interviewers.registered_by", "interviewer_assignments.assigned_by", "interviews.interviewer_id", "staff_reads.reader_id",
     ]
 }

@@ -17,6 +17,7 @@ enum TerreauMigrations {
         CreateDecisions(),
         CreateProposals(),
         CreateEventsAndStudies(),
+        CreateFieldwork(),
     ]
 }
 
@@ -881,6 +882,108 @@ struct CreateEventsAndStudies: AsyncMigration {
     func revert(on database: any Database) async throws {
         for schema in [StudyRequestRecord.schema, StudyRecord.schema, FestivalRecord.schema, EventRegistrationRecord.schema,
                        EventOrganiserRecord.schema, EventRecord.schema] {
+            try await database.schema(schema).delete()
+        }
+    }
+}
+
+struct CreateFieldwork: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        let people = PersonRecord.schema, communities = CommunityRecord.schema
+        try await database.schema(QuestionnaireVersionRecord.schema)
+            .id()
+            .field("community_id", .uuid, .required, .references(communities, "id", onDelete: .cascade))
+            .field("number", .int, .required)
+            .field("status", .string, .required)
+            .field("content", .string, .required)
+            .field("note", .string, .required)
+            .field("edited_by", .uuid, .references(people, "id", onDelete: .setNull))
+            .field("updated_at", .datetime, .required)
+            .field("published_at", .datetime)
+            .field("published_by", .uuid, .references(people, "id", onDelete: .setNull))
+            .field("debate_id", .uuid, .references(ProposalRecord.schema, "id", onDelete: .setNull))
+            .unique(on: "community_id", "number")
+            .create()
+        try await database.schema(CampaignRecord.schema)
+            .id()
+            .field("community_id", .uuid, .required, .references(communities, "id", onDelete: .cascade))
+            .field("kind", .string, .required)
+            .field("name", .string, .required)
+            .field("first_day", .datetime, .required)
+            .field("last_day", .datetime)
+            .field("census_year", .int, .required)
+            .field("created_by", .uuid, .references(people, "id", onDelete: .setNull))
+            .field("created_at", .datetime, .required)
+            .create()
+        try await database.schema(CampaignTargetRecord.schema)
+            .id()
+            .field("campaign_id", .uuid, .required, .references(CampaignRecord.schema, "id", onDelete: .cascade))
+            .field("place", .string, .required)
+            .field("target", .int, .required)
+            .unique(on: "campaign_id", "place")
+            .create()
+        try await database.schema(InterviewerRecord.schema)
+            .id()
+            .field("community_id", .uuid, .required, .references(communities, "id", onDelete: .cascade))
+            .field("person_id", .uuid, .required, .references(people, "id", onDelete: .cascade))
+            .field("trained_on", .datetime, .required)
+            .field("trainer", .string, .required)
+            .field("charter_version", .string, .required)
+            .field("charter_accepted_at", .datetime, .required)
+            .field("registered_by", .uuid, .references(people, "id", onDelete: .setNull))
+            .field("registered_at", .datetime, .required)
+            .unique(on: "community_id", "person_id")
+            .create()
+        try await database.schema(AssignmentRecord.schema)
+            .id()
+            .field("interviewer_id", .uuid, .required, .references(InterviewerRecord.schema, "id", onDelete: .cascade))
+            .field("campaign_id", .uuid, .required, .references(CampaignRecord.schema, "id", onDelete: .cascade))
+            .field("commune_code", .string)
+            .field("neighbourhood", .string)
+            .field("first_day", .datetime, .required)
+            .field("last_day", .datetime, .required)
+            .field("assigned_by", .uuid, .references(people, "id", onDelete: .setNull))
+            .field("assigned_at", .datetime, .required)
+            .create()
+        try await database.schema(InterviewRecord.schema)
+            .id()
+            .field("community_id", .uuid, .required, .references(communities, "id", onDelete: .cascade))
+            .field("campaign_id", .uuid, .references(CampaignRecord.schema, "id", onDelete: .setNull))
+            .field("assignment_id", .uuid, .references(AssignmentRecord.schema, "id", onDelete: .setNull))
+            .field("person_id", .uuid, .required, .references(people, "id", onDelete: .cascade))
+            .field("interviewer_id", .uuid, .references(people, "id", onDelete: .setNull))
+            .field("item_id", .uuid, .references(InventoryItemRecord.schema, "id", onDelete: .setNull))
+            .field("questionnaire_version", .int, .required)
+            .field("channel", .string, .required)
+            .field("form_number", .string)
+            .field("idempotency_key", .string, .required)
+            .field("answers", .string, .required)
+            .field("commune_code", .string)
+            .field("neighbourhood", .string)
+            .field("recorded_at", .datetime, .required)
+            .unique(on: "community_id", "idempotency_key")
+            .unique(on: "community_id", "form_number")
+            .create()
+        try await database.schema(PortraitClaimRecord.schema)
+            .id()
+            .field("person_id", .uuid, .required, .references(people, "id", onDelete: .cascade))
+            .field("code_hash", .string, .required)
+            .field("created_at", .datetime, .required)
+            .unique(on: "code_hash")
+            .create()
+        try await database.schema(StaffReadRecord.schema)
+            .id()
+            .field("community_id", .uuid, .required, .references(communities, "id", onDelete: .cascade))
+            .field("reader_id", .uuid, .references(people, "id", onDelete: .setNull))
+            .field("subject_id", .uuid, .required, .references(people, "id", onDelete: .cascade))
+            .field("what", .string, .required)
+            .field("read_at", .datetime, .required)
+            .create()
+    }
+
+    func revert(on database: any Database) async throws {
+        for schema in [StaffReadRecord.schema, PortraitClaimRecord.schema, InterviewRecord.schema, AssignmentRecord.schema,
+                       InterviewerRecord.schema, CampaignTargetRecord.schema, CampaignRecord.schema, QuestionnaireVersionRecord.schema] {
             try await database.schema(schema).delete()
         }
     }
