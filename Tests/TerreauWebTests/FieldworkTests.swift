@@ -378,7 +378,9 @@ struct FieldworkTests {
             let later = try await RegisterTests.browsers(app, ["karim"])["karim"]!
             #expect(try await later.get(path).status == .notFound)
             #expect(!(try await later.get(Self.base).text.contains("Fatou")))
-            #expect(try await later.get(Self.base + "/entretien").status == .forbidden)
+            let noLonger = try await later.get(Self.base + "/entretien")
+            #expect(noLonger.status == .forbidden)
+            #expect(noLonger.text.contains("Vous n’avez pas d’affectation en cours"), "the refusal says why")
             let statistics = try #require(try await InventoryItemRecord.query(on: app.db).filter(\.$title == "Inès").first())
             #expect(try await later.get("/c/grenoble-alpes/inventaire/\(statistics.id!.uuidString)").status == .notFound)
             #expect(try await app.count("staff_reads") == 3)

@@ -1,5 +1,12 @@
 import Vapor
 
+/// A refusal the person should read — why not, and what to do — already in their language;
+/// the error page shows it instead of the generic explanation.
+struct ExplainedRefusal: AbortError {
+    var status: HTTPResponseStatus
+    var reason: String
+}
+
 /// Errors become French (or English) pages with the right status; details stay in the log.
 struct ErrorPageMiddleware: AsyncMiddleware {
     let environment: Environment
@@ -29,7 +36,7 @@ struct ErrorPageMiddleware: AsyncMiddleware {
             let catalog = request.catalog
             let page = ErrorPage(
                 layout: PageLayout(request, title: catalog.text(key + ".title")), status: Int(status.code),
-                heading: catalog.text(key + ".title"), explanation: catalog.text(key + ".body"))
+                heading: catalog.text(key + ".title"), explanation: (error as? ExplainedRefusal)?.reason ?? catalog.text(key + ".body"))
             let response: Response
             if let view = try? await request.view.render("errors/page", page).encodeResponse(for: request).get() {
                 response = view

@@ -56,6 +56,13 @@ extension Request {
     }
 
     func seeOther(_ route: SiteRoute) -> Response { redirect(to: route.path, redirectType: .normal) }
+
+    /// A page's full address for paper (a welcome card, a claim slip): the configured public
+    /// address, else the host the browser asked for.
+    func address(of route: SiteRoute) -> String {
+        let base = application.terreauConfig.publicURL?.absoluteString ?? "http://" + (headers.first(name: .host) ?? "localhost")
+        return (base.hasSuffix("/") ? String(base.dropLast()) : base) + route.path
+    }
 }
 
 /// A labelled value in a page's list of facts (`<dl class="facts">`).

@@ -64,9 +64,7 @@ enum ClaimController {
     struct PortraitPage: Encodable {
         var layout: PageLayout
         var title: String
-        var facts: [Fact]
-        var survey: [Fact]
-        var consents: [Fact]
+        var record: InterviewRecordView
         var editURL: String
         var deleteAction: String
         var takeOverAction: String
@@ -80,32 +78,15 @@ enum ClaimController {
     @Sendable static func show(_ request: Request) async throws -> Response {
         let community = try await request.community()
         guard let resident = try await resident(request, community) else { return request.seeOther(.claim(slug: community.slug)) }
-        let catalog = request.catalog, language = request.language, slug = community.slug
-        let places = try await CommunityPlaces.load(community, on: request.db)
-        let text = InventoryText(catalog: catalog, places: places)
+        let catalog = request.catalog, slug = community.slug
         let item = try await portrait(of: resident.id!, in: community, request)
-        let values = item.map { InventoryStore.decode($0.fields) } ?? [:]
-        var survey: [Fact] = []
-        for interview in try await InterviewRecord.query(on: request.db).filter(\.$person.$id == resident.id!).all() {
-            let version = try await QuestionnaireVersionRecord.query(on: request.db).filter(\.$community.$id == community.id!)
-                .filter(\.$number == interview.questionnaireVersion).first()
-            let answers = FieldworkStore.decode(interview.answers)
-            survey += (version?.questionnaire.questions ?? []).compactMap { question in
-                answers[question.key].map { Fact(label: question.label, value: InterviewController.surveyText(question, $0, places, catalog)) }
-            }
-        }
-        let consents = try await ConsentRecord.query(on: request.db).filter(\.$person.$id == resident.id!).all()
+        let interviews = try await InterviewRecord.query(on: request.db).filter(\.$person.$id == resident.id!).all()
+        let record = try await InterviewRecordView.load(person: resident.id!, portrait: item, interviews: interviews, community: community, request)
         let here = SiteRoute.claimedPortrait(slug: slug).path
         return try await request.render("fieldwork/claimed", PortraitPage(
             layout: PageLayout(request, title: catalog.text("claim.portrait.title"), community: community, current: "fieldwork"),
             title: item?.title ?? resident.displayName,
-            facts: InventoryKind.portrait.fields.compactMap { field in
-                let value = values[field.rawValue] ?? ""
-                return value.isEmpty ? nil : Fact(label: catalog.text(field.labelKey), value: text.display(field, value))
-            },
-            survey: survey,
-            consents: consents.map { Fact(label: catalog.text("consent.purpose." + $0.purpose),
-                value: catalog.text("interview.consentLine", [language.formatDate($0.givenAt), catalog.text("consent.channel." + $0.channel), $0.textVersion])) },
+            record: record,
             editURL: SiteRoute.claimEdit(slug: slug).path, deleteAction: SiteRoute.claimDelete(slug: slug).path,
             takeOverAction: SiteRoute.claimTakeOver(slug: slug).path, helpAction: SiteRoute.claimHelp(slug: slug).path,
             signedIn: request.resolvedSignedIn != nil, signInURL: SiteRoute.signIn(returnTo: here).path, signUpURL: SiteRoute.signUp.path,
@@ -154,14 +135,11 @@ enum ClaimController {
         let submitted = request.inventoryValues(InventoryKind.portrait.fields)
         let outcome = InventoryForm(kind: .portrait, communes: Set(places.communes.map(\.code)), neighbourhoods: Set(places.neighbourhoods.map(\.slug)))
             .check(submitted)
-        var values = Dictionary(uniqueKeysWithValues: outcome.values.map { ($0.key.rawValue, $0.value) })
+        let values = Dictionary(uniqueKeysWithValues: outcome.values.map { ($0.key.rawValue, $0.value) })
         let errors = outcome.errors.filter { $0.key != .skills }.reduce(into: [InventoryField: String]()) { $0[$1.key] = text.error($1.key, $1.value) }
         guard errors.isEmpty else { return try await editPage(request, community, item: item, values: values, errors: errors, status: .unprocessableEntity) }
-        let typed = InventoryStore.skillLines(values)
-        let resolved = try await VocabularyStore(database: request.db).resolve(typed, community: community.id!)
-        values[InventoryField.skills.rawValue] = typed.compactMap { resolved.found[$0]?.label }.joined(separator: "\n")
-        values[InventoryField.skillsFree.rawValue] = ([values[InventoryField.skillsFree.rawValue] ?? ""] + resolved.unknown).filter { !$0.isEmpty }.joined(separator: "\n")
-        var draft = InventoryStore.Draft(kind: .portrait, values: values, terms: Array(resolved.found.values))
+        let (fields, terms) = try await VocabularyStore(database: request.db).portraitSkills(values, community: community.id!)
+        var draft = InventoryStore.Draft(kind: .portrait, values: fields, terms: terms)
         draft.person = resident.id
         do {
             try await InventoryStore(database: request.db).update(item, draft: draft, expectedVersion: Int(request.field("version")) ?? item.version,

@@ -88,10 +88,10 @@ enum InterviewController {
         let assignments = try await store.runningAssignments(of: me, in: community.id!, at: request.now)
         let isCoordinator = viewer.roles.contains(.coordinator)
         guard isCoordinator || !assignments.isEmpty else {
-            throw Abort(.forbidden, reason: request.catalog.text("interview.error.noAssignment"))
+            throw ExplainedRefusal(status: .forbidden, reason: request.catalog.text("interview.error.noAssignment"))
         }
         guard let version = try await store.inForce(community.id!) else {
-            throw Abort(.conflict, reason: request.catalog.text("interview.error.noQuestionnaire"))
+            throw ExplainedRefusal(status: .conflict, reason: request.catalog.text("interview.error.noQuestionnaire"))
         }
         return Context(community: community, me: me, version: version, assignments: assignments, isCoordinator: isCoordinator,
                        places: try await CommunityPlaces.load(community, on: request.db))
@@ -144,13 +144,8 @@ enum InterviewController {
             idempotencyKey: values["idempotency_key"].flatMap { $0.isEmpty ? nil : $0 } ?? UUID().uuidString,
             claimCode: values["claim_code"].flatMap { ClaimCode.normalise($0) }.map(ClaimCode.format) ?? ClaimCode.generate(),
             action: SiteRoute.interviewCreate(slug: slug).path, workerURL: SiteRoute.fieldworkWorker(slug: slug).path,
-            scope: SiteRoute.fieldwork(slug: slug).path + "/", claimURL: claimAddress(request, slug), fieldworkURL: SiteRoute.fieldwork(slug: slug).path,
+            scope: SiteRoute.fieldwork(slug: slug).path + "/", claimURL: request.address(of: .claim(slug: slug)), fieldworkURL: SiteRoute.fieldwork(slug: slug).path,
             communityName: context.community.name, form: FormState(request)), status: status)
-    }
-
-    static func claimAddress(_ request: Request, _ slug: String) -> String {
-        let base = request.application.terreauConfig.publicURL?.absoluteString ?? "http://" + (request.headers.first(name: .host) ?? "localhost")
-        return (base.hasSuffix("/") ? String(base.dropLast()) : base) + SiteRoute.claim(slug: slug).path
     }
 
     @Sendable static func new(_ request: Request) async throws -> Response {
@@ -189,13 +184,36 @@ enum InterviewController {
         request.headers.first(name: .accept)?.lowercased().hasPrefix("application/json") == true
     }
 
-    /// Consent is checked first: without it nothing is stored and the form comes back with
-    /// every answer. A resend with the same idempotency key records nothing new.
-    @Sendable static func create(_ request: Request) async throws -> Response {
-        let context = try await context(request)
+    /// A submitted interview, read and checked: consent first, then the answers against the
+    /// version asked, then the portrait they make as the portrait form would check it.
+    struct Submission {
+        var paper: Bool
+        var version: QuestionnaireVersionRecord
+        /// What was posted (consent, visibility, form number, keys), given back on a refusal.
+        var values: [String: String]
+        var checked: CheckedAnswers
+        /// By question key, plus `assignment`.
+        var errors: [String: String] = [:]
+        var consentError, visibilityError, formNumberError, keyError: String?
+        var assignment: AssignmentRecord?
+        var portrait: [String: String] = [:]
+        var code: String?
+
+        var isValid: Bool { errors.isEmpty && consentError == nil && visibilityError == nil && formNumberError == nil && keyError == nil }
+        var formNumber: String? { paper ? values["form_number"] : nil }
+
+        /// Every message, field by field (the offline queue's JSON).
+        var allErrors: [String: String] {
+            var all = errors
+            for (field, message) in [("consent", consentError), ("visibility", visibilityError), ("form_number", formNumberError), ("key", keyError)] {
+                if let message { all[field] = message }
+            }
+            return all
+        }
+    }
+
+    static func read(_ request: Request, _ context: Context) async throws -> Submission {
         let catalog = request.catalog
-        let store = FieldworkStore(database: request.db)
-        let paper = request.field("channel") == ConsentChannel.paper.rawValue
         // The version the form was printed or cached with, when it is one of ours.
         var version = context.version
         if let number = Int(request.field("version")), number != version.number,
@@ -208,84 +226,84 @@ enum InterviewController {
         for question in questionnaire.questions { typed[question.key] = request.fields("a_" + question.key) }
         var values: [String: String] = [:]
         for name in ["consent", "visibility", "contact", "form_number", "assignment", "idempotency_key", "claim_code"] { values[name] = request.field(name) }
-        let checked = questionnaire.check(typed, communes: Set(context.places.communes.map(\.code)), neighbourhoods: Set(context.places.neighbourhoods.map(\.slug)))
-        var errors = checked.errors.mapValues { error -> String in
+        let communes = Set(context.places.communes.map(\.code)), neighbourhoods = Set(context.places.neighbourhoods.map(\.slug))
+        var submission = Submission(paper: request.field("channel") == ConsentChannel.paper.rawValue, version: version, values: values,
+                                    checked: questionnaire.check(typed, communes: communes, neighbourhoods: neighbourhoods))
+        submission.errors = submission.checked.errors.mapValues { error -> String in
             switch error {
             case .required: return catalog.text("interview.error.required")
             case .notAChoice: return catalog.text("interview.error.choice")
             case .tooLong(let max): return catalog.text("interview.error.tooLong", [String(max)])
             }
         }
-        var consentError: String?, visibilityError: String?, formNumberError: String?
-        if values["consent"] != "yes" { consentError = catalog.text("interview.error.consent") }
+        if values["consent"] != "yes" { submission.consentError = catalog.text("interview.error.consent") }
         let visibility = Visibility(rawValue: values["visibility"]!).flatMap { [.public, .members, .statistics].contains($0) ? $0 : nil }
-        if visibility == nil { visibilityError = catalog.text("interview.error.visibility") }
-        let formNumber = values["form_number"]!
-        if paper && (formNumber.isEmpty || formNumber.count > 20 || !formNumber.allSatisfy { $0.isNumber || $0 == "-" }) {
-            formNumberError = catalog.text("interview.error.formNumber")
+        if visibility == nil { submission.visibilityError = catalog.text("interview.error.visibility") }
+        let number = values["form_number"]!
+        if submission.paper && (number.isEmpty || number.count > 20 || !number.allSatisfy { $0.isNumber || $0 == "-" }) {
+            submission.formNumberError = catalog.text("interview.error.formNumber")
         }
         let key = values["idempotency_key"]!
-        let keyIsValid = (16...64).contains(key.count) && key.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
-        let code = ClaimCode.normalise(values["claim_code"]!)
-        var assignment: AssignmentRecord?
-        if !context.assignments.isEmpty {
-            assignment = context.assignments.count == 1 ? context.assignments[0] : context.assignments.first { $0.id?.uuidString == values["assignment"] }
-            if assignment == nil { errors["assignment"] = catalog.text("interview.error.assignment") }
+        submission.code = ClaimCode.normalise(values["claim_code"]!)
+        if !(16...64).contains(key.count) || !key.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) || submission.code == nil {
+            submission.keyError = catalog.text("interview.error.key")
         }
-        // The portrait the answers make, checked as the portrait form would check it.
-        var portrait = Dictionary(uniqueKeysWithValues: checked.portrait.map { ($0.key.rawValue, $0.value) })
+        if !context.assignments.isEmpty {
+            submission.assignment = context.assignments.count == 1 ? context.assignments[0] : context.assignments.first { $0.id?.uuidString == values["assignment"] }
+            if submission.assignment == nil { submission.errors["assignment"] = catalog.text("interview.error.assignment") }
+        }
+        var portrait = Dictionary(uniqueKeysWithValues: submission.checked.portrait.map { ($0.key.rawValue, $0.value) })
         if portrait[InventoryField.title.rawValue, default: ""].isEmpty { portrait[InventoryField.title.rawValue] = catalog.text("interview.anonymous") }
         portrait[InventoryField.visibility.rawValue] = (visibility ?? .statistics).rawValue
         portrait[InventoryField.contactPreference.rawValue] = "through-coordinator"
-        let outcome = InventoryForm(kind: .portrait, communes: Set(context.places.communes.map(\.code)),
-                                    neighbourhoods: Set(context.places.neighbourhoods.map(\.slug))).check(portrait)
+        let outcome = InventoryForm(kind: .portrait, communes: communes, neighbourhoods: neighbourhoods).check(portrait)
         for (field, _) in outcome.errors where field != .skills {
-            if let question = questionnaire.questions.first(where: { $0.mapsTo == field }) { errors[question.key] = catalog.text("interview.error.choice") }
+            if let question = questionnaire.questions.first(where: { $0.mapsTo == field }) { submission.errors[question.key] = catalog.text("interview.error.choice") }
         }
-        let pageErrors = [consentError, visibilityError, formNumberError].compactMap { $0 } + errors.keys.sorted().compactMap { key in
-            questionnaire.question(key).map { catalog.text("interview.error.question", [$0.label, errors[key]!]) } ?? errors[key]
+        submission.portrait = Dictionary(uniqueKeysWithValues: outcome.values.map { ($0.key.rawValue, $0.value) })
+        return submission
+    }
+
+    /// The form again with every answer and a message per problem; JSON for the offline queue.
+    static func refuse(_ request: Request, _ context: Context, _ submission: Submission) async throws -> Response {
+        if wantsJSON(request) {
+            return try await JSONAnswer(status: "refused", interview: nil, errors: submission.allErrors).encodeResponse(status: .unprocessableEntity, for: request)
         }
-        guard consentError == nil, visibilityError == nil, formNumberError == nil, errors.isEmpty, keyIsValid, let code, visibility != nil else {
-            if wantsJSON(request) {
-                var all = errors
-                if let consentError { all["consent"] = consentError }
-                if let visibilityError { all["visibility"] = visibilityError }
-                if let formNumberError { all["form_number"] = formNumberError }
-                if !keyIsValid || code == nil { all["key"] = catalog.text("interview.error.key") }
-                return try await JSONAnswer(status: "refused", interview: nil, errors: all).encodeResponse(status: .unprocessableEntity, for: request)
-            }
-            return try await page(request, context, paper: paper, version: version, typed: checked.typed, values: values, errors: errors,
-                pageErrors: pageErrors.isEmpty ? [catalog.text("interview.error.key")] : pageErrors, consentError: consentError,
-                visibilityError: visibilityError, formNumberError: formNumberError, status: .unprocessableEntity)
+        let catalog = request.catalog, questionnaire = submission.version.questionnaire
+        let questions = submission.errors.keys.sorted().compactMap { key in
+            questionnaire.question(key).map { catalog.text("interview.error.question", [$0.label, submission.errors[key]!]) } ?? submission.errors[key]
         }
-        // Skills: those the vocabulary knows as skills, the others kept in the person's words.
-        var values2 = Dictionary(uniqueKeysWithValues: outcome.values.map { ($0.key.rawValue, $0.value) })
-        let typedSkills = InventoryStore.skillLines(values2)
-        let resolved = try await VocabularyStore(database: request.db).resolve(typedSkills, community: context.community.id!)
-        values2[InventoryField.skills.rawValue] = typedSkills.compactMap { resolved.found[$0]?.label }.joined(separator: "\n")
-        values2[InventoryField.skillsFree.rawValue] = ([values2[InventoryField.skillsFree.rawValue] ?? ""] + resolved.unknown)
-            .filter { !$0.isEmpty }.joined(separator: "\n")
-        let campaign: UUID?
-        if let assignment { campaign = assignment.$campaign.id } else {
-            campaign = try await FieldworkStore(database: request.db).campaigns(of: context.community.id!).first { $0.range.contains(request.now) }?.id
-        }
+        let messages = [submission.consentError, submission.visibilityError, submission.formNumberError, submission.keyError].compactMap { $0 } + questions
+        return try await page(request, context, paper: submission.paper, version: submission.version, typed: submission.checked.typed,
+            values: submission.values, errors: submission.errors, pageErrors: messages, consentError: submission.consentError,
+            visibilityError: submission.visibilityError, formNumberError: submission.formNumberError, status: .unprocessableEntity)
+    }
+
+    /// Nothing is stored unless everything holds. A resend with the same idempotency key
+    /// records nothing new and answers as the first time (200 rather than 201).
+    @Sendable static func create(_ request: Request) async throws -> Response {
+        let context = try await context(request)
+        var submission = try await read(request, context)
+        guard submission.isValid, let code = submission.code else { return try await refuse(request, context, submission) }
+        let catalog = request.catalog, now = request.now
+        let store = FieldworkStore(database: request.db)
+        let (fields, terms) = try await VocabularyStore(database: request.db).portraitSkills(submission.portrait, community: context.community.id!)
+        var campaign = submission.assignment?.$campaign.id
+        if submission.assignment == nil { campaign = try await store.campaigns(of: context.community.id!).first { $0.range.contains(now) }?.id }
         let recorded = try await store.record(.init(
-            community: context.community.id!, campaign: campaign, assignment: assignment?.id, interviewer: context.me, version: version.number,
-            channel: paper ? .paper : .interviewer, formNumber: paper ? formNumber : nil, idempotencyKey: key,
-            displayName: values2[InventoryField.title.rawValue] ?? "", language: request.language.rawValue,
-            portrait: .init(kind: .portrait, values: values2, terms: Array(resolved.found.values)), survey: checked.survey,
-            contactConsent: values["contact"] == "yes", claimCode: code), summary: catalog.text(paper ? "interview.summary.paper" : "interview.summary"), now: request.now)
+            community: context.community.id!, campaign: campaign, assignment: submission.assignment?.id, interviewer: context.me,
+            version: submission.version.number, channel: submission.paper ? .paper : .interviewer, formNumber: submission.formNumber,
+            idempotencyKey: submission.values["idempotency_key"]!, displayName: fields[InventoryField.title.rawValue] ?? "",
+            language: request.language.rawValue, portrait: .init(kind: .portrait, values: fields, terms: terms), survey: submission.checked.survey,
+            contactConsent: submission.values["contact"] == "yes", claimCode: code),
+            summary: catalog.text(submission.paper ? "interview.summary.paper" : "interview.summary"), now: now)
         let interview: InterviewRecord, already: Bool
         switch recorded {
         case .created(let record): (interview, already) = (record, false)
         case .alreadyRecorded(let record): (interview, already) = (record, true)
         case .formNumberTaken:
-            let message = catalog.text("interview.error.formNumberTaken", [formNumber])
-            if wantsJSON(request) {
-                return try await JSONAnswer(status: "refused", interview: nil, errors: ["form_number": message]).encodeResponse(status: .unprocessableEntity, for: request)
-            }
-            return try await page(request, context, paper: paper, version: version, typed: checked.typed, values: values, pageErrors: [message],
-                                  formNumberError: message, status: .unprocessableEntity)
+            submission.formNumberError = catalog.text("interview.error.formNumberTaken", [submission.formNumber ?? ""])
+            return try await refuse(request, context, submission)
         }
         if wantsJSON(request) {
             return try await JSONAnswer(status: already ? "already-recorded" : "created", interview: interview.id!.uuidString, errors: nil)
@@ -293,12 +311,12 @@ enum InterviewController {
         }
         // The code is shown again on a resend only when it is the one stored.
         let stillHeld = try await store.claimant(code: code)?.$person.id == interview.$person.id
-        let slug = context.community.slug
+        let slug = context.community.slug, paper = submission.paper
         return try await request.render("fieldwork/recorded", Result(
             layout: PageLayout(request, title: catalog.text(already ? "interview.already" : "interview.recorded"), community: context.community, current: "fieldwork"),
-            already: already, code: stillHeld ? ClaimCode.format(code) : nil, claimURL: claimAddress(request, slug), communityName: context.community.name,
-            againURL: (paper ? SiteRoute.paperEntry(slug: slug) : SiteRoute.interviewNew(slug: slug)).path,
-            fieldworkURL: SiteRoute.fieldwork(slug: slug).path, paper: paper, formNumber: paper ? formNumber : nil), status: already ? .ok : .created)
+            already: already, code: stillHeld ? ClaimCode.format(code) : nil, claimURL: request.address(of: .claim(slug: slug)),
+            communityName: context.community.name, againURL: (paper ? SiteRoute.paperEntry(slug: slug) : SiteRoute.interviewNew(slug: slug)).path,
+            fieldworkURL: SiteRoute.fieldwork(slug: slug).path, paper: paper, formNumber: submission.formNumber), status: already ? .ok : .created)
     }
 
     // MARK: Reading one interview
@@ -310,9 +328,7 @@ enum InterviewController {
         var interviewer: String
         var channel: String
         var version: Int
-        var portrait: [Fact]
-        var survey: [Fact]
-        var consents: [Fact]
+        var record: InterviewRecordView
         var itemURL: String?
         var fieldworkURL: String
     }
@@ -328,14 +344,8 @@ enum InterviewController {
         guard FieldworkPolicy.maySeeInterview(isCoordinator: viewer.roles.contains(.coordinator), enteredByViewer: interview.$interviewer.id == me,
                                               assignment: assignment?.range, at: request.now) else { throw Abort(.notFound) }
         let catalog = request.catalog, language = request.language
-        let places = try await CommunityPlaces.load(community, on: request.db)
-        let text = InventoryText(catalog: catalog, places: places)
         let item = try await interview.$item.id.asyncFlatMap { try await InventoryItemRecord.find($0, on: request.db) }
-        let version = try await QuestionnaireVersionRecord.query(on: request.db).filter(\.$community.$id == community.id!)
-            .filter(\.$number == interview.questionnaireVersion).first()
-        let values = item.map { InventoryStore.decode($0.fields) } ?? [:]
-        let answers = FieldworkStore.decode(interview.answers)
-        let consents = try await ConsentRecord.query(on: request.db).filter(\.$person.$id == interview.$person.id).all()
+        let record = try await InterviewRecordView.load(person: interview.$person.id, portrait: item, interviews: [interview], community: community, request)
         if interview.$person.id != me {
             try await FieldworkStore(database: request.db).logRead(community: community.id!, reader: me, subject: interview.$person.id, what: "interview", now: request.now)
         }
@@ -346,24 +356,9 @@ enum InterviewController {
             interviewer: interviewer?.shownName(catalog) ?? catalog.text("person.erased"),
             channel: catalog.text("consent.channel." + interview.channel) + (interview.formNumber.map { " · n° " + $0 } ?? ""),
             version: interview.questionnaireVersion,
-            portrait: InventoryKind.portrait.fields.compactMap { field in
-                let value = values[field.rawValue] ?? ""
-                return value.isEmpty ? nil : Fact(label: catalog.text(field.labelKey), value: text.display(field, value))
-            },
-            survey: (version?.questionnaire.questions ?? []).compactMap { question in
-                answers[question.key].map { Fact(label: question.label, value: surveyText(question, $0, places, catalog)) }
-            },
-            consents: consents.map { Fact(label: catalog.text("consent.purpose." + $0.purpose),
-                value: catalog.text("interview.consentLine", [language.formatDate($0.givenAt), catalog.text("consent.channel." + $0.channel), $0.textVersion])) },
+            record: record,
             itemURL: item.map { SiteRoute.inventoryItem(slug: community.slug, item: $0.id!.uuidString).path },
             fieldworkURL: SiteRoute.fieldwork(slug: community.slug).path))
-    }
-
-    /// A survey answer in words: choices by their labels.
-    static func surveyText(_ question: Question, _ answer: String, _ places: CommunityPlaces, _ catalog: MessageCatalog) -> String {
-        let labels = Dictionary(MethodController.optionLabels(question, places, catalog).map { ($0.value, $0.label) }, uniquingKeysWith: { first, _ in first })
-        guard !labels.isEmpty else { return answer }
-        return answer.split(separator: "\n").map { labels[String($0)] ?? String($0) }.joined(separator: ", ")
     }
 
     // MARK: Paper
@@ -390,7 +385,7 @@ enum InterviewController {
         let community = try await request.community()
         let catalog = request.catalog
         guard let version = try await FieldworkStore(database: request.db).inForce(community.id!) else {
-            throw Abort(.conflict, reason: catalog.text("interview.error.noQuestionnaire"))
+            throw ExplainedRefusal(status: .conflict, reason: catalog.text("interview.error.noQuestionnaire"))
         }
         let first = min(max((try? request.query.get(Int.self, at: "premier")) ?? 1, 1), 99_999)
         let count = min(max((try? request.query.get(Int.self, at: "nombre")) ?? 1, 1), 50)
@@ -403,7 +398,7 @@ enum InterviewController {
                 Choice(id: "p-" + $0.rawValue, value: $0.rawValue, label: catalog.text("interview.visibility." + $0.rawValue), checked: false)
             },
             sheets: (first..<(first + count)).map { .init(number: paperNumber(version: version.number, $0)) }, first: first, count: count,
-            action: SiteRoute.paperForms(slug: community.slug).path, communityName: community.name, claimURL: claimAddress(request, community.slug)))
+            action: SiteRoute.paperForms(slug: community.slug).path, communityName: community.name, claimURL: request.address(of: .claim(slug: community.slug))))
     }
 
     /// `2-0007`: the questionnaire version, then the sheet.

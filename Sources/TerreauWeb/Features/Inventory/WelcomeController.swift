@@ -79,12 +79,9 @@ enum WelcomeController {
         var portrait = values
         if portrait[InventoryField.title.rawValue, default: ""].isEmpty { portrait[InventoryField.title.rawValue] = request.resolvedSignedIn?.person.displayName ?? "" }
         portrait[InventoryField.visibility.rawValue] = Visibility.members.rawValue
-        let typed = InventoryStore.skillLines(portrait)
-        let resolved = try await VocabularyStore(database: request.db).resolve(typed, community: context.community.id!)
-        portrait[InventoryField.skillsFree.rawValue] = resolved.unknown.joined(separator: "\n")
-        portrait[InventoryField.skills.rawValue] = typed.compactMap { resolved.found[$0]?.label }.joined(separator: "\n")
+        let (values, terms) = try await VocabularyStore(database: request.db).portraitSkills(portrait, community: context.community.id!)
         let item = try await InventoryStore(database: request.db).create(
-            .init(kind: .portrait, values: portrait, terms: Array(resolved.found.values), person: me),
+            .init(kind: .portrait, values: values, terms: terms, person: me),
             community: context.community.id!, author: me, summary: request.catalog.text("welcome.summary"), now: request.now)
         request.flash(request.catalog.text("welcome.saved"))
         return request.seeOther(.inventoryItem(slug: context.community.slug, item: item.id!.uuidString))
@@ -163,9 +160,7 @@ enum WelcomeController {
     @Sendable static func card(_ request: Request) async throws -> Response {
         let community = try await request.community()
         let format = (try? request.query.get(String.self, at: "format")) == "a6" ? "a6" : "a4"
-        let base = request.application.terreauConfig.publicURL?.absoluteString
-            ?? "http://" + (request.headers.first(name: .host) ?? "localhost")
-        let address = (base.hasSuffix("/") ? String(base.dropLast()) : base) + SiteRoute.welcome(slug: community.slug).path
+        let address = request.address(of: .welcome(slug: community.slug))
         let catalog = request.catalog
         return try await request.render("welcome/card", CardPage(
             layout: PageLayout(request, title: catalog.text("welcome.card.title"), community: community, current: "welcome"),

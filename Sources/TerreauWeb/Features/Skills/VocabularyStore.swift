@@ -84,6 +84,19 @@ struct VocabularyStore {
         "(t.community_id IS NULL OR t.community_id = \(bind: community)) AND t.merged_into IS NULL"
     }
 
+    /// A portrait's skills as typed: those the vocabulary knows become its labels (and terms),
+    /// the others join the free-text know-how in the person's own words — an interview or a
+    /// newcomer never gets stuck on the vocabulary.
+    func portraitSkills(_ values: [String: String], community: UUID) async throws -> (values: [String: String], terms: [SkillTermRecord]) {
+        var values = values
+        let typed = InventoryStore.skillLines(values)
+        let resolved = try await resolve(typed, community: community)
+        values[InventoryField.skills.rawValue] = typed.compactMap { resolved.found[$0]?.label }.joined(separator: "\n")
+        values[InventoryField.skillsFree.rawValue] = ([values[InventoryField.skillsFree.rawValue] ?? ""] + resolved.unknown)
+            .filter { !$0.isEmpty }.joined(separator: "\n")
+        return (values, Array(resolved.found.values))
+    }
+
     /// What people typed, matched exactly (accents and case aside) against labels and synonyms.
     /// A merged term resolves to the one it was merged into.
     func resolve(_ typed: [String], community: UUID) async throws -> (found: [String: SkillTermRecord], unknown: [String]) {
