@@ -160,7 +160,7 @@ struct AccessTests {
             .interviewNew(slug: slug), .paperEntry(slug: slug), .interviewCreate(slug: slug), .interview(slug: slug, interview: UUID().uuidString),
             .paperForms(slug: slug), .fieldworkWorker(slug: slug), .staffReads(slug: slug), .claim(slug: slug), .claimSubmit(slug: slug),
             .claimedPortrait(slug: slug), .claimEdit(slug: slug), .claimUpdate(slug: slug), .claimDelete(slug: slug),
-            .claimTakeOver(slug: slug), .claimHelp(slug: slug),
+            .claimTakeOver(slug: slug), .claimHelp(slug: slug), .journal(slug: slug),
             // Last: it ends the session.
             .signOut,
         ]

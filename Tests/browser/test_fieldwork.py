@@ -46,6 +46,9 @@ def test_public_fieldwork_pages_have_no_axe_violations(browser, base_url):
     run_axe(browser, "campaign dashboard")
     browser.get(base_url + BASE + "/portrait-recueilli")
     run_axe(browser, "claim")
+    browser.get(base_url + BASE + "/journal")
+    assert "Journal public" in browser.page_source and "Diagnostic 2026 : tous ressource" in browser.page_source
+    run_axe(browser, "journal")
 
 
 def test_coordinator_and_interviewer_pages_have_no_axe_violations(browser, base_url):
@@ -195,7 +198,7 @@ def test_paper_forms_print_to_a_readable_a4_pdf(browser, base_url):
     sign_out(browser, base_url)
 
 
-@pytest.mark.parametrize("path", [FIELDWORK, FIELDWORK + "/methode", BASE + "/portrait-recueilli"])
+@pytest.mark.parametrize("path", [FIELDWORK, FIELDWORK + "/methode", BASE + "/portrait-recueilli", BASE + "/journal"])
 def test_fieldwork_pages_fit_a_small_screen(phone, base_url, path):
     phone.get(base_url + path)
     assert phone.execute_script("return window.innerWidth") == 360

@@ -84,6 +84,7 @@ public enum SiteRoute: Hashable, Sendable {
     case paperForms(slug: String), fieldworkWorker(slug: String), staffReads(slug: String)
     case claim(slug: String), claimSubmit(slug: String), claimedPortrait(slug: String), claimEdit(slug: String), claimUpdate(slug: String)
     case claimDelete(slug: String), claimTakeOver(slug: String), claimHelp(slug: String)
+    case journal(slug: String)
 
     public enum Method: String, Sendable { case get = "GET", post = "POST" }
 
@@ -111,6 +112,7 @@ public enum SiteRoute: Hashable, Sendable {
         case interviewers, interviewerCreate, assignmentCreate, interviewNew, paperEntry, interviewCreate, interview
         case paperForms, fieldworkWorker, staffReads
         case claim, claimSubmit, claimedPortrait, claimEdit, claimUpdate, claimDelete, claimTakeOver, claimHelp
+        case journal
 
         /// The path pattern as Vapor reads it (`:name` for a parameter).
         public var pattern: [String] {
@@ -238,6 +240,7 @@ public enum SiteRoute: Hashable, Sendable {
             case .claimDelete: return ["c", ":slug", "portrait-recueilli", "supprimer"]
             case .claimTakeOver: return ["c", ":slug", "portrait-recueilli", "prendre-la-main"]
             case .claimHelp: return ["c", ":slug", "portrait-recueilli", "demande"]
+            case .journal: return ["c", ":slug", "journal"]
             }
         }
 
@@ -270,7 +273,7 @@ public enum SiteRoute: Hashable, Sendable {
                 .organisationNetwork, .gaps, .young, .decisions, .decision, .governance, .proposals, .proposal,
                 .register, .calls, .call, .recognitions, .agenda, .agendaFeed, .event, .eventCalendar, .festival, .studies, .study, .studyFile,
                 .fieldwork, .method, .campaign, .fieldworkWorker, .claim, .claimSubmit, .claimedPortrait, .claimEdit, .claimUpdate,
-                .claimDelete, .claimHelp:
+                .claimDelete, .claimHelp, .journal:
                 return .readPublic
             case .methodDraft, .methodDraftSave, .methodPublish, .campaignNew, .campaignCreate, .interviewers, .interviewerCreate,
                 .assignmentCreate, .staffReads:
@@ -459,6 +462,7 @@ public enum SiteRoute: Hashable, Sendable {
         case .claimDelete: return .claimDelete
         case .claimTakeOver: return .claimTakeOver
         case .claimHelp: return .claimHelp
+        case .journal: return .journal
         }
     }
 
@@ -480,7 +484,11 @@ public enum SiteRoute: Hashable, Sendable {
             .callCreate(let slug), .recognitions(let slug), .recognitionSubmit(let slug), .commitmentCreate(let slug),
             .agenda(let slug), .agendaFeed(let slug), .eventNew(let slug), .eventCreate(let slug), .festivalCreate(let slug),
             .studies(let slug, _), .studyNew(let slug), .studyCreate(let slug), .studyRequestCreate(let slug), .method(let slug, _, _),
-            .fieldwork(let slug), .methodDraft(let slug), .methodDraftSave(let slug), .methodPublish(let slug), .campaignNew(let slug), .campaignCreate(let slug), .interviewers(let slug), .interviewerCreate(let slug), .interviewNew(let slug), .paperEntry(let slug), .interviewCreate(let slug), .paperForms(let slug), .fieldworkWorker(let slug), .staffReads(let slug), .claim(let slug), .claimSubmit(let slug), .claimedPortrait(let slug), .claimEdit(let slug), .claimUpdate(let slug), .claimDelete(let slug), .claimTakeOver(let slug), .claimHelp(let slug):
+            .fieldwork(let slug), .methodDraft(let slug), .methodDraftSave(let slug), .methodPublish(let slug), .campaignNew(let slug),
+            .campaignCreate(let slug), .interviewers(let slug), .interviewerCreate(let slug), .interviewNew(let slug),
+            .paperEntry(let slug), .interviewCreate(let slug), .paperForms(let slug), .fieldworkWorker(let slug), .staffReads(let slug),
+            .claim(let slug), .claimSubmit(let slug), .claimedPortrait(let slug), .claimEdit(let slug), .claimUpdate(let slug),
+            .claimDelete(let slug), .claimTakeOver(let slug), .claimHelp(let slug), .journal(let slug):
             return ["slug": slug]
         case .campaign(let slug, let campaign): return ["slug": slug, "campaign": campaign]
         case .assignmentCreate(let slug, let interviewer): return ["slug": slug, "interviewer": interviewer]

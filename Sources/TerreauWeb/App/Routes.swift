@@ -155,6 +155,7 @@ func registerRoutes(_ app: Application) {
         case .claimDelete: handler = ClaimController.delete
         case .claimTakeOver: handler = ClaimController.takeOver
         case .claimHelp: handler = ClaimController.help
+        case .journal: handler = JournalController.list
         }
         let routes: any RoutesBuilder = kind.isThrottled ? app.grouped(AuthThrottleMiddleware()) : app
         // Bodies are read (within their limits) by `BodyLimitMiddleware`, before the CSRF check.

@@ -30,34 +30,48 @@ struct RecountCommand: AsyncCommand {
     }
 }
 
-/// `terreau verify [DECISION]`: walks the hash chain of one decision's ballot log, or of every
-/// decision's, and names the first row that was edited, removed or reordered (R6).
+/// `terreau verify DECISION|journal|toutes`: walks the hash chain of one decision's ballot log,
+/// of every community's public journal (`journal`), or of all of them (`toutes`), and names the
+/// first row that was edited, removed or reordered (R6).
 struct VerifyCommand: AsyncCommand {
     struct Signature: CommandSignature {
-        @Argument(name: "decision", help: "Identifiant d'une décision ; toutes si « toutes ».") var decision: String
+        @Argument(name: "what", help: "Identifiant d'une décision, « journal » pour les journaux publics, « toutes » pour tout.") var what: String
     }
 
-    var help: String { "Vérifie la chaîne d'empreintes des journaux de bulletins (toutes les décisions avec « toutes »)." }
+    var help: String { "Vérifie les chaînes d'empreintes : bulletins d'une décision, journaux publics (« journal ») ou tout (« toutes »)." }
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let database = context.application.db
-        var decisions = try await DecisionRecord.query(on: database).sort(\.$createdAt).all()
-        if signature.decision != "toutes" {
-            guard let id = UUID(uuidString: signature.decision) else { throw CommandFailure("« \(signature.decision) » n'est pas un identifiant de décision.") }
-            decisions = decisions.filter { $0.id == id }
-            if decisions.isEmpty { throw CommandFailure("décision « \(signature.decision) » introuvable.") }
-        }
         var broken = 0
-        for decision in decisions {
-            let log = try await DecisionStore(database: database).log(of: decision.id!)
-            if let row = DecisionStore.firstBroken(log) {
-                broken += 1
-                context.console.print("ALTÉRÉ « \(decision.title) » (\(decision.id!.uuidString)) : la ligne \(row + 1) du journal ne suit plus la précédente.")
-            } else if let head = decision.headHash, head != (log.last?.hash ?? HashChain.genesis) {
-                broken += 1
-                context.console.print("ALTÉRÉ « \(decision.title) » : l'empreinte publiée ne correspond plus à la fin du journal.")
-            } else {
-                context.console.print("intact « \(decision.title) » : \(log.count) ligne(s).")
+        if signature.what == "journal" || signature.what == "toutes" {
+            for community in try await CommunityRecord.query(on: database).sort(\.$slug).all() {
+                let chain = try await JournalStore(database: database).chain(of: community.id!)
+                if let row = JournalChain.firstBroken(chain) {
+                    broken += 1
+                    context.console.print("ALTÉRÉ journal de « \(community.name) » : la ligne \(row) ne suit plus la précédente.")
+                } else {
+                    context.console.print("intact journal de « \(community.name) » : \(chain.count) ligne(s), empreinte \(chain.last?.hash ?? HashChain.genesis).")
+                }
+            }
+        }
+        if signature.what != "journal" {
+            var decisions = try await DecisionRecord.query(on: database).sort(\.$createdAt).all()
+            if signature.what != "toutes" {
+                guard let id = UUID(uuidString: signature.what) else { throw CommandFailure("« \(signature.what) » n'est ni un identifiant de décision, ni « journal », ni « toutes ».") }
+                decisions = decisions.filter { $0.id == id }
+                if decisions.isEmpty { throw CommandFailure("décision « \(signature.what) » introuvable.") }
+            }
+            for decision in decisions {
+                let log = try await DecisionStore(database: database).log(of: decision.id!)
+                if let row = DecisionStore.firstBroken(log) {
+                    broken += 1
+                    context.console.print("ALTÉRÉ « \(decision.title) » (\(decision.id!.uuidString)) : la ligne \(row + 1) du journal ne suit plus la précédente.")
+                } else if let head = decision.headHash, head != (log.last?.hash ?? HashChain.genesis) {
+                    broken += 1
+                    context.console.print("ALTÉRÉ « \(decision.title) » : l'empreinte publiée ne correspond plus à la fin du journal.")
+                } else {
+                    context.console.print("intact « \(decision.title) » : \(log.count) ligne(s).")
+                }
             }
         }
         if broken > 0 { throw CommandFailure("\(broken) journal(aux) altéré(s).") }

@@ -205,3 +205,39 @@ struct SplitMix: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+@Suite("The public journal's chain")
+struct JournalChainTests {
+    static func entries(_ count: Int) -> [(entry: JournalEntry, hash: String)] {
+        var previous = HashChain.genesis
+        return (1...count).map { position in
+            let entry = JournalEntry(position: position, at: Date(timeIntervalSince1970: 1_800_000_000 + Double(position) + 0.75), act: .created,
+                                     subject: .inventory, subjectID: "id-\(position)", summary: "Titre \(position)", isPublic: position % 2 == 0)
+            previous = JournalChain.hash(entry, after: previous)
+            return (entry, previous)
+        }
+    }
+
+    @Test("a record that is not public enters without its id or summary; time in whole seconds")
+    func privateEntries() {
+        let entry = JournalEntry(position: 1, at: Date(timeIntervalSince1970: 10.9), act: .created, subject: .inventory, subjectID: "x", summary: "Fatou", isPublic: false)
+        #expect(entry.subjectID == "" && entry.summary == "")
+        #expect(entry.canonical == "1\n10\ncreated\ninventory\n\nnon-public\n")
+    }
+
+    @Test("edited, removed, reordered or renumbered rows are found at their position", arguments: [
+        ("intact", Int?.none), ("edit 3", 3), ("remove 2", 2), ("swap 4 5", 4), ("renumber 1", 1), ("drop last", nil),
+    ])
+    func tampering(change: String, broken: Int?) {
+        var chain = Self.entries(6)
+        switch change {
+        case "edit 3": chain[2].entry.summary = "Autre"
+        case "remove 2": chain.remove(at: 1)
+        case "swap 4 5": chain.swapAt(3, 4)
+        case "renumber 1": chain[0].entry.position = 7
+        case "drop last": chain.removeLast()  // a truncated tail still chains: the published head hash is what shows it
+        default: break
+        }
+        #expect(JournalChain.firstBroken(chain) == broken)
+    }
+}

@@ -278,6 +278,7 @@ struct DecisionStore {
             decision.phase = next.rawValue
             decision.deliberationStartedAt = now
             try await decision.update(on: database)
+            try await JournalStore(database: database).append(community: decision.$community.id, .opened, .decision, id: decision.id, summary: decision.title, now: now)
         }
         return nil
     }
@@ -364,6 +365,8 @@ struct DecisionStore {
                         record.$decision.id = decision.id
                         record.createdAt = now
                         try await record.create(on: database)
+                        try await JournalStore(database: database).append(community: decision.$community.id, .ruleChanged, .rules, id: decision.id,
+                                                                          summary: decision.title, now: now)
                     }
                 } catch let refusal as RuleRefusal {
                     decision.rulesRefusal = refusal.description
@@ -372,6 +375,8 @@ struct DecisionStore {
             if kind == .ruleChange, report.outcome == .adopted, decision.rulesRefusal == nil, let charter = decision.proposedCharter {
                 try await CharterStore(database: database).add(to: decision.$community.id, text: charter, author: decision.$createdBy.id,
                                                                 decision: decision.id, now: now)
+                try await JournalStore(database: database).append(community: decision.$community.id, .ruleChanged, .charter, id: decision.id,
+                                                                  summary: decision.title, now: now)
             }
             // A call for support whose priorities this was is now decided.
             try await CallRecord.query(on: database).filter(\.$decision.$id == decision.id!).set(\.$phase, to: CallPhase.decided.rawValue).update()
@@ -381,6 +386,7 @@ struct DecisionStore {
                     note: statement, person: nil, decision: decision.id, now: now, on: database)
             }
             try await decision.update(on: database)
+            try await JournalStore(database: database).append(community: decision.$community.id, .closed, .decision, id: decision.id, summary: decision.title, now: now)
         }
         return nil
     }

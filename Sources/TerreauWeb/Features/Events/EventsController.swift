@@ -189,6 +189,7 @@ enum EventsController {
         event.createdAt = request.now
         try await request.db.transaction { database in
             try await event.create(on: database)
+            try await JournalStore(database: database).append(community: community.id!, .published, .event, id: event.id, summary: event.title, now: request.now)
             for organisation in chosen { try await organiser(event, organisation.id!, role: "organiser").create(on: database) }
         }
         request.flash(catalog.text("event.created"))

@@ -180,7 +180,12 @@ enum StudiesController {
         study.extraction = extraction
         study.$uploadedBy.id = me.personID
         study.createdAt = request.now
-        do { try await study.create(on: request.db) } catch {
+        do {
+            try await request.db.transaction { database in
+                try await study.create(on: database)
+                try await JournalStore(database: database).append(community: community.id!, .published, .study, id: study.id, summary: study.title, now: request.now)
+            }
+        } catch {
             try? FileManager.default.removeItem(atPath: path)
             throw error
         }

@@ -58,6 +58,8 @@ struct FieldworkStore {
             draft.publishedAt = now
             draft.$publishedBy.id = person
             try await draft.update(on: database)
+            try await JournalStore(database: database).append(community: draft.$community.id, .published, .questionnaire, id: draft.id,
+                                                              summary: "v\(draft.number)", now: now)
         }
     }
 
@@ -75,6 +77,8 @@ struct FieldworkStore {
     func createCampaign(_ campaign: CampaignRecord, targets: [String: Int]) async throws {
         try await database.transaction { database in
             try await campaign.create(on: database)
+            try await JournalStore(database: database).append(community: campaign.$community.id, .opened, .campaign, id: campaign.id,
+                                                              summary: campaign.name, now: campaign.createdAt)
             for (place, target) in targets.sorted(by: { $0.key < $1.key }) {
                 let row = CampaignTargetRecord()
                 row.$campaign.id = campaign.id!

@@ -95,6 +95,8 @@ struct InventoryStore {
             let revision = Self.revision(item: id, version: item.version, author: author, summary: summary, now: now, values: values,
                 changes: changes, revertedTo: revertedTo)
             try await revision.create(on: database)
+            try await JournalStore(database: database).append(community: item.$community.id, isNew ? .created : .edited, .inventory, id: id,
+                summary: item.title, isPublic: item.visibility == Visibility.public.rawValue, now: now)
         }
     }
 
@@ -128,6 +130,9 @@ struct InventoryStore {
                 if !skills.isEmpty { try await skills.create(on: database) }
                 if !themes.isEmpty { try await themes.create(on: database) }
                 try await revisions.create(on: database)
+            }
+            if !drafts.isEmpty {
+                try await JournalStore(database: database).append(community: community, .imported, .inventory, id: nil, summary: String(drafts.count), now: now)
             }
         }
     }

@@ -96,6 +96,7 @@ enum CollectiveController {
             collective.createdAt = request.now
             collective.updatedAt = request.now
             try await collective.create(on: database)
+            try await JournalStore(database: database).append(community: community.id!, .created, .organisation, id: collective.id, summary: collective.name, now: request.now)
             try await OrganisationStore(database: database).addAdmin(me.personID, to: collective.id!, now: request.now)
             let details = CollectiveRecord()
             details.$organisation.id = collective.id!

@@ -116,6 +116,7 @@ enum OrganisationController {
             organisation.updatedAt = request.now
             try await organisation.create(on: database)
             try await OrganisationStore(database: database).addAdmin(me.personID, to: organisation.id!, now: request.now)
+            try await JournalStore(database: database).append(community: community.id!, .created, .organisation, id: organisation.id, summary: name, now: request.now)
         }
         return request.seeOther(.organisation(slug: community.slug, organisation: organisation.id!.uuidString))
     }

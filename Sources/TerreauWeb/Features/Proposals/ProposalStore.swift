@@ -60,6 +60,7 @@ struct ProposalStore {
                 try await link.create(on: database)
             }
             try await follow(proposal.id!, person: author, now: now, on: database)
+            try await JournalStore(database: database).append(community: community, .published, .proposal, id: proposal.id, summary: draft.title, now: now)
         }
         return proposal
     }
@@ -102,6 +103,7 @@ struct ProposalStore {
             proposal.updatedAt = now
             try await proposal.update(on: database)
             try await Self.version(of: proposal, by: person, afterBacking: backed, now: now).create(on: database)
+            try await JournalStore(database: database).append(community: proposal.$community.id, .edited, .proposal, id: proposal.id, summary: title, now: now)
         }
     }
 
@@ -115,6 +117,8 @@ struct ProposalStore {
         proposal.updatedAt = now
         try await proposal.update(on: database)
         try await Self.event(proposal.id!, next, note: note, person: person, decision: decision, now: now).create(on: database)
+        try await JournalStore(database: database).append(community: proposal.$community.id, .statusChanged, .proposal, id: proposal.id,
+                                                          summary: proposal.title, now: now)
         return next
     }
 
@@ -200,6 +204,10 @@ struct ProposalStore {
             guard let fresh = try await CommentRecord.find(comment.id, on: database) else { return nil }
             let before = Self.state(of: fresh)
             guard let after = try? Moderation.next(before, event) else { return nil }
+            if (before.hidden == nil) != (after.hidden == nil), let proposal = try await ProposalRecord.find(fresh.$proposal.id, on: database) {
+                try await JournalStore(database: database).append(community: proposal.$community.id, .moderated, .comment, id: fresh.id,
+                    summary: after.hidden == nil ? "restored" : "hidden", now: now)
+            }
             fresh.hidden = after.hidden?.rawValue
             fresh.reports = after.reports
             fresh.appeal = after.appeal.rawValue
