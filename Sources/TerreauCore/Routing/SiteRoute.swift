@@ -84,7 +84,7 @@ public enum SiteRoute: Hashable, Sendable {
     case paperForms(slug: String), fieldworkWorker(slug: String), staffReads(slug: String)
     case claim(slug: String), claimSubmit(slug: String), claimedPortrait(slug: String), claimEdit(slug: String), claimUpdate(slug: String)
     case claimDelete(slug: String), claimTakeOver(slug: String), claimHelp(slug: String)
-    case journal(slug: String)
+    case journal(slug: String), openData(slug: String), openDataFile(slug: String, file: String)
 
     public enum Method: String, Sendable { case get = "GET", post = "POST" }
 
@@ -112,7 +112,7 @@ public enum SiteRoute: Hashable, Sendable {
         case interviewers, interviewerCreate, assignmentCreate, interviewNew, paperEntry, interviewCreate, interview
         case paperForms, fieldworkWorker, staffReads
         case claim, claimSubmit, claimedPortrait, claimEdit, claimUpdate, claimDelete, claimTakeOver, claimHelp
-        case journal
+        case journal, openData, openDataFile
 
         /// The path pattern as Vapor reads it (`:name` for a parameter).
         public var pattern: [String] {
@@ -241,6 +241,8 @@ public enum SiteRoute: Hashable, Sendable {
             case .claimTakeOver: return ["c", ":slug", "portrait-recueilli", "prendre-la-main"]
             case .claimHelp: return ["c", ":slug", "portrait-recueilli", "demande"]
             case .journal: return ["c", ":slug", "journal"]
+            case .openData: return ["c", ":slug", "donnees"]
+            case .openDataFile: return ["c", ":slug", "donnees", ":file"]
             }
         }
 
@@ -273,7 +275,7 @@ public enum SiteRoute: Hashable, Sendable {
                 .organisationNetwork, .gaps, .young, .decisions, .decision, .governance, .proposals, .proposal,
                 .register, .calls, .call, .recognitions, .agenda, .agendaFeed, .event, .eventCalendar, .festival, .studies, .study, .studyFile,
                 .fieldwork, .method, .campaign, .fieldworkWorker, .claim, .claimSubmit, .claimedPortrait, .claimEdit, .claimUpdate,
-                .claimDelete, .claimHelp, .journal:
+                .claimDelete, .claimHelp, .journal, .openData, .openDataFile:
                 return .readPublic
             case .methodDraft, .methodDraftSave, .methodPublish, .campaignNew, .campaignCreate, .interviewers, .interviewerCreate,
                 .assignmentCreate, .staffReads:
@@ -463,6 +465,8 @@ public enum SiteRoute: Hashable, Sendable {
         case .claimTakeOver: return .claimTakeOver
         case .claimHelp: return .claimHelp
         case .journal: return .journal
+        case .openData: return .openData
+        case .openDataFile: return .openDataFile
         }
     }
 
@@ -488,8 +492,10 @@ public enum SiteRoute: Hashable, Sendable {
             .campaignCreate(let slug), .interviewers(let slug), .interviewerCreate(let slug), .interviewNew(let slug),
             .paperEntry(let slug), .interviewCreate(let slug), .paperForms(let slug), .fieldworkWorker(let slug), .staffReads(let slug),
             .claim(let slug), .claimSubmit(let slug), .claimedPortrait(let slug), .claimEdit(let slug), .claimUpdate(let slug),
-            .claimDelete(let slug), .claimTakeOver(let slug), .claimHelp(let slug), .journal(let slug):
+            .claimDelete(let slug), .claimTakeOver(let slug), .claimHelp(let slug), .journal(let slug),
+            .openData(let slug):
             return ["slug": slug]
+        case .openDataFile(let slug, let file): return ["slug": slug, "file": file]
         case .campaign(let slug, let campaign): return ["slug": slug, "campaign": campaign]
         case .assignmentCreate(let slug, let interviewer): return ["slug": slug, "interviewer": interviewer]
         case .interview(let slug, let interview): return ["slug": slug, "interview": interview]

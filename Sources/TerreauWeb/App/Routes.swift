@@ -156,6 +156,8 @@ func registerRoutes(_ app: Application) {
         case .claimTakeOver: handler = ClaimController.takeOver
         case .claimHelp: handler = ClaimController.help
         case .journal: handler = JournalController.list
+        case .openData: handler = OpenDataController.list
+        case .openDataFile: handler = OpenDataController.file
         }
         let routes: any RoutesBuilder = kind.isThrottled ? app.grouped(AuthThrottleMiddleware()) : app
         // Bodies are read (within their limits) by `BodyLimitMiddleware`, before the CSRF check.

@@ -27,6 +27,7 @@ struct PageLayout: Encodable {
         var studiesURL: String
         var fieldworkURL: String
         var journalURL: String
+        var openDataURL: String
     }
 
     struct Visitor: Encodable {
@@ -71,7 +72,8 @@ struct PageLayout: Encodable {
                 proposalsURL: SiteRoute.proposals(slug: $0.slug).path, registerURL: SiteRoute.register(slug: $0.slug).path,
                 callsURL: SiteRoute.calls(slug: $0.slug).path, recognitionsURL: SiteRoute.recognitions(slug: $0.slug).path,
                 agendaURL: SiteRoute.agenda(slug: $0.slug).path, studiesURL: SiteRoute.studies(slug: $0.slug, query: nil).path,
-                fieldworkURL: SiteRoute.fieldwork(slug: $0.slug).path, journalURL: SiteRoute.journal(slug: $0.slug).path)
+                fieldworkURL: SiteRoute.fieldwork(slug: $0.slug).path, journalURL: SiteRoute.journal(slug: $0.slug).path,
+                openDataURL: SiteRoute.openData(slug: $0.slug).path)
         }
         self.current = current
         visitor = request.resolvedSignedIn.map {

@@ -1,0 +1,93 @@
+import Foundation
+
+/// The open data a community publishes: each dataset described once — its fields and their
+/// types, its licence — so that the CSV, the JSON, the Frictionless data package and the DCAT-AP
+/// catalogue all say the same thing.
+public struct OpenDataset: Equatable, Sendable {
+    public enum FieldType: String, Sendable {
+        case string, integer, number, boolean, date, datetime
+    }
+
+    public struct Field: Equatable, Sendable {
+        public var name: String
+        public var type: FieldType
+        public var description: String
+        public init(_ name: String, _ type: FieldType = .string, _ description: String) {
+            self.name = name
+            self.type = type
+            self.description = description
+        }
+    }
+
+    public enum Licence: String, Sendable {
+        /// Contributed data (the inventory, proposals, decisions): a database licence that keeps
+        /// derived databases open.
+        case odbl = "ODbL-1.0"
+        /// Reference data (census figures, the official geographic code).
+        case licenceOuverte = "etalab-2.0"
+        /// The ESCO skills classification (European Commission).
+        case ccBy = "CC-BY-4.0"
+
+        public var title: String {
+            switch self {
+            case .odbl: return "Open Data Commons Open Database License 1.0"
+            case .licenceOuverte: return "Licence Ouverte / Open Licence 2.0 (Etalab)"
+            case .ccBy: return "Creative Commons Attribution 4.0"
+            }
+        }
+
+        public var url: String {
+            switch self {
+            case .odbl: return "https://opendatacommons.org/licenses/odbl/1-0/"
+            case .licenceOuverte: return "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
+            case .ccBy: return "https://creativecommons.org/licenses/by/4.0/"
+            }
+        }
+    }
+
+    /// The file name without extension (`organisations`, `statistiques-communes`).
+    public var name: String
+    public var title: String
+    public var description: String
+    public var licences: [Licence]
+    public var fields: [Field]
+    /// Whether a GeoJSON file goes with it (features carry the commune's boundary).
+    public var hasGeometry: Bool
+
+    public init(name: String, title: String, description: String, licences: [Licence], fields: [Field], hasGeometry: Bool = false) {
+        self.name = name
+        self.title = title
+        self.description = description
+        self.licences = licences
+        self.fields = fields
+        self.hasGeometry = hasGeometry
+    }
+}
+
+/// RFC 4180 CSV, UTF-8, CRLF line ends; text cells that a spreadsheet would run as a formula
+/// (starting with `=`, `+`, `-`, `@`, a tab or a carriage return) get a leading apostrophe
+/// (quality R2). Numbers are written as they are.
+public enum CSV {
+    public static func line(_ values: [String?], types: [OpenDataset.FieldType]) -> String {
+        zip(values, types).map { value, type in cell(value, type: type) }.joined(separator: ",") + "\r\n"
+    }
+
+    public static func cell(_ value: String?, type: OpenDataset.FieldType) -> String {
+        guard var text = value else { return "" }
+        if type == .string, let first = text.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first) {
+            text = "'" + text
+        }
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}
+
+/// Statistics never show a cell under five people: a count of 1 to 4 is published as missing,
+/// and so is a rate computed from it.
+public enum SmallCells {
+    public static let threshold = 5
+
+    public static func publishable(_ count: Int) -> Int? {
+        (1..<threshold).contains(count) ? nil : count
+    }
+}

@@ -1,0 +1,188 @@
+import Fluent
+import Foundation
+import SQLKit
+import TerreauCore
+
+/// The datasets a community publishes and where their rows come from. Every source applies
+/// the visibility rule of the pages (S6): public records only; statistics count what may be
+/// counted and hide cells under five people. No source reads an e-mail, a phone, a consent or
+/// a ballot.
+struct OpenDataCatalog {
+    let database: any Database
+    let community: CommunityRecord
+    let catalog: MessageCatalog
+
+    static let batchSize = 500
+    static let inventoryKinds: [(name: String, kind: InventoryKind)] = [
+        ("lieux", .place), ("materiel", .equipment), ("offres", .offer), ("besoins", .need), ("portraits", .portrait),
+    ]
+    /// Portrait fields left out of the open data even when the person chose « public »: how to
+    /// reach them and their age.
+    static let withheld: Set<InventoryField> = [.visibility, .contactPreference, .ageBand]
+
+    func field(_ name: String, _ type: OpenDataset.FieldType = .string) -> OpenDataset.Field {
+        .init(name, type, catalog.text("opendata.field." + name))
+    }
+
+    func dataset(_ name: String, licences: [OpenDataset.Licence] = [.odbl], fields: [OpenDataset.Field], geometry: Bool = false) -> OpenDataset {
+        OpenDataset(name: name, title: catalog.text("opendata.\(name).title"), description: catalog.text("opendata.\(name).description"),
+                    licences: licences, fields: fields, hasGeometry: geometry)
+    }
+
+    static func inventoryFields(_ kind: InventoryKind) -> [InventoryField] {
+        kind.fields.filter { !withheld.contains($0) && $0 != .title && $0 != .description && $0 != .commune && $0 != .neighbourhood }
+    }
+
+    var datasets: [OpenDataset] {
+        let counts = ["portraits", "organisations", "places", "equipment", "offers", "needs"].map { field($0, .integer) }
+        return [
+            dataset("organisations", fields: ["id", "name", "kind", "rna", "siren", "commune_code", "commune", "themes", "website"].map { field($0) }
+                    + [field("created_at", .datetime)]),
+        ] + Self.inventoryKinds.map { entry in
+            dataset(entry.name, fields: [field("id"), field("title"), field("description")]
+                    + Self.inventoryFields(entry.kind).map { field($0.rawValue, $0 == .capacity ? .integer : .string) }
+                    + ["commune_code", "commune", "neighbourhood", "neighbourhood_name", "organisation_id"].map { field($0) } + [field("updated_at", .datetime)])
+        } + [
+            dataset("competences", licences: [.ccBy, .odbl], fields: ["key", "label", "source", "concept_type", "broader", "synonyms"].map { field($0) }),
+            dataset("statistiques-communes", licences: [.odbl, .licenceOuverte],
+                    fields: [field("commune_code"), field("commune"), field("population", .integer)] + counts + [field("portraits_per_thousand", .number)],
+                    geometry: true),
+            dataset("statistiques-quartiers", licences: [.odbl, .licenceOuverte],
+                    fields: [field("neighbourhood"), field("neighbourhood_name"), field("population", .integer)] + counts.filter { $0.name != "organisations" }
+                        + [field("portraits_per_thousand", .number)]),
+            dataset("propositions", fields: ["id", "title", "summary", "status", "themes", "commune_code"].map { field($0) }
+                    + ["backings", "arguments_for", "arguments_against", "arguments_nuanced"].map { field($0, .integer) }
+                    + [field("register_status"), field("created_at", .datetime), field("updated_at", .datetime)]),
+            dataset("decisions", fields: ["id", "title", "kind", "method", "electorate", "phase"].map { field($0) }
+                    + [field("electorate_size", .integer), field("ballots", .integer), field("outcome"), field("winners"), field("closed_at", .datetime)]),
+        ]
+    }
+
+    // MARK: Rows
+
+    /// One batch of a dataset's rows after `cursor` (an id), and the cursor for the next one.
+    typealias Batch = (rows: [[String?]], next: String?)
+
+    static func stamp(_ date: Date?) -> String? {
+        date.map { ISO8601DateFormatter().string(from: $0) }
+    }
+
+    func rows(of dataset: OpenDataset, after cursor: String?, places: CommunityPlaces) async throws -> Batch {
+        let id = community.id!
+        switch dataset.name {
+        case "organisations":
+            var query = OrganisationRecord.query(on: database).filter(\.$community.$id == id).sort(\.$id).limit(Self.batchSize)
+            if let cursor = cursor.flatMap(UUID.init(uuidString:)) { query = query.filter(\.$id > cursor) }
+            let records = try await query.all()
+            return (records.map { record in
+                [record.id!.uuidString, record.name, record.kind, record.rna, record.siren, record.communeCode, places.communeName(record.communeCode),
+                 record.themes.isEmpty ? nil : record.themes.split(separator: " ").joined(separator: ";"), record.website, Self.stamp(record.createdAt)]
+            }, records.count == Self.batchSize ? records.last?.id?.uuidString : nil)
+        case "competences":
+            var query = SkillTermRecord.query(on: database).group(.or) { $0.filter(\.$community.$id == nil).filter(\.$community.$id == id) }
+                .filter(\.$mergedInto == nil).sort(\.$id).limit(Self.batchSize)
+            if let cursor = cursor.flatMap(UUID.init(uuidString:)) { query = query.filter(\.$id > cursor) }
+            let records = try await query.all()
+            return (records.map { term in
+                [term.key, term.label, term.source, term.conceptType, term.broader.isEmpty ? nil : term.broader.split(separator: " ").joined(separator: ";"),
+                 term.synonymList.isEmpty ? nil : term.synonymList.joined(separator: ";")]
+            }, records.count == Self.batchSize ? records.last?.id?.uuidString : nil)
+        case "statistiques-communes", "statistiques-quartiers":
+            return (cursor == nil ? try await statistics(byCommune: dataset.name == "statistiques-communes", places: places) : [], nil)
+        case "propositions":
+            return try await proposals(after: cursor)
+        case "decisions":
+            return try await decisions(after: cursor)
+        default:
+            guard let kind = Self.inventoryKinds.first(where: { $0.name == dataset.name })?.kind else { return ([], nil) }
+            var query = InventoryItemRecord.query(on: database).filter(\.$community.$id == id).filter(\.$kind == kind.rawValue)
+                .filter(\.$visibility == Visibility.public.rawValue).sort(\.$id).limit(Self.batchSize)
+            if let cursor = cursor.flatMap(UUID.init(uuidString:)) { query = query.filter(\.$id > cursor) }
+            let records = try await query.all()
+            return (records.map { item in
+                let values = InventoryStore.decode(item.fields)
+                func value(_ field: InventoryField) -> String? {
+                    let text = values[field.rawValue] ?? ""
+                    if text.isEmpty { return nil }
+                    if field.input == .skills { return text.formLines.joined(separator: ";") }
+                    if case .multiChoice = field.input { return text.split(separator: " ").joined(separator: ";") }
+                    if field.input == .availability { return text.split(separator: " ").joined(separator: ";") }
+                    return text
+                }
+                return [item.id!.uuidString, item.title, value(.description)] + Self.inventoryFields(kind).map(value)
+                    + [item.communeCode, places.communeName(item.communeCode), item.neighbourhood, places.neighbourhoodName(item.neighbourhood),
+                       item.$organisation.id?.uuidString, Self.stamp(item.updatedAt)]
+            }, records.count == Self.batchSize ? records.last?.id?.uuidString : nil)
+        }
+    }
+
+    /// Counts by commune or neighbourhood. Portraits count whatever their visibility (that is
+    /// what « counted in the statistics » means) except those kept to coordinators; a count of
+    /// one to four people is withheld, and its rate with it.
+    func statistics(byCommune: Bool, places: CommunityPlaces) async throws -> [[String?]] {
+        let sql = database as! any SQLDatabase
+        let column: SQLQueryString = byCommune ? "commune_code" : "neighbourhood"
+        let rows = try await sql.raw("""
+            SELECT \(column) AS place, kind, COUNT(*) AS n FROM inventory_items
+            WHERE community_id = \(bind: community.id!) AND \(column) IS NOT NULL
+              AND (kind <> 'portrait' OR visibility <> 'coordinators') AND (kind = 'portrait' OR visibility = 'public')
+            GROUP BY \(column), kind
+            """).all()
+        var counts: [String: [String: Int]] = [:]
+        for row in rows {
+            counts[try row.decode(column: "place", as: String.self), default: [:]][try row.decode(column: "kind", as: String.self)] = try row.decode(column: "n", as: Int.self)
+        }
+        let territory = try await CommunityTerritory.load(community, on: database)
+        func line(_ key: String, _ name: String, _ population: Int?, organisations: Int?) -> [String?] {
+            let count = counts[key] ?? [:]
+            let portraits = SmallCells.publishable(count["portrait"] ?? 0)
+            let rate = portraits.flatMap { value in population.flatMap { $0 > 0 ? String(format: "%.2f", Double(value) * 1000 / Double($0)) : nil } }
+            var cells: [String?] = [key, name, population.map(String.init), portraits.map(String.init)]
+            if let organisations { cells.append(String(organisations)) }
+            cells += ["place", "equipment", "offer", "need"].map { String(count[$0] ?? 0) }
+            return cells + [rate]
+        }
+        if byCommune {
+            let organisations = try await OrganisationRecord.query(on: database).filter(\.$community.$id == community.id!).all()
+            let byCode = Dictionary(grouping: organisations.compactMap(\.communeCode), by: { $0 }).mapValues(\.count)
+            return territory.communes.map { line($0.code, $0.name, $0.population, organisations: byCode[$0.code] ?? 0) }
+        }
+        return territory.neighbourhoods.map { row in
+            line(row.record.slug, row.record.name, row.communeCodes.isEmpty ? nil : row.population, organisations: nil)
+        }
+    }
+
+    func proposals(after cursor: String?) async throws -> Batch {
+        var query = ProposalRecord.query(on: database).filter(\.$community.$id == community.id!).sort(\.$id).limit(Self.batchSize)
+        if let cursor = cursor.flatMap(UUID.init(uuidString:)) { query = query.filter(\.$id > cursor) }
+        let records = try await query.all()
+        let ids = records.compactMap(\.id)
+        guard !ids.isEmpty else { return ([], nil) }
+        let backings = Dictionary(grouping: try await ProposalBackingRecord.query(on: database).filter(\.$proposal.$id ~~ ids).all(), by: { $0.$proposal.id })
+        let comments = Dictionary(grouping: try await CommentRecord.query(on: database).filter(\.$proposal.$id ~~ ids).filter(\.$hidden == nil).all(),
+                                  by: { $0.$proposal.id })
+        let register = Dictionary(try await RegisterEntryRecord.query(on: database).filter(\.$proposal.$id ~~ ids).all().map { ($0.$proposal.id, $0.status) },
+                                  uniquingKeysWith: { first, _ in first })
+        return (records.map { proposal in
+            let arguments = comments[proposal.id!] ?? []
+            func stance(_ stance: Stance) -> String { String(arguments.filter { $0.stance == stance.rawValue }.count) }
+            return [proposal.id!.uuidString, proposal.title, proposal.summary, proposal.status,
+                    proposal.themes.isEmpty ? nil : proposal.themes.split(separator: " ").joined(separator: ";"), proposal.communeCode,
+                    String(backings[proposal.id!]?.count ?? 0), stance(.pour), stance(.contre), stance(.nuance), register[proposal.id!],
+                    Self.stamp(proposal.createdAt), Self.stamp(proposal.updatedAt)]
+        }, records.count == Self.batchSize ? records.last?.id?.uuidString : nil)
+    }
+
+    /// Decisions with their counts once closed — never who voted or how.
+    func decisions(after cursor: String?) async throws -> Batch {
+        var query = DecisionRecord.query(on: database).filter(\.$community.$id == community.id!).sort(\.$id).limit(Self.batchSize)
+        if let cursor = cursor.flatMap(UUID.init(uuidString:)) { query = query.filter(\.$id > cursor) }
+        let records = try await query.all()
+        return (records.map { decision in
+            let report = decision.result.flatMap { try? JSONDecoder().decode(TallyReport.self, from: Data($0.utf8)) }
+            return [decision.id!.uuidString, decision.title, decision.kind, decision.method, decision.electorateKind, decision.phase,
+                    decision.electorateSize.map(String.init), report.map { String($0.ballots) }, report?.outcome?.rawValue,
+                    report.map { $0.winners.joined(separator: ";") }, Self.stamp(decision.closedAt)]
+        }, records.count == Self.batchSize ? records.last?.id?.uuidString : nil)
+    }
+}

@@ -1,0 +1,76 @@
+"""Open data and the public journal against the demo: the data package and every CSV file it
+lists pass `frictionless validate` (the same check as the command line); the GeoJSON is a
+FeatureCollection whose exterior rings run counter-clockwise (RFC 7946); the DCAT-AP catalogue
+is JSON-LD with a dataset per file family; the pages pass axe-core."""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import urllib.request
+
+from test_accounts import run_axe
+
+DATA = "/c/grenoble-alpes/donnees"
+
+
+def fetch(url):
+    with urllib.request.urlopen(url) as response:
+        return response.read()
+
+
+def test_the_data_package_passes_frictionless_validate(base_url):
+    with tempfile.TemporaryDirectory() as folder:
+        package = json.loads(fetch(base_url + DATA + "/datapackage.json"))
+        with open(os.path.join(folder, "datapackage.json"), "w", encoding="utf-8") as file:
+            json.dump(package, file, ensure_ascii=False)
+        for resource in package["resources"]:
+            with open(os.path.join(folder, resource["path"]), "wb") as file:
+                file.write(fetch(base_url + DATA + "/" + resource["path"]))
+        frictionless = os.path.join(os.path.dirname(sys.executable), "frictionless")
+        result = subprocess.run([frictionless, "validate", "--json", "datapackage.json"], cwd=folder, capture_output=True, text=True)
+        report = json.loads(result.stdout)
+        errors = [(task["name"], [error["message"] for error in task["errors"]][:3]) for task in report["tasks"] if not task["valid"]]
+        assert report["valid"], errors
+        assert len(report["tasks"]) == len(package["resources"]) == 11
+        rows = {task["name"]: task["stats"]["rows"] for task in report["tasks"]}
+        assert rows["competences"] > 13000 and rows["organisations"] > 50 and rows["decisions"] >= 5
+
+
+def signed_area(ring):
+    return sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in zip(ring, ring[1:]))
+
+
+def test_geojson_rings_run_counter_clockwise(base_url):
+    collection = json.loads(fetch(base_url + DATA + "/statistiques-communes.geojson"))
+    assert collection["type"] == "FeatureCollection"
+    assert len(collection["features"]) == 15
+    for feature in collection["features"]:
+        geometry = feature["geometry"]
+        polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+        for polygon in polygons:
+            assert signed_area(polygon[0]) > 0, feature["properties"]["commune"]
+            for hole in polygon[1:]:
+                assert signed_area(hole) < 0
+        assert set(feature["properties"]) >= {"commune_code", "population", "portraits", "portraits_per_thousand"}
+
+
+def test_the_dcat_catalogue_lists_every_dataset(base_url):
+    catalogue = json.loads(fetch(base_url + DATA + "/catalogue.jsonld"))
+    assert catalogue["@type"] == "dcat:Catalog"
+    datasets = catalogue["dcat:dataset"]
+    assert len(datasets) == 11
+    for dataset in datasets:
+        assert dataset["@type"] == "dcat:Dataset"
+        for distribution in dataset["dcat:distribution"]:
+            assert distribution["dcat:downloadURL"]["@id"].startswith(base_url)
+            assert distribution["dct:license"]["@id"].startswith("https://")
+
+
+def test_open_data_and_journal_pages_have_no_axe_violations(browser, base_url):
+    browser.get(base_url + DATA)
+    assert "Statistiques par commune" in browser.page_source
+    run_axe(browser, "open data")
+    browser.get(base_url + "/c/grenoble-alpes/journal?sujet=decision")
+    assert "Décision" in browser.page_source
+    run_axe(browser, "journal filtered")
