@@ -161,7 +161,8 @@ struct AccessTests {
             .paperForms(slug: slug), .fieldworkWorker(slug: slug), .staffReads(slug: slug), .claim(slug: slug), .claimSubmit(slug: slug),
             .claimedPortrait(slug: slug), .claimEdit(slug: slug), .claimUpdate(slug: slug), .claimDelete(slug: slug),
             .claimTakeOver(slug: slug), .claimHelp(slug: slug), .journal(slug: slug),
-            .openData(slug: slug), .openDataFile(slug: slug, file: "organisations.csv"),
+            .openData(slug: slug), .openDataFile(slug: slug, file: "organisations.csv"), .apiDocument, .apiCommunities,
+            .apiDataset(community: slug, dataset: "besoins"),
             // Last: it ends the session.
             .signOut,
         ]

@@ -1,4 +1,5 @@
-"""Open data and the public journal against the demo: the data package and every CSV file it
+"""Open data, the API and the public journal against the demo: schemathesis finds no 5xx and
+no answer outside the OpenAPI 3.1 document (every check, every operation); the data package and every CSV file it
 lists pass `frictionless validate` (the same check as the command line); the GeoJSON is a
 FeatureCollection whose exterior rings run counter-clockwise (RFC 7946); the DCAT-AP catalogue
 is JSON-LD with a dataset per file family; the pages pass axe-core."""
@@ -74,3 +75,11 @@ def test_open_data_and_journal_pages_have_no_axe_violations(browser, base_url):
     browser.get(base_url + "/c/grenoble-alpes/journal?sujet=decision")
     assert "Décision" in browser.page_source
     run_axe(browser, "journal filtered")
+
+
+def test_the_api_passes_schemathesis(base_url):
+    schemathesis = os.path.join(os.path.dirname(sys.executable), "schemathesis")
+    result = subprocess.run([schemathesis, "run", base_url + "/api/openapi.json", "--checks", "all", "--max-examples", "25",
+                             "--workers", "1", "--seed", "20261130"], capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout[-4000:]
+    assert "No issues found" in result.stdout

@@ -85,6 +85,7 @@ public enum SiteRoute: Hashable, Sendable {
     case claim(slug: String), claimSubmit(slug: String), claimedPortrait(slug: String), claimEdit(slug: String), claimUpdate(slug: String)
     case claimDelete(slug: String), claimTakeOver(slug: String), claimHelp(slug: String)
     case journal(slug: String), openData(slug: String), openDataFile(slug: String, file: String)
+    case apiDocument, apiCommunities, apiDataset(community: String, dataset: String)
 
     public enum Method: String, Sendable { case get = "GET", post = "POST" }
 
@@ -112,7 +113,7 @@ public enum SiteRoute: Hashable, Sendable {
         case interviewers, interviewerCreate, assignmentCreate, interviewNew, paperEntry, interviewCreate, interview
         case paperForms, fieldworkWorker, staffReads
         case claim, claimSubmit, claimedPortrait, claimEdit, claimUpdate, claimDelete, claimTakeOver, claimHelp
-        case journal, openData, openDataFile
+        case journal, openData, openDataFile, apiDocument, apiCommunities, apiDataset
 
         /// The path pattern as Vapor reads it (`:name` for a parameter).
         public var pattern: [String] {
@@ -243,6 +244,9 @@ public enum SiteRoute: Hashable, Sendable {
             case .journal: return ["c", ":slug", "journal"]
             case .openData: return ["c", ":slug", "donnees"]
             case .openDataFile: return ["c", ":slug", "donnees", ":file"]
+            case .apiDocument: return ["api", "openapi.json"]
+            case .apiCommunities: return ["api", "communautes"]
+            case .apiDataset: return ["api", "communautes", ":community", ":dataset"]
             }
         }
 
@@ -275,7 +279,7 @@ public enum SiteRoute: Hashable, Sendable {
                 .organisationNetwork, .gaps, .young, .decisions, .decision, .governance, .proposals, .proposal,
                 .register, .calls, .call, .recognitions, .agenda, .agendaFeed, .event, .eventCalendar, .festival, .studies, .study, .studyFile,
                 .fieldwork, .method, .campaign, .fieldworkWorker, .claim, .claimSubmit, .claimedPortrait, .claimEdit, .claimUpdate,
-                .claimDelete, .claimHelp, .journal, .openData, .openDataFile:
+                .claimDelete, .claimHelp, .journal, .openData, .openDataFile, .apiDocument, .apiCommunities, .apiDataset:
                 return .readPublic
             case .methodDraft, .methodDraftSave, .methodPublish, .campaignNew, .campaignCreate, .interviewers, .interviewerCreate,
                 .assignmentCreate, .staffReads:
@@ -467,6 +471,9 @@ public enum SiteRoute: Hashable, Sendable {
         case .journal: return .journal
         case .openData: return .openData
         case .openDataFile: return .openDataFile
+        case .apiDocument: return .apiDocument
+        case .apiCommunities: return .apiCommunities
+        case .apiDataset: return .apiDataset
         }
     }
 
@@ -475,8 +482,9 @@ public enum SiteRoute: Hashable, Sendable {
         switch self {
         case .home, .health, .signUp, .signUpSubmit, .signInSubmit, .signOut, .passwordForgot, .passwordForgotSubmit,
             .account, .profileSubmit, .passwordChangeSubmit, .deleteAccount, .deleteAccountSubmit, .notifications,
-            .notificationsRead, .notificationPreferencesSubmit, .actAs, .outbox, .signIn, .connections:
+            .notificationsRead, .notificationPreferencesSubmit, .actAs, .outbox, .signIn, .connections, .apiDocument, .apiCommunities:
             return [:]
+        case .apiDataset(let community, let dataset): return ["community": community, "dataset": dataset]
         case .language(let language, _): return ["language": language.rawValue]
         case .community(let slug), .territory(let slug), .join(let slug), .joinSubmit(let slug), .leave(let slug),
             .members(let slug), .charter(let slug), .organisations(let slug),

@@ -54,6 +54,7 @@ public func configure(_ app: Application, _ config: TerreauConfig) async throws 
     app.middleware.use(ErrorPageMiddleware(environment: app.environment))
     app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
     app.middleware.use(LanguageMiddleware())
+    app.middleware.use(ReadOnlyApiMiddleware())
     app.middleware.use(app.sessions.middleware)
     app.middleware.use(BodyLimitMiddleware())
     app.middleware.use(CSRFMiddleware(allowedOrigins: config.publicURL.map { [CSRFMiddleware.origin(of: $0)] } ?? []))

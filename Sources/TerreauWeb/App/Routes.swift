@@ -158,6 +158,9 @@ func registerRoutes(_ app: Application) {
         case .journal: handler = JournalController.list
         case .openData: handler = OpenDataController.list
         case .openDataFile: handler = OpenDataController.file
+        case .apiDocument: handler = ApiController.document
+        case .apiCommunities: handler = ApiController.communities
+        case .apiDataset: handler = ApiController.dataset
         }
         let routes: any RoutesBuilder = kind.isThrottled ? app.grouped(AuthThrottleMiddleware()) : app
         // Bodies are read (within their limits) by `BodyLimitMiddleware`, before the CSRF check.

@@ -60,43 +60,47 @@ struct OpenDataCatalog {
 
     // MARK: Rows
 
-    /// One batch of a dataset's rows after `cursor` (an id), and the cursor for the next one.
+    /// One batch of at most `limit` rows after `cursor` (an id), in one commune when asked, and
+    /// the cursor for the next batch (nil at the end).
     typealias Batch = (rows: [[String?]], next: String?)
 
     static func stamp(_ date: Date?) -> String? {
         date.map { ISO8601DateFormatter().string(from: $0) }
     }
 
-    func rows(of dataset: OpenDataset, after cursor: String?, places: CommunityPlaces) async throws -> Batch {
+    func rows(of dataset: OpenDataset, after cursor: String?, places: CommunityPlaces, limit: Int = batchSize, commune: String? = nil) async throws -> Batch {
         let id = community.id!
         switch dataset.name {
         case "organisations":
-            var query = OrganisationRecord.query(on: database).filter(\.$community.$id == id).sort(\.$id).limit(Self.batchSize)
+            var query = OrganisationRecord.query(on: database).filter(\.$community.$id == id).sort(\.$id).limit(limit)
+            if let commune { query = query.filter(\.$communeCode == commune) }
             if let cursor = cursor.flatMap(UUID.init(uuidString:)) { query = query.filter(\.$id > cursor) }
             let records = try await query.all()
             return (records.map { record in
                 [record.id!.uuidString, record.name, record.kind, record.rna, record.siren, record.communeCode, places.communeName(record.communeCode),
                  record.themes.isEmpty ? nil : record.themes.split(separator: " ").joined(separator: ";"), record.website, Self.stamp(record.createdAt)]
-            }, records.count == Self.batchSize ? records.last?.id?.uuidString : nil)
+            }, records.count == limit ? records.last?.id?.uuidString : nil)
         case "competences":
             var query = SkillTermRecord.query(on: database).group(.or) { $0.filter(\.$community.$id == nil).filter(\.$community.$id == id) }
-                .filter(\.$mergedInto == nil).sort(\.$id).limit(Self.batchSize)
+                .filter(\.$mergedInto == nil).sort(\.$id).limit(limit)
             if let cursor = cursor.flatMap(UUID.init(uuidString:)) { query = query.filter(\.$id > cursor) }
             let records = try await query.all()
             return (records.map { term in
                 [term.key, term.label, term.source, term.conceptType, term.broader.isEmpty ? nil : term.broader.split(separator: " ").joined(separator: ";"),
                  term.synonymList.isEmpty ? nil : term.synonymList.joined(separator: ";")]
-            }, records.count == Self.batchSize ? records.last?.id?.uuidString : nil)
+            }, records.count == limit ? records.last?.id?.uuidString : nil)
         case "statistiques-communes", "statistiques-quartiers":
-            return (cursor == nil ? try await statistics(byCommune: dataset.name == "statistiques-communes", places: places) : [], nil)
+            let lines = cursor == nil ? try await statistics(byCommune: dataset.name == "statistiques-communes", places: places) : []
+            return (commune.map { code in lines.filter { $0.first == code } } ?? lines, nil)
         case "propositions":
-            return try await proposals(after: cursor)
+            return try await proposals(after: cursor, limit: limit, commune: commune)
         case "decisions":
-            return try await decisions(after: cursor)
+            return try await decisions(after: cursor, limit: limit)
         default:
             guard let kind = Self.inventoryKinds.first(where: { $0.name == dataset.name })?.kind else { return ([], nil) }
             var query = InventoryItemRecord.query(on: database).filter(\.$community.$id == id).filter(\.$kind == kind.rawValue)
-                .filter(\.$visibility == Visibility.public.rawValue).sort(\.$id).limit(Self.batchSize)
+                .filter(\.$visibility == Visibility.public.rawValue).sort(\.$id).limit(limit)
+            if let commune { query = query.filter(\.$communeCode == commune) }
             if let cursor = cursor.flatMap(UUID.init(uuidString:)) { query = query.filter(\.$id > cursor) }
             let records = try await query.all()
             return (records.map { item in
@@ -112,7 +116,7 @@ struct OpenDataCatalog {
                 return [item.id!.uuidString, item.title, value(.description)] + Self.inventoryFields(kind).map(value)
                     + [item.communeCode, places.communeName(item.communeCode), item.neighbourhood, places.neighbourhoodName(item.neighbourhood),
                        item.$organisation.id?.uuidString, Self.stamp(item.updatedAt)]
-            }, records.count == Self.batchSize ? records.last?.id?.uuidString : nil)
+            }, records.count == limit ? records.last?.id?.uuidString : nil)
         }
     }
 
@@ -152,8 +156,9 @@ struct OpenDataCatalog {
         }
     }
 
-    func proposals(after cursor: String?) async throws -> Batch {
-        var query = ProposalRecord.query(on: database).filter(\.$community.$id == community.id!).sort(\.$id).limit(Self.batchSize)
+    func proposals(after cursor: String?, limit: Int, commune: String?) async throws -> Batch {
+        var query = ProposalRecord.query(on: database).filter(\.$community.$id == community.id!).sort(\.$id).limit(limit)
+        if let commune { query = query.filter(\.$communeCode == commune) }
         if let cursor = cursor.flatMap(UUID.init(uuidString:)) { query = query.filter(\.$id > cursor) }
         let records = try await query.all()
         let ids = records.compactMap(\.id)
@@ -170,12 +175,12 @@ struct OpenDataCatalog {
                     proposal.themes.isEmpty ? nil : proposal.themes.split(separator: " ").joined(separator: ";"), proposal.communeCode,
                     String(backings[proposal.id!]?.count ?? 0), stance(.pour), stance(.contre), stance(.nuance), register[proposal.id!],
                     Self.stamp(proposal.createdAt), Self.stamp(proposal.updatedAt)]
-        }, records.count == Self.batchSize ? records.last?.id?.uuidString : nil)
+        }, records.count == limit ? records.last?.id?.uuidString : nil)
     }
 
     /// Decisions with their counts once closed — never who voted or how.
-    func decisions(after cursor: String?) async throws -> Batch {
-        var query = DecisionRecord.query(on: database).filter(\.$community.$id == community.id!).sort(\.$id).limit(Self.batchSize)
+    func decisions(after cursor: String?, limit: Int) async throws -> Batch {
+        var query = DecisionRecord.query(on: database).filter(\.$community.$id == community.id!).sort(\.$id).limit(limit)
         if let cursor = cursor.flatMap(UUID.init(uuidString:)) { query = query.filter(\.$id > cursor) }
         let records = try await query.all()
         return (records.map { decision in
@@ -183,6 +188,6 @@ struct OpenDataCatalog {
             return [decision.id!.uuidString, decision.title, decision.kind, decision.method, decision.electorateKind, decision.phase,
                     decision.electorateSize.map(String.init), report.map { String($0.ballots) }, report?.outcome?.rawValue,
                     report.map { $0.winners.joined(separator: ";") }, Self.stamp(decision.closedAt)]
-        }, records.count == Self.batchSize ? records.last?.id?.uuidString : nil)
+        }, records.count == limit ? records.last?.id?.uuidString : nil)
     }
 }

@@ -120,12 +120,12 @@ enum OpenDataController {
                           uniquingKeysWith: { first, _ in first })
     }
 
-    static func json(_ object: Any, type: HTTPMediaType) -> Response {
+    static func json(_ object: Any, type: HTTPMediaType, status: HTTPStatus = .ok) -> Response {
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])) ?? Data()
         var headers = HTTPHeaders()
         headers.contentType = type
         headers.replaceOrAdd(name: "Access-Control-Allow-Origin", value: "*")
-        return Response(status: .ok, headers: headers, body: .init(data: data))
+        return Response(status: status, headers: headers, body: .init(data: data))
     }
 
     static func licences(_ dataset: OpenDataset) -> [[String: String]] {
