@@ -162,7 +162,8 @@ struct AccessTests {
             .claimedPortrait(slug: slug), .claimEdit(slug: slug), .claimUpdate(slug: slug), .claimDelete(slug: slug),
             .claimTakeOver(slug: slug), .claimHelp(slug: slug), .journal(slug: slug),
             .openData(slug: slug), .openDataFile(slug: slug, file: "organisations.csv"), .apiDocument, .apiCommunities,
-            .apiDataset(community: slug, dataset: "besoins"),
+            .apiDataset(community: slug, dataset: "besoins"), .funding(slug: slug), .fundingCreate(slug: slug),
+            .fundingEdit(slug: slug, entry: UUID().uuidString), .fundingUpdate(slug: slug, entry: UUID().uuidString),
             // Last: it ends the session.
             .signOut,
         ]

@@ -55,7 +55,7 @@ struct ApiTests {
             let json = try Self.object(try await app.get("/api/openapi.json"))
             #expect(json["openapi"] as? String == "3.1.0")
             let paths = try #require(json["paths"] as? [String: Any])
-            #expect(paths.count == 12)
+            #expect(paths.count == 13)
             let needs = try #require(((paths["/api/communautes/{community}/besoins"] as? [String: Any])?["get"] as? [String: Any]))
             let item = try #require((((((needs["responses"] as? [String: Any])?["200"] as? [String: Any])?["content"] as? [String: Any])?["application/json"]
                 as? [String: Any])?["schema"] as? [String: Any])?["properties"] as? [String: Any])

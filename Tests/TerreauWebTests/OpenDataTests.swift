@@ -50,7 +50,7 @@ struct OpenDataTests {
             let resources = try #require(json["resources"] as? [[String: Any]])
             let names = resources.compactMap { $0["name"] as? String }
             #expect(names == ["organisations", "lieux", "materiel", "offres", "besoins", "portraits", "competences", "statistiques-communes",
-                              "statistiques-quartiers", "propositions", "decisions"])
+                              "statistiques-quartiers", "propositions", "decisions", "financements"])
             #expect(resources.allSatisfy { !(($0["licenses"] as? [[String: String]]) ?? []).isEmpty })
             let dcat = try await app.get(Self.base + "/catalogue.jsonld")
             #expect(dcat.headers.contentType?.description.hasPrefix("application/ld+json") == true)

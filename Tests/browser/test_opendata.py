@@ -33,7 +33,7 @@ def test_the_data_package_passes_frictionless_validate(base_url):
         report = json.loads(result.stdout)
         errors = [(task["name"], [error["message"] for error in task["errors"]][:3]) for task in report["tasks"] if not task["valid"]]
         assert report["valid"], errors
-        assert len(report["tasks"]) == len(package["resources"]) == 11
+        assert len(report["tasks"]) == len(package["resources"]) == 12
         rows = {task["name"]: task["stats"]["rows"] for task in report["tasks"]}
         assert rows["competences"] > 13000 and rows["organisations"] > 50 and rows["decisions"] >= 5
 
@@ -60,7 +60,7 @@ def test_the_dcat_catalogue_lists_every_dataset(base_url):
     catalogue = json.loads(fetch(base_url + DATA + "/catalogue.jsonld"))
     assert catalogue["@type"] == "dcat:Catalog"
     datasets = catalogue["dcat:dataset"]
-    assert len(datasets) == 11
+    assert len(datasets) == 12
     for dataset in datasets:
         assert dataset["@type"] == "dcat:Dataset"
         for distribution in dataset["dcat:distribution"]:
@@ -75,6 +75,9 @@ def test_open_data_and_journal_pages_have_no_axe_violations(browser, base_url):
     browser.get(base_url + "/c/grenoble-alpes/journal?sujet=decision")
     assert "Décision" in browser.page_source
     run_axe(browser, "journal filtered")
+    browser.get(base_url + "/c/grenoble-alpes/moyens")
+    assert "Un financement ne confère aucune propriété" in browser.page_source and "2 versions" in browser.page_source
+    run_axe(browser, "ledger of means")
 
 
 def test_the_api_passes_schemathesis(base_url):

@@ -86,6 +86,7 @@ public enum SiteRoute: Hashable, Sendable {
     case claimDelete(slug: String), claimTakeOver(slug: String), claimHelp(slug: String)
     case journal(slug: String), openData(slug: String), openDataFile(slug: String, file: String)
     case apiDocument, apiCommunities, apiDataset(community: String, dataset: String)
+    case funding(slug: String), fundingCreate(slug: String), fundingEdit(slug: String, entry: String), fundingUpdate(slug: String, entry: String)
 
     public enum Method: String, Sendable { case get = "GET", post = "POST" }
 
@@ -114,6 +115,7 @@ public enum SiteRoute: Hashable, Sendable {
         case paperForms, fieldworkWorker, staffReads
         case claim, claimSubmit, claimedPortrait, claimEdit, claimUpdate, claimDelete, claimTakeOver, claimHelp
         case journal, openData, openDataFile, apiDocument, apiCommunities, apiDataset
+        case funding, fundingCreate, fundingEdit, fundingUpdate
 
         /// The path pattern as Vapor reads it (`:name` for a parameter).
         public var pattern: [String] {
@@ -247,6 +249,8 @@ public enum SiteRoute: Hashable, Sendable {
             case .apiDocument: return ["api", "openapi.json"]
             case .apiCommunities: return ["api", "communautes"]
             case .apiDataset: return ["api", "communautes", ":community", ":dataset"]
+            case .funding, .fundingCreate: return ["c", ":slug", "moyens"]
+            case .fundingEdit, .fundingUpdate: return ["c", ":slug", "moyens", ":entry"]
             }
         }
 
@@ -262,7 +266,8 @@ public enum SiteRoute: Hashable, Sendable {
                 .commentAppeal, .moderationDecision, .registerDeposit, .registerStep, .callCreate, .callApply, .callEvaluate, .callStep,
                 .recognitionSubmit, .commitmentCreate, .commitmentStatus, .eventCreate, .eventRegister, .eventReport, .festivalCreate,
                 .studyCreate, .studyRequestCreate, .studyRequestAnswer, .methodDraftSave, .methodPublish, .campaignCreate,
-                .interviewerCreate, .assignmentCreate, .interviewCreate, .claimSubmit, .claimUpdate, .claimDelete, .claimTakeOver, .claimHelp:
+                .interviewerCreate, .assignmentCreate, .interviewCreate, .claimSubmit, .claimUpdate, .claimDelete, .claimTakeOver, .claimHelp,
+                .fundingCreate, .fundingUpdate:
                 return .post
             default: return .get
             }
@@ -279,8 +284,9 @@ public enum SiteRoute: Hashable, Sendable {
                 .organisationNetwork, .gaps, .young, .decisions, .decision, .governance, .proposals, .proposal,
                 .register, .calls, .call, .recognitions, .agenda, .agendaFeed, .event, .eventCalendar, .festival, .studies, .study, .studyFile,
                 .fieldwork, .method, .campaign, .fieldworkWorker, .claim, .claimSubmit, .claimedPortrait, .claimEdit, .claimUpdate,
-                .claimDelete, .claimHelp, .journal, .openData, .openDataFile, .apiDocument, .apiCommunities, .apiDataset:
+                .claimDelete, .claimHelp, .journal, .openData, .openDataFile, .apiDocument, .apiCommunities, .apiDataset, .funding:
                 return .readPublic
+            case .fundingCreate, .fundingEdit, .fundingUpdate: return .curate
             case .methodDraft, .methodDraftSave, .methodPublish, .campaignNew, .campaignCreate, .interviewers, .interviewerCreate,
                 .assignmentCreate, .staffReads:
                 return .manageFieldwork
@@ -474,6 +480,10 @@ public enum SiteRoute: Hashable, Sendable {
         case .apiDocument: return .apiDocument
         case .apiCommunities: return .apiCommunities
         case .apiDataset: return .apiDataset
+        case .funding: return .funding
+        case .fundingCreate: return .fundingCreate
+        case .fundingEdit: return .fundingEdit
+        case .fundingUpdate: return .fundingUpdate
         }
     }
 
@@ -501,8 +511,9 @@ public enum SiteRoute: Hashable, Sendable {
             .paperEntry(let slug), .interviewCreate(let slug), .paperForms(let slug), .fieldworkWorker(let slug), .staffReads(let slug),
             .claim(let slug), .claimSubmit(let slug), .claimedPortrait(let slug), .claimEdit(let slug), .claimUpdate(let slug),
             .claimDelete(let slug), .claimTakeOver(let slug), .claimHelp(let slug), .journal(let slug),
-            .openData(let slug):
+            .openData(let slug), .funding(let slug), .fundingCreate(let slug):
             return ["slug": slug]
+        case .fundingEdit(let slug, let entry), .fundingUpdate(let slug, let entry): return ["slug": slug, "entry": entry]
         case .openDataFile(let slug, let file): return ["slug": slug, "file": file]
         case .campaign(let slug, let campaign): return ["slug": slug, "campaign": campaign]
         case .assignmentCreate(let slug, let interviewer): return ["slug": slug, "interviewer": interviewer]

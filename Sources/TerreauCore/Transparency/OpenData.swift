@@ -91,3 +91,46 @@ public enum SmallCells {
         (1..<threshold).contains(count) ? nil : count
     }
 }
+
+// MARK: The community's own means
+
+/// What runs the diagnostic, in the public ledger: money (subsidies, sponsorship) in whole
+/// euros, time (professional, volunteer) in hours, skills sponsorship in either.
+public enum FundingKind: String, CaseIterable, Codable, Sendable {
+    case subsidy
+    case privateSponsorship = "private-sponsorship"
+    case skillsSponsorship = "skills-sponsorship"
+    case professionalTime = "professional-time"
+    case volunteerTime = "volunteer-time"
+    case inKind = "in-kind"
+}
+
+public enum FundingProblem: Equatable, Sendable {
+    case missingContributor, badKind, badDay, futureDay, noAmountNorHours, badAmount, badHours, tooLong
+}
+
+public enum FundingRules {
+    /// A ledger line checked: who, what kind, when (not in the future), and an amount in whole
+    /// euros and/or a number of hours — at least one of them.
+    public static func check(kind: String, contributor: String, day: String, amount: String, hours: String, description: String,
+                             today: Date) -> (kind: FundingKind?, day: Date?, amount: Int?, hours: Double?, problems: [FundingProblem]) {
+        var problems: [FundingProblem] = []
+        let kind = FundingKind(rawValue: kind)
+        if kind == nil { problems.append(.badKind) }
+        if contributor.isEmpty || contributor.count > 200 { problems.append(.missingContributor) }
+        let date = CalendarDay.parse(day)
+        if date == nil { problems.append(.badDay) } else if date! > today { problems.append(.futureDay) }
+        let euros = amount.replacingOccurrences(of: " ", with: "").replacingOccurrences(of: "\u{202F}", with: "").replacingOccurrences(of: "€", with: "")
+        var money: Int?
+        if !euros.isEmpty {
+            if let value = Int(euros), value > 0, value <= 100_000_000 { money = value } else { problems.append(.badAmount) }
+        }
+        var time: Double?
+        if !hours.isEmpty {
+            if let value = Double(hours.replacingOccurrences(of: ",", with: ".")), value > 0, value <= 1_000_000 { time = value } else { problems.append(.badHours) }
+        }
+        if euros.isEmpty && hours.isEmpty { problems.append(.noAmountNorHours) }
+        if description.count > 2000 { problems.append(.tooLong) }
+        return (kind, date, money, time, problems)
+    }
+}

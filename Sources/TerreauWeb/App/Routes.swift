@@ -161,6 +161,10 @@ func registerRoutes(_ app: Application) {
         case .apiDocument: handler = ApiController.document
         case .apiCommunities: handler = ApiController.communities
         case .apiDataset: handler = ApiController.dataset
+        case .funding: handler = FundingController.ledger
+        case .fundingCreate: handler = FundingController.create
+        case .fundingEdit: handler = FundingController.edit
+        case .fundingUpdate: handler = FundingController.update
         }
         let routes: any RoutesBuilder = kind.isThrottled ? app.grouped(AuthThrottleMiddleware()) : app
         // Bodies are read (within their limits) by `BodyLimitMiddleware`, before the CSRF check.

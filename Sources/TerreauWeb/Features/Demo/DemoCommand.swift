@@ -27,6 +27,7 @@ struct DemoCommand: AsyncCommand {
         try await DemoProposals.ensure(on: app.db, now: Date())
         try await DemoEvents.ensure(on: app.db, filesDirectory: app.terreauConfig.filesDirectory, now: Date())
         try await DemoFieldwork.ensure(on: app.db, catalog: app.localization[.fr], now: Date())
+        try await DemoFunding.ensure(on: app.db, now: Date())
         var serveContext = context
         serveContext.input = CommandInput(arguments: [
             context.input.executable, "--hostname", signature.hostname ?? "127.0.0.1", "--port", String(signature.port ?? 8080),

@@ -48,6 +48,7 @@ enum JournalController {
         case .campaign: return SiteRoute.campaign(slug: slug, campaign: id).path
         case .event: return SiteRoute.event(slug: slug, event: id).path
         case .study: return SiteRoute.study(slug: slug, study: id).path
+        case .funding: return SiteRoute.funding(slug: slug).path + "#f-" + id
         case .comment: return nil
         }
     }

@@ -55,6 +55,9 @@ struct OpenDataCatalog {
                     + [field("register_status"), field("created_at", .datetime), field("updated_at", .datetime)]),
             dataset("decisions", fields: ["id", "title", "kind", "method", "electorate", "phase"].map { field($0) }
                     + [field("electorate_size", .integer), field("ballots", .integer), field("outcome"), field("winners"), field("closed_at", .datetime)]),
+            dataset("financements", fields: ["id", "kind", "contributor", "organisation_id"].map { field($0) }
+                    + [field("amount", .integer), field("hours", .number), field("description"), field("received_on", .date), field("version", .integer),
+                       field("updated_at", .datetime)]),
         ]
     }
 
@@ -96,6 +99,15 @@ struct OpenDataCatalog {
             return try await proposals(after: cursor, limit: limit, commune: commune)
         case "decisions":
             return try await decisions(after: cursor, limit: limit)
+        case "financements":
+            var query = FundingEntryRecord.query(on: database).filter(\.$community.$id == id).sort(\.$id).limit(limit)
+            if let cursor = cursor.flatMap(UUID.init(uuidString:)) { query = query.filter(\.$id > cursor) }
+            let records = try await query.all()
+            return (records.map { entry in
+                [entry.id!.uuidString, entry.kind, entry.contributor, entry.$organisation.id?.uuidString, entry.amount.map(String.init),
+                 entry.hours.map { String($0) }, entry.description.isEmpty ? nil : entry.description, CalendarDay.format(entry.receivedOn),
+                 String(entry.version), Self.stamp(entry.updatedAt)]
+            }, records.count == limit ? records.last?.id?.uuidString : nil)
         default:
             guard let kind = Self.inventoryKinds.first(where: { $0.name == dataset.name })?.kind else { return ([], nil) }
             var query = InventoryItemRecord.query(on: database).filter(\.$community.$id == id).filter(\.$kind == kind.rawValue)

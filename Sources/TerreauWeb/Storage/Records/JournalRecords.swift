@@ -27,3 +27,40 @@ final class JournalEntryRecord: Model, @unchecked Sendable {
                      subjectID: subjectID, summary: summary, isPublic: isPublic)
     }
 }
+
+/// A line of the public ledger of what runs the diagnostic. Edits keep every earlier version
+/// (`funding_revisions`).
+final class FundingEntryRecord: Model, @unchecked Sendable {
+    static let schema = "funding_entries"
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "community_id") var community: CommunityRecord
+    /// A `FundingKind`.
+    @Field(key: "kind") var kind: String
+    /// Who gave: a body, a company, « bénévoles du collectif »… (public by nature).
+    @Field(key: "contributor") var contributor: String
+    @OptionalParent(key: "organisation_id") var organisation: OrganisationRecord?
+    @OptionalField(key: "amount") var amount: Int?
+    @OptionalField(key: "hours") var hours: Double?
+    @Field(key: "description") var description: String
+    @Field(key: "received_on") var receivedOn: Date
+    @Field(key: "version") var version: Int
+    @OptionalParent(key: "entered_by") var enteredBy: PersonRecord?
+    @Field(key: "created_at") var createdAt: Date
+    @Field(key: "updated_at") var updatedAt: Date
+
+    init() {}
+}
+
+final class FundingRevisionRecord: Model, @unchecked Sendable {
+    static let schema = "funding_revisions"
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "entry_id") var entry: FundingEntryRecord
+    @Field(key: "version") var version: Int
+    /// The line as it was after this version, as JSON.
+    @Field(key: "snapshot") var snapshot: String
+    @Field(key: "reason") var reason: String
+    @OptionalParent(key: "author_id") var author: PersonRecord?
+    @Field(key: "created_at") var createdAt: Date
+
+    init() {}
+}
