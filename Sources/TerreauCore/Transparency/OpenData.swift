@@ -69,16 +69,28 @@ public struct OpenDataset: Equatable, Sendable {
 /// (quality R2). Numbers are written as they are.
 public enum CSV {
     public static func line(_ values: [String?], types: [OpenDataset.FieldType]) -> String {
-        zip(values, types).map { value, type in cell(value, type: type) }.joined(separator: ",") + "\r\n"
+        var out = ""
+        out.reserveCapacity(256)
+        for index in values.indices {
+            if index > 0 { out += "," }
+            out += cell(values[index], type: types[index])
+        }
+        return out + "\r\n"
     }
 
+    /// Read byte by byte: a million rows go through here.
     public static func cell(_ value: String?, type: OpenDataset.FieldType) -> String {
-        guard var text = value else { return "" }
-        if type == .string, let first = text.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first) {
-            text = "'" + text
+        guard let value, let first = value.utf8.first else { return "" }
+        var quoted = false, quotes = false
+        for byte in value.utf8 where byte == 0x2C || byte == 0x0A || byte == 0x0D || byte == 0x22 {
+            quoted = true
+            if byte == 0x22 { quotes = true }
         }
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        // =, +, -, @, tab, carriage return
+        let formula = type == .string && (first == 0x3D || first == 0x2B || first == 0x2D || first == 0x40 || first == 0x09 || first == 0x0D)
+        let text = formula ? "'" + value : value
+        guard quoted else { return text }
+        return "\"" + (quotes ? text.replacing("\"", with: "\"\"") : text) + "\""
     }
 }
 

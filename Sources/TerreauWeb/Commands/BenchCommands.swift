@@ -6,7 +6,7 @@ import Vapor
 
 struct BenchCommandGroup: AsyncCommandGroup {
     var help: String { "Mesures de performance sur des données générées (graine fixe), comparées à une référence mesurée dans la même exécution." }
-    var commands: [String: any AnyAsyncCommand] { ["inventory": InventoryBenchCommand(), "matching": MatchingBenchCommand(), "tally": TallyBenchCommand()] }
+    var commands: [String: any AnyAsyncCommand] { ["inventory": InventoryBenchCommand(), "matching": MatchingBenchCommand(), "tally": TallyBenchCommand(), "export": ExportBenchCommand()] }
 }
 
 /// `terreau bench inventory`: generates a large inventory in a fresh SQLite database (100,000

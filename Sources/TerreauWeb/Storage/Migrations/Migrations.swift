@@ -20,6 +20,7 @@ enum TerreauMigrations {
         CreateFieldwork(),
         CreateJournal(),
         CreateFundingLedger(),
+        IndexOpenDataExports(),
     ]
 }
 
@@ -1046,5 +1047,17 @@ struct CreateFundingLedger: AsyncMigration {
     func revert(on database: any Database) async throws {
         try await database.schema(FundingRevisionRecord.schema).delete()
         try await database.schema(FundingEntryRecord.schema).delete()
+    }
+}
+
+/// The open data reads public records of one kind in id order, batch after batch: this index
+/// makes each batch a range read instead of a sort of the whole table.
+struct IndexOpenDataExports: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await (database as! any SQLDatabase).raw("CREATE INDEX inventory_items_export ON inventory_items (community_id, kind, visibility, id)").run()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await (database as! any SQLDatabase).raw("DROP INDEX inventory_items_export").run()
     }
 }
