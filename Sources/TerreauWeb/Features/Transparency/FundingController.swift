@@ -101,7 +101,7 @@ enum FundingController {
             return Total(kind: catalog.text("funding.kind." + kind.rawValue), amount: amount > 0 ? euros(amount, language) : "—",
                          hours: time > 0 ? hours(time, language) : "—")
         }
-        let organisations = try await OrganisationRecord.query(on: request.db).filter(\.$community.$id == community.id!).sort(\.$name).all()
+        let (kinds, organisations) = try await choices(request, community, form)
         let grandAmount = entries.compactMap(\.amount).reduce(0, +), grandHours = entries.compactMap(\.hours).reduce(0, +)
         return try await request.render("transparency/funding", Page(
             layout: PageLayout(request, title: catalog.text("funding.title"), community: community, current: "funding"),
@@ -118,13 +118,19 @@ enum FundingController {
                      } : [])
             },
             totals: totals, grandAmount: euros(grandAmount, language), grandHours: hours(grandHours, language), canEdit: canEdit, form: form,
-            kinds: ChoiceOption.list(FundingKind.allCases, labels: "funding.kind.", catalog) { form.values["kind"] == $0.rawValue },
-            organisations: [ChoiceOption(value: "", label: catalog.text("funding.organisation.none"), selected: (form.values["organisation"] ?? "").isEmpty)]
-                + organisations.map { ChoiceOption(value: $0.id!.uuidString, label: $0.name, selected: form.values["organisation"] == $0.id!.uuidString) },
-            action: SiteRoute.fundingCreate(slug: slug).path, openDataURL: SiteRoute.openDataFile(slug: slug, file: "financements.csv").path), status: status)
+            kinds: kinds, organisations: organisations, action: SiteRoute.fundingCreate(slug: slug).path, openDataURL: SiteRoute.openDataFile(slug: slug, file: "financements.csv").path), status: status)
     }
 
     // MARK: Entering and correcting
+
+    /// The form's lists: kinds of contribution, and the community's organisations (or none).
+    static func choices(_ request: Request, _ community: CommunityRecord, _ form: FormState) async throws -> (kinds: [ChoiceOption], organisations: [ChoiceOption]) {
+        let catalog = request.catalog
+        let organisations = try await OrganisationRecord.query(on: request.db).filter(\.$community.$id == community.id!).sort(\.$name).all()
+        return (ChoiceOption.list(FundingKind.allCases, labels: "funding.kind.", catalog) { form.values["kind"] == $0.rawValue },
+                [ChoiceOption(value: "", label: catalog.text("funding.organisation.none"), selected: (form.values["organisation"] ?? "").isEmpty)]
+                    + organisations.map { ChoiceOption(value: $0.id!.uuidString, label: $0.name, selected: form.values["organisation"] == $0.id!.uuidString) })
+    }
 
     static let fields = ["kind", "contributor", "organisation", "amount", "hours", "received_on", "description", "reason"]
 
@@ -231,12 +237,10 @@ enum FundingController {
     static func editPage(_ request: Request, _ entry: FundingEntryRecord, form: FormState, status: HTTPStatus = .ok) async throws -> Response {
         let community = try await request.community()
         let catalog = request.catalog, slug = community.slug
-        let organisations = try await OrganisationRecord.query(on: request.db).filter(\.$community.$id == community.id!).sort(\.$name).all()
+        let (kinds, organisations) = try await choices(request, community, form)
         return try await request.render("transparency/funding-edit", EditPage(
             layout: PageLayout(request, title: catalog.text("funding.edit.title"), community: community, current: "funding"), form: form,
-            kinds: ChoiceOption.list(FundingKind.allCases, labels: "funding.kind.", catalog) { form.values["kind"] == $0.rawValue },
-            organisations: [ChoiceOption(value: "", label: catalog.text("funding.organisation.none"), selected: (form.values["organisation"] ?? "").isEmpty)]
-                + organisations.map { ChoiceOption(value: $0.id!.uuidString, label: $0.name, selected: form.values["organisation"] == $0.id!.uuidString) },
+            kinds: kinds, organisations: organisations,
             action: SiteRoute.fundingUpdate(slug: slug, entry: entry.id!.uuidString).path, cancelURL: SiteRoute.funding(slug: slug).path,
             version: entry.version), status: status)
     }
