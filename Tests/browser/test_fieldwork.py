@@ -210,3 +210,27 @@ def test_the_campaign_dashboard_fits_a_small_screen(phone, base_url):
     phone.get(link_to(phone, base_url, FIELDWORK, "Diagnostic 2026"))
     width = phone.execute_script("return document.documentElement.scrollWidth")
     assert width <= 360, f"dashboard is {width}px wide"
+
+
+def test_the_remaining_fieldwork_pages_have_no_axe_violations(browser, base_url):
+    """The pages reached after a form: an interview recorded (the form sent without its script,
+    as a phone without JavaScript would), the interview read by its interviewer, and the
+    resident's own pages reached with the demo's known code."""
+    sign_in_as(browser, base_url, "karim", "Karim")
+    browser.get(base_url + FIELDWORK + "/entretien")
+    fill_interview(browser, "Axe sans script")
+    browser.execute_script("document.querySelector('form[data-offline]').submit()")  # submit() skips the offline handler
+    wait_for(browser, "Entretien enregistré")
+    run_axe(browser, "interview recorded")
+    browser.get(link_to(browser, base_url, FIELDWORK, "Axe sans script"))
+    assert "Consentements" in browser.page_source
+    run_axe(browser, "interview read by its interviewer")
+    sign_out(browser, base_url)
+    browser.get(base_url + BASE + "/portrait-recueilli")
+    browser.find_element(By.ID, "code").send_keys("TERR-EA00-DEM0-2026")
+    browser.find_element(By.CSS_SELECTOR, "form.stacked-form button[type=submit]").click()
+    wait_for(browser, "Fatou")
+    run_axe(browser, "claimed portrait")
+    browser.get(base_url + BASE + "/portrait-recueilli/corriger")
+    assert browser.find_element(By.ID, "title").get_attribute("value") == "Fatou"
+    run_axe(browser, "claimed portrait, correction form")
