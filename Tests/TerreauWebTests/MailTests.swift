@@ -35,8 +35,12 @@ final class TestSMTPServer {
         Issue.record("aiosmtpd did not start on port \(port)")
     }
 
+    /// aiosmtpd stops its loop on SIGINT, not on SIGTERM: without this the servers outlived
+    /// the tests. Killed outright if it has not stopped within a second.
     func stop() {
-        process.terminate()
+        process.interrupt()
+        for _ in 0..<20 where process.isRunning { usleep(50_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         try? FileManager.default.removeItem(atPath: maildir)
     }
 
