@@ -3,12 +3,15 @@ no answer outside the OpenAPI 3.1 document (every check, every operation); the d
 lists pass `frictionless validate` (the same check as the command line); the GeoJSON is a
 FeatureCollection whose exterior rings run counter-clockwise (RFC 7946); the DCAT-AP catalogue
 is JSON-LD with a dataset per file family; the pages pass axe-core."""
+import base64
 import json
 import os
 import subprocess
 import sys
 import tempfile
 import urllib.request
+
+from selenium.webdriver.common.by import By
 
 from test_accounts import run_axe
 
@@ -86,3 +89,21 @@ def test_the_api_passes_schemathesis(base_url):
                              "--workers", "1", "--seed", "20261130"], capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout[-4000:]
     assert "No issues found" in result.stdout
+
+
+def test_the_published_diagnostic_prints_to_a_readable_pdf(browser, base_url):
+    browser.get(base_url + "/c/grenoble-alpes/diagnostic")
+    assert "Publier le diagnostic de printemps" in browser.page_source
+    run_axe(browser, "editions")
+    browser.get(base_url + "/c/grenoble-alpes/diagnostic/1")
+    assert browser.find_elements(By.CSS_SELECTOR, "svg.bar-chart rect.bar") and browser.find_elements(By.CSS_SELECTOR, "svg.map-svg path.commune")
+    run_axe(browser, "report")
+    pdf = browser.execute_cdp_cmd("Page.printToPDF", {"paperWidth": 8.27, "paperHeight": 11.69})
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
+        file.write(base64.b64decode(pdf["data"]))
+        file.flush()
+        text = subprocess.run(["pdftotext", "-layout", file.name, "-"], capture_output=True, text=True, check=True).stdout
+    for words in ["Le diagnostic, édition 1", "Chiffres clés", "Portraits", "Ressources par champ d’action", "Couverture du territoire",
+                  "Besoins sans réponse", "Propositions et réponses", "Les co-auteur·rices"]:
+        assert words in text, words
+    assert "Toutes les éditions" not in text, "screen links do not print"

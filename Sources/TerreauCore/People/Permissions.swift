@@ -84,7 +84,8 @@ public enum Action: String, CaseIterable, Sendable {
     /// Open a call for support, move it to evaluation and to the community's decision.
     case manageCalls
     /// Set the community's programme periods (the « Fête de la démocratie »), answer the
-    /// requests for studies, keep the ledger of the community's means.
+    /// requests for studies, keep the ledger of the community's means, publish an edition of the
+    /// diagnostic once the community has decided it.
     case curate
     /// Edit and publish the questionnaire, open campaigns, register and assign interviewers,
     /// read the log of staff reads.

@@ -87,6 +87,7 @@ public enum SiteRoute: Hashable, Sendable {
     case journal(slug: String), openData(slug: String), openDataFile(slug: String, file: String)
     case apiDocument, apiCommunities, apiDataset(community: String, dataset: String)
     case funding(slug: String), fundingCreate(slug: String), fundingEdit(slug: String, entry: String), fundingUpdate(slug: String, entry: String)
+    case diagnostics(slug: String), diagnosticPublish(slug: String), diagnostic(slug: String, edition: Int)
 
     public enum Method: String, Sendable { case get = "GET", post = "POST" }
 
@@ -115,7 +116,7 @@ public enum SiteRoute: Hashable, Sendable {
         case paperForms, fieldworkWorker, staffReads
         case claim, claimSubmit, claimedPortrait, claimEdit, claimUpdate, claimDelete, claimTakeOver, claimHelp
         case journal, openData, openDataFile, apiDocument, apiCommunities, apiDataset
-        case funding, fundingCreate, fundingEdit, fundingUpdate
+        case funding, fundingCreate, fundingEdit, fundingUpdate, diagnostics, diagnosticPublish, diagnostic
 
         /// The path pattern as Vapor reads it (`:name` for a parameter).
         public var pattern: [String] {
@@ -251,6 +252,8 @@ public enum SiteRoute: Hashable, Sendable {
             case .apiDataset: return ["api", "communautes", ":community", ":dataset"]
             case .funding, .fundingCreate: return ["c", ":slug", "moyens"]
             case .fundingEdit, .fundingUpdate: return ["c", ":slug", "moyens", ":entry"]
+            case .diagnostics, .diagnosticPublish: return ["c", ":slug", "diagnostic"]
+            case .diagnostic: return ["c", ":slug", "diagnostic", ":edition"]
             }
         }
 
@@ -267,7 +270,7 @@ public enum SiteRoute: Hashable, Sendable {
                 .recognitionSubmit, .commitmentCreate, .commitmentStatus, .eventCreate, .eventRegister, .eventReport, .festivalCreate,
                 .studyCreate, .studyRequestCreate, .studyRequestAnswer, .methodDraftSave, .methodPublish, .campaignCreate,
                 .interviewerCreate, .assignmentCreate, .interviewCreate, .claimSubmit, .claimUpdate, .claimDelete, .claimTakeOver, .claimHelp,
-                .fundingCreate, .fundingUpdate:
+                .fundingCreate, .fundingUpdate, .diagnosticPublish:
                 return .post
             default: return .get
             }
@@ -284,9 +287,10 @@ public enum SiteRoute: Hashable, Sendable {
                 .organisationNetwork, .gaps, .young, .decisions, .decision, .governance, .proposals, .proposal,
                 .register, .calls, .call, .recognitions, .agenda, .agendaFeed, .event, .eventCalendar, .festival, .studies, .study, .studyFile,
                 .fieldwork, .method, .campaign, .fieldworkWorker, .claim, .claimSubmit, .claimedPortrait, .claimEdit, .claimUpdate,
-                .claimDelete, .claimHelp, .journal, .openData, .openDataFile, .apiDocument, .apiCommunities, .apiDataset, .funding:
+                .claimDelete, .claimHelp, .journal, .openData, .openDataFile, .apiDocument, .apiCommunities, .apiDataset, .funding,
+                .diagnostics, .diagnostic:
                 return .readPublic
-            case .fundingCreate, .fundingEdit, .fundingUpdate: return .curate
+            case .fundingCreate, .fundingEdit, .fundingUpdate, .diagnosticPublish: return .curate
             case .methodDraft, .methodDraftSave, .methodPublish, .campaignNew, .campaignCreate, .interviewers, .interviewerCreate,
                 .assignmentCreate, .staffReads:
                 return .manageFieldwork
@@ -484,6 +488,9 @@ public enum SiteRoute: Hashable, Sendable {
         case .fundingCreate: return .fundingCreate
         case .fundingEdit: return .fundingEdit
         case .fundingUpdate: return .fundingUpdate
+        case .diagnostics: return .diagnostics
+        case .diagnosticPublish: return .diagnosticPublish
+        case .diagnostic: return .diagnostic
         }
     }
 
@@ -511,8 +518,9 @@ public enum SiteRoute: Hashable, Sendable {
             .paperEntry(let slug), .interviewCreate(let slug), .paperForms(let slug), .fieldworkWorker(let slug), .staffReads(let slug),
             .claim(let slug), .claimSubmit(let slug), .claimedPortrait(let slug), .claimEdit(let slug), .claimUpdate(let slug),
             .claimDelete(let slug), .claimTakeOver(let slug), .claimHelp(let slug), .journal(let slug),
-            .openData(let slug), .funding(let slug), .fundingCreate(let slug):
+            .openData(let slug), .funding(let slug), .fundingCreate(let slug), .diagnostics(let slug), .diagnosticPublish(let slug):
             return ["slug": slug]
+        case .diagnostic(let slug, let edition): return ["slug": slug, "edition": String(edition)]
         case .fundingEdit(let slug, let entry), .fundingUpdate(let slug, let entry): return ["slug": slug, "entry": entry]
         case .openDataFile(let slug, let file): return ["slug": slug, "file": file]
         case .campaign(let slug, let campaign): return ["slug": slug, "campaign": campaign]

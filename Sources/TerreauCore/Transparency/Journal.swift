@@ -10,7 +10,7 @@ public enum JournalAct: String, CaseIterable, Codable, Sendable {
 
 /// What an entry is about (the page's filter).
 public enum JournalSubject: String, CaseIterable, Codable, Sendable {
-    case inventory, organisation, proposal, decision, rules, charter, comment, questionnaire, campaign, event, study, funding
+    case inventory, organisation, proposal, decision, rules, charter, comment, questionnaire, campaign, event, study, funding, edition
 }
 
 public struct JournalEntry: Equatable, Sendable {

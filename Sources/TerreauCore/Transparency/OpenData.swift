@@ -146,3 +146,77 @@ public enum FundingRules {
         return (kind, date, money, time, problems)
     }
 }
+
+// MARK: The published diagnostic
+
+/// What an edition of the published diagnostic holds, frozen when it is published: editions
+/// never change, so they can be compared.
+public struct DiagnosticSnapshot: Codable, Equatable, Sendable {
+    public struct Figure: Codable, Equatable, Sendable {
+        public var key: String
+        public var value: Int
+        public init(key: String, value: Int) {
+            self.key = key
+            self.value = value
+        }
+    }
+
+    public struct CommuneCoverage: Codable, Equatable, Sendable {
+        public var code: String
+        public var name: String
+        public var population: Int?
+        /// nil under five people.
+        public var portraits: Int?
+        public init(code: String, name: String, population: Int?, portraits: Int?) {
+            self.code = code
+            self.name = name
+            self.population = population
+            self.portraits = portraits
+        }
+
+        public var perThousand: Double? {
+            guard let portraits, let population, population > 0 else { return nil }
+            return Double(portraits) * 1000 / Double(population)
+        }
+    }
+
+    public struct Proposal: Codable, Equatable, Sendable {
+        public var title: String
+        public var status: String
+        public var answer: String?
+        public init(title: String, status: String, answer: String?) {
+            self.title = title
+            self.status = status
+            self.answer = answer
+        }
+    }
+
+    public var figures: [Figure]
+    public var coverage: [CommuneCoverage]
+    /// Theme key → public records of the inventory in that field.
+    public var themes: [Figure]
+    public var uncoveredNeeds: [String]
+    public var proposals: [Proposal]
+    /// Those who chose to appear (a public profile), and how many others contributed.
+    public var coauthors: [String]
+    public var otherContributors: Int
+
+    public init(figures: [Figure], coverage: [CommuneCoverage], themes: [Figure], uncoveredNeeds: [String], proposals: [Proposal],
+                coauthors: [String], otherContributors: Int) {
+        self.figures = figures
+        self.coverage = coverage
+        self.themes = themes
+        self.uncoveredNeeds = uncoveredNeeds
+        self.proposals = proposals
+        self.coauthors = coauthors
+        self.otherContributors = otherContributors
+    }
+
+    /// Key figures of two editions side by side: (key, before, after), in the later edition's order.
+    public static func compare(_ old: DiagnosticSnapshot, _ new: DiagnosticSnapshot) -> [(key: String, before: Int?, after: Int?)] {
+        let before = Dictionary(old.figures.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
+        let keys = new.figures.map(\.key) + old.figures.map(\.key).filter { key in !new.figures.contains { $0.key == key } }
+        let after = Dictionary(new.figures.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
+        return keys.map { ($0, before[$0], after[$0]) }
+    }
+}

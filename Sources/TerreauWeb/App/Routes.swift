@@ -165,6 +165,9 @@ func registerRoutes(_ app: Application) {
         case .fundingCreate: handler = FundingController.create
         case .fundingEdit: handler = FundingController.edit
         case .fundingUpdate: handler = FundingController.update
+        case .diagnostics: handler = DiagnosticController.list
+        case .diagnosticPublish: handler = DiagnosticController.publish
+        case .diagnostic: handler = DiagnosticController.report
         }
         let routes: any RoutesBuilder = kind.isThrottled ? app.grouped(AuthThrottleMiddleware()) : app
         // Bodies are read (within their limits) by `BodyLimitMiddleware`, before the CSRF check.

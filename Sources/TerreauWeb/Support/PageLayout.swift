@@ -29,6 +29,7 @@ struct PageLayout: Encodable {
         var journalURL: String
         var openDataURL: String
         var fundingURL: String
+        var diagnosticURL: String
     }
 
     struct Visitor: Encodable {
@@ -74,7 +75,8 @@ struct PageLayout: Encodable {
                 callsURL: SiteRoute.calls(slug: $0.slug).path, recognitionsURL: SiteRoute.recognitions(slug: $0.slug).path,
                 agendaURL: SiteRoute.agenda(slug: $0.slug).path, studiesURL: SiteRoute.studies(slug: $0.slug, query: nil).path,
                 fieldworkURL: SiteRoute.fieldwork(slug: $0.slug).path, journalURL: SiteRoute.journal(slug: $0.slug).path,
-                openDataURL: SiteRoute.openData(slug: $0.slug).path, fundingURL: SiteRoute.funding(slug: $0.slug).path)
+                openDataURL: SiteRoute.openData(slug: $0.slug).path, fundingURL: SiteRoute.funding(slug: $0.slug).path,
+                diagnosticURL: SiteRoute.diagnostics(slug: $0.slug).path)
         }
         self.current = current
         visitor = request.resolvedSignedIn.map {

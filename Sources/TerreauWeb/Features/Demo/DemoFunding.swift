@@ -4,7 +4,8 @@ import TerreauCore
 
 /// The demo's ledger of means in Grenoble-Alpes: the city's subsidy, a foundation's sponsorship,
 /// the cycling cooperative's skills sponsorship, the gardens' volunteer time, and one line
-/// corrected with its reason, so the ledger shows a version history.
+/// corrected with its reason, so the ledger shows a version history. Then the first edition of
+/// the published diagnostic, after the adopted decision « Publier le diagnostic de printemps ».
 enum DemoFunding {
     static func ensure(on database: any Database, now: Date) async throws {
         guard let community = try await CommunityStore(database: database).find(slug: "grenoble-alpes"),
@@ -38,6 +39,9 @@ enum DemoFunding {
                 try await FundingController.save(entry, isNew: false, reason: "Heures de saisie du mois dernier ajoutées.", by: camille,
                                                  on: database, now: now - 5 * day)
             }
+        }
+        if let decision = try await DiagnosticController.eligible(community, on: database).first {
+            _ = try await DiagnosticController.publish(community, decision: decision, by: camille, on: database, now: now - 2 * day)
         }
     }
 }

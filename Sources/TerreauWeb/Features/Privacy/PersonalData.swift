@@ -130,6 +130,6 @@ struct Erasure {
         "register_entries.official_id", "calls.created_by", "peer_grades.graded_by", "events.created_by", "studies.uploaded_by",
         "study_requests.requested_by", "questionnaire_versions.edited_by", "questionnaire_versions.published_by", "campaigns.created_by",
         "interviewers.registered_by", "interviewer_assignments.assigned_by", "interviews.interviewer_id", "staff_reads.reader_id",
-        "funding_entries.entered_by", "funding_revisions.author_id",
+        "funding_entries.entered_by", "funding_revisions.author_id", "diagnostic_editions.published_by",
     ]
 }

@@ -49,6 +49,7 @@ enum JournalController {
         case .event: return SiteRoute.event(slug: slug, event: id).path
         case .study: return SiteRoute.study(slug: slug, study: id).path
         case .funding: return SiteRoute.funding(slug: slug).path + "#f-" + id
+        case .edition: return SiteRoute.diagnostics(slug: slug).path
         case .comment: return nil
         }
     }

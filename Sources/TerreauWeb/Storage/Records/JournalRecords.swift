@@ -64,3 +64,21 @@ final class FundingRevisionRecord: Model, @unchecked Sendable {
 
     init() {}
 }
+
+/// An edition of the published diagnostic: dated, numbered, immutable, published after the
+/// community's decision of kind `publication` that it names.
+final class DiagnosticEditionRecord: Model, @unchecked Sendable {
+    static let schema = "diagnostic_editions"
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "community_id") var community: CommunityRecord
+    @Field(key: "number") var number: Int
+    @Parent(key: "decision_id") var decision: DecisionRecord
+    /// A `DiagnosticSnapshot`, as JSON.
+    @Field(key: "snapshot") var snapshot: String
+    @OptionalParent(key: "published_by") var publishedBy: PersonRecord?
+    @Field(key: "published_at") var publishedAt: Date
+
+    init() {}
+
+    var content: DiagnosticSnapshot? { try? JSONDecoder().decode(DiagnosticSnapshot.self, from: Data(snapshot.utf8)) }
+}
