@@ -159,16 +159,6 @@ enum FieldworkController {
         var tone: Int
     }
 
-    struct Bar: Encodable {
-        var label: String
-        var value: String
-        var y: Int
-        var width: Int
-        var tone: Int
-        var textY: Int
-        var valueX: Int
-    }
-
     struct Legend: Encodable {
         var tone: Int
         var label: String
@@ -183,8 +173,7 @@ enum FieldworkController {
         var total: PlaceLine
         var communes: [PlaceLine]
         var neighbourhoods: [PlaceLine]
-        var bars: [Bar]
-        var chartHeight: Int
+        var chart: BarChart
         var chartDescription: String
         var map: CommunityController.MapView?
         var legend: [Legend]
@@ -206,12 +195,7 @@ enum FieldworkController {
         let territory = try await CommunityTerritory.load(community, on: request.db)
         let coverage = try await coverage(of: campaign, territory, request)
         let communes = coverage.communes.map { line($0, catalog, language) }
-        let widest = max(coverage.communes.compactMap(\.perThousand).max() ?? 0, 1)
-        let bars = coverage.communes.enumerated().map { index, place in
-            let width = Int(((place.perThousand ?? 0) / widest * 300).rounded())
-            return Bar(label: place.name, value: perThousand(place.perThousand, language), y: index * 28 + 4, width: width,
-                tone: Coverage.tone(place.perThousand), textY: index * 28 + 19, valueX: width + 226)
-        }
+        let chart = BarChart(coverage.communes.map { ($0.name, $0.perThousand ?? 0, perThousand($0.perThousand, language), Coverage.tone($0.perThousand)) })
         let tones = Dictionary(coverage.communes.map { ($0.id, Coverage.tone($0.perThousand)) }, uniquingKeysWith: { first, _ in first })
         let map = territory.map(tones: tones).map {
             CommunityController.MapView(map: $0, description: catalog.text("coverage.map.description", count: $0.communes.count), palette: "cover")
@@ -224,7 +208,7 @@ enum FieldworkController {
             layout: PageLayout(request, title: campaign.name, community: community, current: "fieldwork"),
             name: campaign.name, kind: catalog.text("campaign.kind." + campaign.kind), dates: dates(campaign.range, catalog, language),
             censusYear: campaign.censusYear, total: line(coverage.total, catalog, language), communes: communes,
-            neighbourhoods: coverage.neighbourhoods.map { line($0, catalog, language) }, bars: bars, chartHeight: max(bars.count * 28 + 8, 40),
+            neighbourhoods: coverage.neighbourhoods.map { line($0, catalog, language) }, chart: chart,
             chartDescription: catalog.text("coverage.chart.description", [campaign.name]), map: map, legend: legend,
             fieldworkURL: SiteRoute.fieldwork(slug: community.slug).path))
     }

@@ -192,15 +192,6 @@ enum DiagnosticController {
 
     // MARK: The report
 
-    struct Bar: Encodable {
-        var label: String
-        var value: String
-        var y: Int
-        var width: Int
-        var textY: Int
-        var valueX: Int
-    }
-
     struct CoverageLine: Encodable {
         var name: String
         var population: String
@@ -222,8 +213,7 @@ enum DiagnosticController {
         var decision: String
         var decisionURL: String
         var figures: [Fact]
-        var bars: [Bar]
-        var chartHeight: Int
+        var chart: BarChart
         var themes: [Fact]
         var coverage: [CoverageLine]
         var map: CommunityController.MapView?
@@ -240,12 +230,7 @@ enum DiagnosticController {
               let edition = try await DiagnosticEditionRecord.query(on: request.db).filter(\.$community.$id == community.id!)
                 .filter(\.$number == number).with(\.$decision).first(), let content = edition.content else { throw Abort(.notFound) }
         let catalog = request.catalog, language = request.language, slug = community.slug
-        let widest = max(content.themes.prefix(12).map(\.value).max() ?? 1, 1)
-        let bars = content.themes.prefix(12).enumerated().map { index, theme in
-            let width = Int((Double(theme.value) / Double(widest) * 300).rounded())
-            return Bar(label: catalog.text("theme." + theme.key), value: language.format(theme.value), y: index * 28 + 4, width: width,
-                       textY: index * 28 + 19, valueX: width + 226)
-        }
+        let chart = BarChart(content.themes.prefix(12).map { (catalog.text("theme." + $0.key), Double($0.value), language.format($0.value), 3) })
         let territory = try await CommunityTerritory.load(community, on: request.db)
         let tones = Dictionary(content.coverage.map { ($0.code, Coverage.tone($0.perThousand)) }, uniquingKeysWith: { first, _ in first })
         let map = territory.map(tones: tones).map {
@@ -256,7 +241,7 @@ enum DiagnosticController {
             number: number, date: language.formatDay(edition.publishedAt), decision: edition.decision.title,
             decisionURL: SiteRoute.decision(slug: slug, decision: edition.$decision.id.uuidString).path,
             figures: content.figures.map { Fact(label: catalog.text("diagnostic.figure." + $0.key), value: language.format($0.value)) },
-            bars: bars, chartHeight: max(bars.count * 28 + 8, 40),
+            chart: chart,
             themes: content.themes.map { Fact(label: catalog.text("theme." + $0.key), value: language.format($0.value)) },
             coverage: content.coverage.map {
                 CoverageLine(name: $0.name, population: $0.population.map(language.format) ?? "—", portraits: $0.portraits.map(language.format) ?? "< 5",
