@@ -164,7 +164,7 @@ struct AccessTests {
             .openData(slug: slug), .openDataFile(slug: slug, file: "organisations.csv"), .apiDocument, .apiCommunities,
             .apiDataset(community: slug, dataset: "besoins"), .funding(slug: slug), .fundingCreate(slug: slug),
             .fundingEdit(slug: slug, entry: UUID().uuidString), .fundingUpdate(slug: slug, entry: UUID().uuidString),
-            .diagnostics(slug: slug), .diagnosticPublish(slug: slug), .diagnostic(slug: slug, edition: 1),
+            .diagnostics(slug: slug), .diagnosticPublish(slug: slug), .diagnostic(slug: slug, edition: 1), .indicators(slug: slug), .indicatorDefinitions(slug: slug),
             // Last: it ends the session.
             .signOut,
         ]

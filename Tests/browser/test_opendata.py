@@ -107,3 +107,23 @@ def test_the_published_diagnostic_prints_to_a_readable_pdf(browser, base_url):
                   "Besoins sans réponse", "Propositions et réponses", "Les co-auteur·rices"]:
         assert words in text, words
     assert "Toutes les éditions" not in text, "screen links do not print"
+
+
+def test_the_indicators_pass_axe_fit_a_phone_and_print(browser, phone, base_url):
+    browser.get(base_url + "/c/grenoble-alpes/indicateurs")
+    assert "Coopérations inédites" in browser.page_source
+    assert len(browser.find_elements(By.CSS_SELECTOR, "svg.bar-chart")) == 6
+    run_axe(browser, "indicators")
+    pdf = browser.execute_cdp_cmd("Page.printToPDF", {"paperWidth": 8.27, "paperHeight": 11.69})
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
+        file.write(base64.b64decode(pdf["data"]))
+        file.flush()
+        text = subprocess.run(["pdftotext", "-layout", file.name, "-"], capture_output=True, text=True, check=True).stdout
+    for words in ["Les indicateurs de réussite", "Création de liens sociaux", "Réactivité des élu·es", "Associations sorties de l’isolement"]:
+        assert words in text, words
+    browser.get(base_url + "/c/grenoble-alpes/indicateurs/definitions")
+    assert "Ce qui n’est jamais montré" in browser.page_source
+    run_axe(browser, "indicator definitions")
+    phone.get(base_url + "/c/grenoble-alpes/indicateurs")
+    width = phone.execute_script("return document.documentElement.scrollWidth")
+    assert width <= 360, f"the indicators scroll sideways on a 360 px screen ({width} px)"

@@ -88,6 +88,7 @@ public enum SiteRoute: Hashable, Sendable {
     case apiDocument, apiCommunities, apiDataset(community: String, dataset: String)
     case funding(slug: String), fundingCreate(slug: String), fundingEdit(slug: String, entry: String), fundingUpdate(slug: String, entry: String)
     case diagnostics(slug: String), diagnosticPublish(slug: String), diagnostic(slug: String, edition: Int)
+    case indicators(slug: String), indicatorDefinitions(slug: String)
 
     public enum Method: String, Sendable { case get = "GET", post = "POST" }
 
@@ -117,6 +118,7 @@ public enum SiteRoute: Hashable, Sendable {
         case claim, claimSubmit, claimedPortrait, claimEdit, claimUpdate, claimDelete, claimTakeOver, claimHelp
         case journal, openData, openDataFile, apiDocument, apiCommunities, apiDataset
         case funding, fundingCreate, fundingEdit, fundingUpdate, diagnostics, diagnosticPublish, diagnostic
+        case indicators, indicatorDefinitions
 
         /// The path pattern as Vapor reads it (`:name` for a parameter).
         public var pattern: [String] {
@@ -254,6 +256,8 @@ public enum SiteRoute: Hashable, Sendable {
             case .fundingEdit, .fundingUpdate: return ["c", ":slug", "moyens", ":entry"]
             case .diagnostics, .diagnosticPublish: return ["c", ":slug", "diagnostic"]
             case .diagnostic: return ["c", ":slug", "diagnostic", ":edition"]
+            case .indicators: return ["c", ":slug", "indicateurs"]
+            case .indicatorDefinitions: return ["c", ":slug", "indicateurs", "definitions"]
             }
         }
 
@@ -288,7 +292,7 @@ public enum SiteRoute: Hashable, Sendable {
                 .register, .calls, .call, .recognitions, .agenda, .agendaFeed, .event, .eventCalendar, .festival, .studies, .study, .studyFile,
                 .fieldwork, .method, .campaign, .fieldworkWorker, .claim, .claimSubmit, .claimedPortrait, .claimEdit, .claimUpdate,
                 .claimDelete, .claimHelp, .journal, .openData, .openDataFile, .apiDocument, .apiCommunities, .apiDataset, .funding,
-                .diagnostics, .diagnostic:
+                .diagnostics, .diagnostic, .indicators, .indicatorDefinitions:
                 return .readPublic
             case .fundingCreate, .fundingEdit, .fundingUpdate, .diagnosticPublish: return .curate
             case .methodDraft, .methodDraftSave, .methodPublish, .campaignNew, .campaignCreate, .interviewers, .interviewerCreate,
@@ -491,6 +495,8 @@ public enum SiteRoute: Hashable, Sendable {
         case .diagnostics: return .diagnostics
         case .diagnosticPublish: return .diagnosticPublish
         case .diagnostic: return .diagnostic
+        case .indicators: return .indicators
+        case .indicatorDefinitions: return .indicatorDefinitions
         }
     }
 
@@ -518,7 +524,8 @@ public enum SiteRoute: Hashable, Sendable {
             .paperEntry(let slug), .interviewCreate(let slug), .paperForms(let slug), .fieldworkWorker(let slug), .staffReads(let slug),
             .claim(let slug), .claimSubmit(let slug), .claimedPortrait(let slug), .claimEdit(let slug), .claimUpdate(let slug),
             .claimDelete(let slug), .claimTakeOver(let slug), .claimHelp(let slug), .journal(let slug),
-            .openData(let slug), .funding(let slug), .fundingCreate(let slug), .diagnostics(let slug), .diagnosticPublish(let slug):
+            .openData(let slug), .funding(let slug), .fundingCreate(let slug), .diagnostics(let slug), .diagnosticPublish(let slug),
+            .indicators(let slug), .indicatorDefinitions(let slug):
             return ["slug": slug]
         case .diagnostic(let slug, let edition): return ["slug": slug, "edition": String(edition)]
         case .fundingEdit(let slug, let entry), .fundingUpdate(let slug, let entry): return ["slug": slug, "entry": entry]

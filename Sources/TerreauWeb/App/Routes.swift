@@ -168,6 +168,8 @@ func registerRoutes(_ app: Application) {
         case .diagnostics: handler = DiagnosticController.list
         case .diagnosticPublish: handler = DiagnosticController.publish
         case .diagnostic: handler = DiagnosticController.report
+        case .indicators: handler = IndicatorsController.dashboard
+        case .indicatorDefinitions: handler = IndicatorsController.definitions
         }
         let routes: any RoutesBuilder = kind.isThrottled ? app.grouped(AuthThrottleMiddleware()) : app
         // Bodies are read (within their limits) by `BodyLimitMiddleware`, before the CSRF check.

@@ -30,6 +30,7 @@ struct PageLayout: Encodable {
         var openDataURL: String
         var fundingURL: String
         var diagnosticURL: String
+        var indicatorsURL: String
     }
 
     struct Visitor: Encodable {
@@ -76,7 +77,7 @@ struct PageLayout: Encodable {
                 agendaURL: SiteRoute.agenda(slug: $0.slug).path, studiesURL: SiteRoute.studies(slug: $0.slug, query: nil).path,
                 fieldworkURL: SiteRoute.fieldwork(slug: $0.slug).path, journalURL: SiteRoute.journal(slug: $0.slug).path,
                 openDataURL: SiteRoute.openData(slug: $0.slug).path, fundingURL: SiteRoute.funding(slug: $0.slug).path,
-                diagnosticURL: SiteRoute.diagnostics(slug: $0.slug).path)
+                diagnosticURL: SiteRoute.diagnostics(slug: $0.slug).path, indicatorsURL: SiteRoute.indicators(slug: $0.slug).path)
         }
         self.current = current
         visitor = request.resolvedSignedIn.map {
