@@ -66,6 +66,13 @@ struct OpenDataTests {
                     everything += file.text
                 }
             }
+            // The organisations in HSDS 3.0 go by the same rule.
+            let hsds = try await app.get(Self.base + "/hsds-organizations.json")
+            #expect(hsds.status == .ok)
+            let organizations = try #require(try JSONSerialization.jsonObject(with: Data(hsds.body.readableBytesView)) as? [[String: Any]])
+            #expect(organizations.count == (try await OrganisationRecord.query(on: app.db).join(CommunityRecord.self, on: \OrganisationRecord.$community.$id == \CommunityRecord.$id)
+                .filter(CommunityRecord.self, \.$slug == "grenoble-alpes").count()))
+            everything += hsds.text
             // S6 and S13's boundary: nothing that identifies or reaches a person, no vote.
             let sql = app.db as! any SQLDatabase
             for row in try await sql.raw("SELECT email FROM accounts").all() {

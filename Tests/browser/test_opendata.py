@@ -127,3 +127,37 @@ def test_the_indicators_pass_axe_fit_a_phone_and_print(browser, phone, base_url)
     phone.get(base_url + "/c/grenoble-alpes/indicateurs")
     width = phone.execute_script("return document.documentElement.scrollWidth")
     assert width <= 360, f"the indicators scroll sideways on a 360 px screen ({width} px)"
+
+
+def hsds_validator():
+    from jsonschema import Draft202012Validator
+    with open(os.path.join(os.path.dirname(__file__), "hsds", "organization.schema.json"), encoding="utf-8") as file:
+        schema = json.load(file)
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def test_organisations_export_in_hsds_3_and_pass_its_schema(base_url):
+    organizations = json.loads(fetch(base_url + DATA + "/hsds-organizations.json"))
+    validator = hsds_validator()
+    errors = [f"{'/'.join(map(str, error.absolute_path))}: {error.message}" for error in validator.iter_errors(organizations)]
+    assert errors == [], errors[:5]
+    package = json.loads(fetch(base_url + DATA + "/datapackage.json"))
+    assert len(organizations) > 50 and any(organization["services"] for organization in organizations)
+    assert any(organization["organization_identifiers"] for organization in organizations), "RNA numbers go out as identifiers"
+    for organization in organizations:
+        for service in organization["services"]:
+            assert service["organization_id"] == organization["id"]
+        for attribute in organization["attributes"]:
+            assert attribute["link_id"] == organization["id"] and attribute["taxonomy_term"]["id"] == attribute["taxonomy_term_id"]
+    # Nobody's e-mail or phone: HSDS has fields for them, the export leaves them out.
+    text = json.dumps(organizations)
+    assert "@demo.terreau.invalid" not in text and '"phones"' not in text and '"email"' not in text
+    # The check is real: formats, enumerations and unknown fields are refused.
+    broken = json.loads(json.dumps(organizations[:1]))
+    broken[0]["id"] = "not-a-uuid"
+    broken[0]["services"] = [{"id": broken[0]["locations"][0]["id"] if broken[0]["locations"] else organizations[0]["id"], "name": "x", "status": "open"}]
+    broken[0]["phone"] = "04 76 00 00 00"
+    messages = " ".join(error.message for error in validator.iter_errors(broken))
+    assert "is not a 'uuid'" in messages and "'open' is not one of" in messages and "'phone' was unexpected" in messages
+    assert package["name"] == "terreau-grenoble-alpes"

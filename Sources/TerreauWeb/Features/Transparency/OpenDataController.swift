@@ -20,6 +20,7 @@ enum OpenDataController {
         var items: [Item]
         var packageURL: String
         var catalogueURL: String
+        var hsdsURL: String
         var journalURL: String
     }
 
@@ -37,7 +38,7 @@ enum OpenDataController {
                 Item(title: dataset.title, description: dataset.description, licences: dataset.licences.map(\.title).joined(separator: " ; "),
                      files: formats(dataset).map { ChoiceOption(value: fileURL(slug, dataset.name + "." + $0), label: $0.uppercased(), selected: false) })
             },
-            packageURL: fileURL(slug, "datapackage.json"), catalogueURL: fileURL(slug, "catalogue.jsonld"),
+            packageURL: fileURL(slug, "datapackage.json"), catalogueURL: fileURL(slug, "catalogue.jsonld"), hsdsURL: fileURL(slug, HSDSExport.file),
             journalURL: SiteRoute.journal(slug: slug).path))
     }
 
@@ -47,6 +48,7 @@ enum OpenDataController {
         let data = OpenDataCatalog(database: request.db, community: community, catalog: request.catalog)
         if file == "datapackage.json" { return json(try package(data, request), type: .json) }
         if file == "catalogue.jsonld" { return json(try dcat(data, request), type: HTTPMediaType(type: "application", subType: "ld+json")) }
+        if file == HSDSExport.file { return json(try await HSDSExport.organizations(community, request), type: .json) }
         guard let dot = file.lastIndex(of: "."), let dataset = data.datasets.first(where: { $0.name == String(file[..<dot]) }),
               formats(dataset).contains(String(file[file.index(after: dot)...])) else { throw Abort(.notFound) }
         let format = String(file[file.index(after: dot)...])
