@@ -63,7 +63,8 @@ def test_the_dcat_catalogue_lists_every_dataset(base_url):
     catalogue = json.loads(fetch(base_url + DATA + "/catalogue.jsonld"))
     assert catalogue["@type"] == "dcat:Catalog"
     datasets = catalogue["dcat:dataset"]
-    assert len(datasets) == 12
+    assert len(datasets) == 13, "the twelve datasets and the HSDS file"
+    assert datasets[-1]["dcat:distribution"][0]["dcat:downloadURL"]["@id"].endswith("/hsds-organizations.json")
     for dataset in datasets:
         assert dataset["@type"] == "dcat:Dataset"
         for distribution in dataset["dcat:distribution"]:

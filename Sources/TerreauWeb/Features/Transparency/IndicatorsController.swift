@@ -214,6 +214,8 @@ enum IndicatorsController {
     @Sendable static func definitions(_ request: Request) async throws -> Response {
         let community = try await request.community()
         let catalog = request.catalog
+        // The columns come from the computation itself (on no facts), so the definitions cannot
+        // drift from what the dashboard shows.
         let report = Indicators.compute(IndicatorFacts(), actorKinds: [], ageBands: [], now: request.now)
         return try await request.render("transparency/indicator-definitions", DefinitionsPage(
             layout: PageLayout(request, title: catalog.text("indicators.definitions.title"), community: community, current: "indicators"),

@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import SQLKit
+import SQLiteNIO
 import TerreauCore
 
 /// The datasets a community publishes and where their rows come from. Every source applies
@@ -122,44 +123,74 @@ struct OpenDataCatalog {
 
     /// Public records of one kind, read as plain rows — no model objects, the JSON of their
     /// fields taken apart by the database — along the `inventory_items_export` index: the
-    /// export of a million rows spends its time here.
+    /// export of a million rows spends its time here. On SQLite the rows are read as SQLiteNIO
+    /// hands them over, each cell taken as the text it is, without SQLKit's decoding.
     func inventory(_ kind: InventoryKind, after cursor: String?, places: CommunityPlaces, limit: Int, commune: String?) async throws -> Batch {
-        let sql = database as! any SQLDatabase
         let fields = [InventoryField.description] + Self.inventoryFields(kind)
-        let postgres = sql.dialect.name == "postgresql"
-        let extracted = fields.map { field -> String in
-            postgres ? "(fields::jsonb ->> '\(field.rawValue)') AS \"f_\(field.rawValue)\"" : "json_extract(fields, '$.\(field.rawValue)') AS \"f_\(field.rawValue)\""
-        }.joined(separator: ", ")
-        var conditions: [SQLQueryString] = ["community_id = \(bind: community.id!)", "kind = \(bind: kind.rawValue)", "visibility = 'public'"]
-        if let cursor = cursor.flatMap(UUID.init(uuidString:)) { conditions.append("id > \(bind: cursor)") }
-        if let commune { conditions.append("commune_code = \(bind: commune)") }
-        let rows = try await sql.raw("""
-            SELECT upper(CAST(id AS TEXT)) AS key, title, \(unsafeRaw: extracted), commune_code, neighbourhood,
-                upper(CAST(organisation_id AS TEXT)) AS organisation, updated_at FROM inventory_items
-            WHERE \(conditions.joined(separator: " AND ")) ORDER BY id LIMIT \(literal: limit)
-            """).all()
         let communeNames = Dictionary(places.communes.map { ($0.code, $0.name) }, uniquingKeysWith: { first, _ in first })
         let areaNames = Dictionary(places.neighbourhoods.map { ($0.slug, $0.name) }, uniquingKeysWith: { first, _ in first })
-        var lines: [[String?]] = [], last: String?
-        lines.reserveCapacity(rows.count)
-        for row in rows {
-            let id = try row.decode(column: "key", as: String.self)
-            last = id
-            var line: [String?] = [id, try row.decode(column: "title", as: String.self)]
-            for field in fields {
-                guard let text = try row.decode(column: "f_" + field.rawValue, as: String?.self), !text.isEmpty else { line.append(nil); continue }
-                switch field.input {
+        let columns = ["key", "title"] + fields.map { "f_" + $0.rawValue } + ["commune_code", "neighbourhood", "organisation"]
+        let inputs = fields.map(\.input)
+        /// One CSV line's cells from a row's text cells (in `columns` order) and its update time.
+        @Sendable func line(_ cells: [String?], updatedAt: Date?) -> [String?] {
+            var line: [String?] = [cells[0], cells[1]]
+            line.reserveCapacity(columns.count + 3)
+            for (index, input) in inputs.enumerated() {
+                guard let text = cells[2 + index], !text.isEmpty else { line.append(nil); continue }
+                switch input {
                 case .skills: line.append(text.split(separator: "\n").joined(separator: ";"))
                 case .multiChoice, .availability: line.append(text.split(separator: " ").joined(separator: ";"))
                 default: line.append(text)
                 }
             }
-            let communeCode = try row.decode(column: "commune_code", as: String?.self), area = try row.decode(column: "neighbourhood", as: String?.self)
-            line += [communeCode, communeCode.flatMap { communeNames[$0] }, area, area.flatMap { areaNames[$0] },
-                     try row.decode(column: "organisation", as: String?.self), Self.stamp(try row.decode(column: "updated_at", as: Date.self))]
-            lines.append(line)
+            let communeCode = cells[columns.count - 3], area = cells[columns.count - 2]
+            line += [communeCode, communeCode.flatMap { communeNames[$0] }, area, area.flatMap { areaNames[$0] }, cells[columns.count - 1],
+                     Self.stamp(updatedAt)]
+            return line
         }
-        return (lines, rows.count == limit ? last : nil)
+        let lines: [[String?]]
+        if let sqlite = database as? any SQLiteDatabase {
+            let extracted = fields.map { "json_extract(fields, '$.\($0.rawValue)') AS \"f_\($0.rawValue)\"" }.joined(separator: ", ")
+            var conditions = ["community_id = ?", "kind = ?", "visibility = 'public'"]
+            var binds: [SQLiteData] = [.text(community.id!.uuidString), .text(kind.rawValue)]
+            if let cursor = cursor.flatMap(UUID.init(uuidString:)) { conditions.append("id > ?"); binds.append(.text(cursor.uuidString)) }
+            if let commune { conditions.append("commune_code = ?"); binds.append(.text(commune)) }
+            let collected = Collected()
+            try await sqlite.query("""
+                SELECT upper(CAST(id AS TEXT)) AS key, title, \(extracted), commune_code, neighbourhood,
+                    upper(CAST(organisation_id AS TEXT)) AS organisation, updated_at FROM inventory_items
+                WHERE \(conditions.joined(separator: " AND ")) ORDER BY id LIMIT \(limit)
+                """, binds) { row in
+                collected.lines.append(line(columns.map { name in
+                    switch row.column(name) {
+                    case .text(let text): return text
+                    case .integer(let number): return String(number)
+                    default: return nil
+                    }
+                }, updatedAt: row.column("updated_at").flatMap(Date.init(sqliteData:))))
+            }
+            lines = collected.lines
+        } else {
+            let sql = database as! any SQLDatabase
+            let extracted = fields.map { "(fields::jsonb ->> '\($0.rawValue)') AS \"f_\($0.rawValue)\"" }.joined(separator: ", ")
+            var conditions: [SQLQueryString] = ["community_id = \(bind: community.id!)", "kind = \(bind: kind.rawValue)", "visibility = 'public'"]
+            if let cursor = cursor.flatMap(UUID.init(uuidString:)) { conditions.append("id > \(bind: cursor)") }
+            if let commune { conditions.append("commune_code = \(bind: commune)") }
+            lines = try await sql.raw("""
+                SELECT upper(CAST(id AS TEXT)) AS key, title, \(unsafeRaw: extracted), commune_code, neighbourhood,
+                    upper(CAST(organisation_id AS TEXT)) AS organisation, updated_at FROM inventory_items
+                WHERE \(conditions.joined(separator: " AND ")) ORDER BY id LIMIT \(literal: limit)
+                """).all().map { row in
+                line(try columns.map { try row.decode(column: $0, as: String?.self) }, updatedAt: try row.decode(column: "updated_at", as: Date.self))
+            }
+        }
+        return (lines, lines.count == limit ? lines.last?[0] ?? nil : nil)
+    }
+
+    /// Lines gathered by SQLiteNIO's row callback, which runs on the connection's thread one row
+    /// after another and is done before the query's future completes.
+    private final class Collected: @unchecked Sendable {
+        var lines: [[String?]] = []
     }
 
     /// Counts by commune or neighbourhood. Portraits count whatever their visibility (that is

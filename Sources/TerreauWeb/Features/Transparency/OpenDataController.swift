@@ -193,7 +193,24 @@ enum OpenDataController {
                         ]
                     },
                 ]
-            },
+            } + [hsdsDataset(data, request)],
+        ]
+    }
+
+    /// The HSDS file as one more DCAT dataset, so a harvester finds it beside the others.
+    static func hsdsDataset(_ data: OpenDataCatalog, _ request: Request) -> [String: Any] {
+        let community = data.community, base = request.address(of: .openData(slug: community.slug))
+        return [
+            "@id": base + "#hsds", "@type": "dcat:Dataset",
+            "dct:title": data.catalog.text("opendata.hsds"), "dct:description": data.catalog.text("opendata.hsds"),
+            "dct:identifier": community.slug + "/hsds-organizations",
+            "dct:publisher": ["@type": "foaf:Agent", "foaf:name": community.name],
+            "dct:conformsTo": ["@id": "https://docs.openreferral.org/en/latest/hsds/overview.html"],
+            "dcat:distribution": [[
+                "@type": "dcat:Distribution", "dct:title": data.catalog.text("opendata.hsds"), "dcat:accessURL": ["@id": base],
+                "dcat:downloadURL": ["@id": request.address(of: .openDataFile(slug: community.slug, file: HSDSExport.file))],
+                "dcat:mediaType": "application/json", "dct:format": "JSON", "dct:license": ["@id": OpenDataset.Licence.odbl.url],
+            ] as [String: Any]],
         ]
     }
 }
