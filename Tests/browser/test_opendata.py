@@ -92,6 +92,15 @@ def test_the_api_passes_schemathesis(base_url):
     assert "No issues found" in result.stdout
 
 
+def printed_text(browser):
+    """The page printed to an A4 PDF by Chromium, as pdftotext reads it back."""
+    pdf = browser.execute_cdp_cmd("Page.printToPDF", {"paperWidth": 8.27, "paperHeight": 11.69})
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
+        file.write(base64.b64decode(pdf["data"]))
+        file.flush()
+        return subprocess.run(["pdftotext", "-layout", file.name, "-"], capture_output=True, text=True, check=True).stdout
+
+
 def test_the_published_diagnostic_prints_to_a_readable_pdf(browser, base_url):
     browser.get(base_url + "/c/grenoble-alpes/diagnostic")
     assert "Publier le diagnostic de printemps" in browser.page_source
@@ -99,11 +108,7 @@ def test_the_published_diagnostic_prints_to_a_readable_pdf(browser, base_url):
     browser.get(base_url + "/c/grenoble-alpes/diagnostic/1")
     assert browser.find_elements(By.CSS_SELECTOR, "svg.bar-chart rect.bar") and browser.find_elements(By.CSS_SELECTOR, "svg.map-svg path.commune")
     run_axe(browser, "report")
-    pdf = browser.execute_cdp_cmd("Page.printToPDF", {"paperWidth": 8.27, "paperHeight": 11.69})
-    with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
-        file.write(base64.b64decode(pdf["data"]))
-        file.flush()
-        text = subprocess.run(["pdftotext", "-layout", file.name, "-"], capture_output=True, text=True, check=True).stdout
+    text = printed_text(browser)
     for words in ["Le diagnostic, édition 1", "Chiffres clés", "Portraits", "Ressources par champ d’action", "Couverture du territoire",
                   "Besoins sans réponse", "Propositions et réponses", "Les co-auteur·rices"]:
         assert words in text, words
@@ -115,11 +120,7 @@ def test_the_indicators_pass_axe_fit_a_phone_and_print(browser, phone, base_url)
     assert "Coopérations inédites" in browser.page_source
     assert len(browser.find_elements(By.CSS_SELECTOR, "svg.bar-chart")) == 6
     run_axe(browser, "indicators")
-    pdf = browser.execute_cdp_cmd("Page.printToPDF", {"paperWidth": 8.27, "paperHeight": 11.69})
-    with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
-        file.write(base64.b64decode(pdf["data"]))
-        file.flush()
-        text = subprocess.run(["pdftotext", "-layout", file.name, "-"], capture_output=True, text=True, check=True).stdout
+    text = printed_text(browser)
     for words in ["Les indicateurs de réussite", "Création de liens sociaux", "Réactivité des élu·es", "Associations sorties de l’isolement"]:
         assert words in text, words
     browser.get(base_url + "/c/grenoble-alpes/indicateurs/definitions")
