@@ -28,6 +28,14 @@ struct IndicatorsPageTests {
             let portraits = try await InventoryItemRecord.query(on: app.db).filter(\.$community.$id == grenoble.id!).filter(\.$kind == "portrait")
                 .filter(\.$visibility != "coordinators").count()
             #expect(Self.figure(before.text, "Portraits") == Language.fr.format(portraits))
+            // Collectives formed: those with a second organisation joined beside their founder.
+            let members = try await CollectiveMemberRecord.query(on: app.db).filter(\.$joinedAt != nil).all()
+            let collectives = try await OrganisationRecord.query(on: app.db).filter(\.$community.$id == grenoble.id!).filter(\.$kind == "collective").all()
+            let formed = collectives.filter { collective in members.filter { $0.$collective.id == collective.id }.count > 1 }
+            #expect(!formed.isEmpty, "the demo has a collective at work")
+            #expect(Self.figure(before.text, "Collectifs formés") == String(formed.count))
+            let partners = Set(formed.flatMap { collective in members.filter { $0.$collective.id == collective.id }.map { $0.$organisation.id } })
+            #expect(Self.figure(before.text, "Avec au moins un·e partenaire") == String(partners.count))
             #expect(Self.figure(before.text, "Mises en relation acceptées") == "0")
             #expect(Self.figure(before.text, "Personnes mises en lien") == "0")
 

@@ -31,9 +31,8 @@ enum IndicatorsController {
             let sorted = members.sorted { $0.at < $1.at }
             // Formed when a second organisation joins its founder.
             if sorted.count > 1 { facts.collectivesFormed.append(sorted[1].at) }
-            for (index, first) in sorted.enumerated() {
-                for second in sorted[(index + 1)...] { facts.partnerships.append(.init(first.organisation, second.organisation, at: second.at)) }
-            }
+            // Each pair became partners when the later of the two joined.
+            facts.partnerships += pairs(sorted).map { .init($0.organisation, $1.organisation, at: $1.at) }
         }
         var organisers: [UUID: [UUID]] = [:], eventDays: [UUID: Date] = [:]
         for row in try await sql.raw("""
@@ -44,11 +43,7 @@ enum IndicatorsController {
             organisers[event, default: []].append(try row.decode(column: "organisation", as: UUID.self))
             eventDays[event] = try row.decode(column: "at", as: Date.self)
         }
-        for (event, together) in organisers {
-            for (index, first) in together.enumerated() {
-                for second in together[(index + 1)...] { facts.partnerships.append(.init(first, second, at: eventDays[event]!)) }
-            }
-        }
+        for (event, together) in organisers { facts.partnerships += pairs(together).map { .init($0, $1, at: eventDays[event]!) } }
         for row in try await sql.raw("SELECT id, created_at AS at FROM organisations WHERE community_id = \(bind: id) AND kind <> 'collective'").all() {
             facts.organisations[try row.decode(column: "id", as: UUID.self)] = try row.decode(column: "at", as: Date.self)
         }
@@ -92,6 +87,11 @@ enum IndicatorsController {
             """).all().map { .init(depositedAt: try $0.decode(column: "deposited", as: Date.self), answeredAt: try $0.decode(column: "answered", as: Date?.self)) }
         facts.answerDelayDays = try await DecisionStore(database: database).governance(of: id).answerDelayDays
         return facts
+    }
+
+    /// Every two items of a list, each pair once, in the list's order.
+    static func pairs<Item>(_ items: [Item]) -> [(Item, Item)] {
+        items.indices.flatMap { first in items[(first + 1)...].map { (items[first], $0) } }
     }
 
     // MARK: The dashboard
