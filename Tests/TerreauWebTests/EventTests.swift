@@ -164,7 +164,7 @@ struct EventTests {
             #expect(stored().isEmpty)
 
             let uploaded = try await b["karim"]!.upload("/c/grenoble-alpes/etudes", fields,
-                                                         file: ("file", "../../Public/rapport final.pdf", "application/octet-stream", Self.pdf("Diagnostic de la ressourcerie du quartier")))
+                                                         file: ("file", "../../Public/rapport final.pdf", "application/octet-stream", Self.pdf("Diagnostic de la ressourcerie du quartier")))  // check-paths: not a path (a hostile upload name)
             #expect(uploaded.status == .seeOther)
             let study = try #require(try await StudyRecord.query(on: app.db).first())
             #expect(study.amount == 38_500)

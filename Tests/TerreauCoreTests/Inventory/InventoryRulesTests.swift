@@ -256,11 +256,12 @@ struct VocabularyTests {
 struct InventoryDataTests {
     @Test("theme and public keys match the data·inclusion taxonomy files")
     func taxonomies() throws {
-        let shared = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/data/taxonomies")
+        // Tests/TerreauCoreTests/Inventory/<file> → Tests/Fixtures/data-inclusion (inside the package).
+        let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/data-inclusion")
         struct Entry: Decodable { var value: String }
-        let thematiques = try JSONDecoder().decode([Entry].self, from: Data(contentsOf: shared.appendingPathComponent("data-inclusion-thematiques.json")))
-        let publics = try JSONDecoder().decode([Entry].self, from: Data(contentsOf: shared.appendingPathComponent("data-inclusion-publics.json")))
+        let thematiques = try JSONDecoder().decode([Entry].self, from: Data(contentsOf: fixtures.appendingPathComponent("data-inclusion-thematiques.json")))
+        let publics = try JSONDecoder().decode([Entry].self, from: Data(contentsOf: fixtures.appendingPathComponent("data-inclusion-publics.json")))
         #expect(Set(thematiques.map { Themes.family(of: $0.value) }) == Set(Themes.dataInclusionFamilies))
         #expect(publics.map(\.value) == Themes.publics)
         #expect(Set(SocialObjectTheme.families.values).isSubset(of: Themes.all))
