@@ -131,18 +131,62 @@ def test_the_indicators_pass_axe_fit_a_phone_and_print(browser, phone, base_url)
     assert width <= 360, f"the indicators scroll sideways on a 360 px screen ({width} px)"
 
 
-def hsds_validator():
+HSDS = os.path.join(os.path.dirname(__file__), "hsds")
+
+
+def openreferral_validators():
+    """Open Referral's own HSDS 3.0 schemas for an organization and for a service, every relative
+    `$ref` resolved through a registry that holds each of the specification's files under its name.
+
+    The export is the API's « fully nested organization » (`compiled/organization.json` in the
+    specification): organization.json plus a `services` array of service.json objects. The compiled
+    file is that same composition (3.4 MB), so the parts are validated here without copying it."""
     from jsonschema import Draft202012Validator
-    with open(os.path.join(os.path.dirname(__file__), "hsds", "organization.schema.json"), encoding="utf-8") as file:
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT202012
+    folder = os.path.join(HSDS, "openreferral")
+    resources = []
+    for name in sorted(os.listdir(folder)):
+        if name.endswith(".json"):
+            with open(os.path.join(folder, name), encoding="utf-8") as file:
+                resources.append((name, Resource.from_contents(json.load(file), default_specification=DRAFT202012)))
+    registry = Registry().with_resources(resources)
+    def validator(name):
+        schema = registry.contents(name)
+        Draft202012Validator.check_schema(schema)
+        return Draft202012Validator(schema, registry=registry, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    return validator("organization.json"), validator("service.json")
+
+
+def strict_validator():
+    """The schema written here from the HSDS 3.0 field reference (an array of organizations).
+
+    Kept as a second gate because it catches what the official schema lets through: Open Referral's
+    objects allow any extra property (no `additionalProperties: false`), so a field outside HSDS —
+    a `phone` on an organization, say, where a person's number could leak — passes the official
+    schema and is refused only here."""
+    from jsonschema import Draft202012Validator
+    with open(os.path.join(HSDS, "organization.schema.json"), encoding="utf-8") as file:
         schema = json.load(file)
     Draft202012Validator.check_schema(schema)
     return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
+def hsds_errors(organizations):
+    """Every error of both gates, each as « gate: path: message »."""
+    organization_schema, service_schema = openreferral_validators()
+    errors = []
+    for index, organization in enumerate(organizations):
+        errors += [f"openreferral: {index}/{'/'.join(map(str, error.absolute_path))}: {error.message}" for error in organization_schema.iter_errors(organization)]
+        for number, service in enumerate(organization.get("services", [])):
+            errors += [f"openreferral: {index}/services/{number}/{'/'.join(map(str, error.absolute_path))}: {error.message}"
+                       for error in service_schema.iter_errors(service)]
+    return errors + [f"strict: {'/'.join(map(str, error.absolute_path))}: {error.message}" for error in strict_validator().iter_errors(organizations)]
+
+
 def test_organisations_export_in_hsds_3_and_pass_its_schema(base_url):
     organizations = json.loads(fetch(base_url + DATA + "/hsds-organizations.json"))
-    validator = hsds_validator()
-    errors = [f"{'/'.join(map(str, error.absolute_path))}: {error.message}" for error in validator.iter_errors(organizations)]
+    errors = hsds_errors(organizations)
     assert errors == [], errors[:5]
     package = json.loads(fetch(base_url + DATA + "/datapackage.json"))
     assert len(organizations) > 50 and any(organization["services"] for organization in organizations)
@@ -155,11 +199,16 @@ def test_organisations_export_in_hsds_3_and_pass_its_schema(base_url):
     # Nobody's e-mail or phone: HSDS has fields for them, the export leaves them out.
     text = json.dumps(organizations)
     assert "@demo.terreau.invalid" not in text and '"phones"' not in text and '"email"' not in text
-    # The check is real: formats, enumerations and unknown fields are refused.
-    broken = json.loads(json.dumps(organizations[:1]))
-    broken[0]["id"] = "not-a-uuid"
-    broken[0]["services"] = [{"id": broken[0]["locations"][0]["id"] if broken[0]["locations"] else organizations[0]["id"], "name": "x", "status": "open"}]
-    broken[0]["phone"] = "04 76 00 00 00"
-    messages = " ".join(error.message for error in validator.iter_errors(broken))
-    assert "is not a 'uuid'" in messages and "'open' is not one of" in messages and "'phone' was unexpected" in messages
+    # The checks are real: one corrupted field at a time fails, and says which gate refused it.
+    def refused(change):
+        broken = json.loads(json.dumps(organizations[:1]))
+        change(broken[0])
+        return " ".join(hsds_errors(broken))
+    service = {"id": organizations[0]["id"], "organization_id": organizations[0]["id"], "name": "x", "status": "open"}
+    bad_uuid = refused(lambda organization: organization.update(id="not-a-uuid"))
+    bad_enum = refused(lambda organization: organization.update(services=[service]))
+    unknown = refused(lambda organization: organization.update(phone="04 76 00 00 00"))
+    assert "openreferral: 0/id: 'not-a-uuid' is not a 'uuid'" in bad_uuid, bad_uuid
+    assert "openreferral: 0/services/0/status: 'open' is not one of" in bad_enum, bad_enum
+    assert "openreferral" not in unknown and "strict: 0: Additional properties are not allowed ('phone' was unexpected)" in unknown, unknown
     assert package["name"] == "terreau-grenoble-alpes"
