@@ -16,8 +16,9 @@ let workingDirectory = FileManager.default.currentDirectoryPath
 let sourceRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
 let resourcesRoot = FileManager.default.fileExists(atPath: workingDirectory + "/Resources/Views") ? workingDirectory : sourceRoot
 
-// `terreau demo` keeps its own SQLite file, so trying the demo never touches a real instance.
-let isDemo = environment.arguments.dropFirst().first == "demo"
+// `terreau demo` keeps its own SQLite file, so trying the demo never touches a real instance;
+// other commands reach it with TERREAU_DEMO=1 (`TERREAU_DEMO=1 terreau account confirm …`).
+let isDemo = environment.arguments.dropFirst().first == "demo" || ProcessInfo.processInfo.environment["TERREAU_DEMO"] == "1"
 // Mail and digests are sent by the server itself (`serve`, the default command, and `demo`),
 // unless TERREAU_BACKGROUND=0 leaves them to `terreau mail deliver` from cron.
 let command = environment.arguments.dropFirst().first ?? "serve"

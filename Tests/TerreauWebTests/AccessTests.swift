@@ -121,7 +121,7 @@ struct AccessTests {
             .account, .profileSubmit, .passwordChangeSubmit, .myData(format: "json"), .deleteAccount, .deleteAccountSubmit,
             .consentWithdraw(consent: UUID().uuidString), .notifications, .notificationsRead, .notificationPreferencesSubmit, .actAs,
             .person(id: f.person), .outbox, .join(slug: slug), .joinSubmit(slug: slug), .leave(slug: slug), .members(slug: slug),
-            .memberRolesSubmit(slug: slug, member: f.membership), .charter(slug: slug),
+            .memberRolesSubmit(slug: slug, member: f.membership), .communityMail(slug: slug), .charter(slug: slug),
             .organisations(slug: slug), .organisationNew(slug: slug), .organisationCreate(slug: slug),
             .organisation(slug: slug, organisation: f.organisation), .organisationClaim(slug: slug, organisation: f.organisation),
             .organisationClaimDecision(slug: slug, organisation: f.organisation, request: f.claim),
@@ -179,7 +179,7 @@ struct AccessTests {
             memberships = memberships.filter(\.$community.$id == grenoble.id!)
         }
         let roles = try await memberships.all().reduce(into: Set<Role>()) { $0.formUnion(Role.parse($1.roles)) }
-        return Viewer(signedIn: true, roles: roles)
+        return Viewer(signedIn: true, roles: roles, instanceAdmin: account.instanceAdmin)
     }
 
     @Test("walking every route as every role gives exactly the declared policy", arguments: Engine.available)

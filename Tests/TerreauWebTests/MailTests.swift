@@ -70,13 +70,13 @@ final class TestSMTPServer {
     }
 }
 
-@Suite("E-mail delivery over SMTP", .enabled(if: TestSMTPServer.python != nil, "skipped: no aiosmtpd (set TERREAU_TEST_PYTHON)"), .serialized)
+@Suite("E-mail delivery over SMTP", .enabled(if: TestSMTPServer.python != nil, "no SMTP server: set TERREAU_TEST_PYTHON to a Python that has aiosmtpd"), .serialized)
 struct MailTests {
     static let subject = "Bienvenue à « Grenoble-Alpes en commun » — été 2026"
     static let body = "Bonjour Éloïse,\n\nVotre adhésion est enregistrée. Ça commence !\n.Une ligne qui commence par un point.\n\n— L'équipe"
 
     func enqueue(_ app: Application) async throws {
-        try await Mailer(database: app.db, now: app.clock.now()).enqueue(to: "eloise@exemple.fr", person: nil, subject: Self.subject, body: Self.body)
+        try await Mailer(database: app.db, now: app.clock.now()).enqueue(.notification, to: "eloise@exemple.fr", person: nil, subject: Self.subject, body: Self.body)
     }
 
     @Test("a French message reaches a real SMTP server intact")
@@ -149,7 +149,7 @@ struct MailTests {
             record = try #require(try await OutboxRecord.query(on: app.db).first())
             #expect(record.status == "failed")
             #expect(record.attempts == MailRetry.maximumAttempts)
-            // Coordinators see it on the outbox page, with the reason.
+            // The instance's administrator (Camille, in the demo) sees it on the outbox page, with the reason.
             let camille = Browser(app)
             try await camille.signIn("camille@demo.terreau.invalid")
             let page = try await camille.get("/admin/courriels")

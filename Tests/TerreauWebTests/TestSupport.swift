@@ -91,7 +91,7 @@ extension TestingHTTPResponse {
 
 @Suite("Storage engines")
 struct EngineTests {
-    @Test("storage tests also run on PostgreSQL", .enabled(if: Engine.postgresURL != nil, "skipped: no PostgreSQL (set TERREAU_TEST_POSTGRES_URL)"))
+    @Test("storage tests also run on PostgreSQL", .enabled(if: Engine.postgresURL != nil, "no PostgreSQL: set TERREAU_TEST_POSTGRES_URL to run the storage tests on it too"))
     func postgresIsTested() {
         #expect(Engine.available.contains(.postgres))
     }
@@ -143,7 +143,9 @@ final class Browser: @unchecked Sendable {
         body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(file.field)\"; filename=\"\(file.name)\"\r\nContent-Type: \(file.type)\r\n\r\n")
         body.writeBytes(file.bytes)
         body.writeString("\r\n--\(boundary)--\r\n")
-        return try await send(.POST, path, body: body, contentType: HTTPMediaType(type: "multipart", subType: "form-data", parameters: ["boundary": boundary]))
+        // As the upload form does: the token in the address too, checked before the body is read.
+        let withToken = path + (path.contains("?") ? "&" : "?") + "_csrf=" + Browser.encode(csrf ?? "")
+        return try await send(.POST, withToken, body: body, contentType: HTTPMediaType(type: "multipart", subType: "form-data", parameters: ["boundary": boundary]))
     }
 
     func send(_ method: HTTPMethod, _ path: String, body: String?) async throws -> TestingHTTPResponse {
@@ -186,6 +188,8 @@ extension TestingHTTPResponse {
 extension Application {
     /// The newest outbox message to an address, and the first site link in it.
     func lastMail(to address: String) async throws -> (subject: String, body: String, link: String?)? {
+        // Some mail is written after the answer (a reset link): wait for it.
+        await detachedWork.settle()
         guard let mail = try await OutboxRecord.query(on: db).filter(\.$toAddress == address).sort(\.$createdAt, .descending).first() else { return nil }
         let link = mail.body.range(of: #"https?://[^\s]+"#, options: .regularExpression).map { String(mail.body[$0]) }
         return (mail.subject, mail.body, link.flatMap { URL(string: $0)?.path })

@@ -92,6 +92,7 @@ SIGNED_IN_PAGES = [
     "/c/grenoble-alpes/organisations",
     "/c/grenoble-alpes/organisations/nouvelle",
     "/admin/courriels",
+    "/c/grenoble-alpes/courriels",
 ]
 
 

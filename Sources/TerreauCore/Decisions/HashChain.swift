@@ -3,7 +3,7 @@ import Foundation
 
 /// An append-only log where each entry's hash covers the previous entry's hash and its own
 /// content (quality R6): editing, removing or reordering one stored row changes every hash after
-/// it, so `verify` names the first row that no longer matches. Used for the ballot log; the
+/// it, so `verify` names every row that no longer matches. Used for the ballot log; the
 /// published result carries the head hash.
 public enum HashChain {
     /// The hash the first entry chains from.
@@ -49,14 +49,18 @@ public enum HashChain {
         }
     }
 
-    /// The position of the first entry whose stored hash does not follow from the one before
-    /// and its content, or nil when the whole chain holds.
-    public static func firstBroken(_ entries: [Entry], from start: String = genesis) -> Int? {
+    /// The positions (from 0) of every entry whose stored hash does not follow from the stored
+    /// hash before it and its own content. Each row is judged against its stored predecessor, so
+    /// one edited row is named alone and a later tampering is not hidden behind it.
+    public static func broken(_ entries: [Entry], from start: String = genesis) -> [Int] {
         var previous = start
+        var broken: [Int] = []
         for (index, entry) in entries.enumerated() {
-            guard hash(previous: previous, content: entry.content) == entry.hash else { return index }
+            if hash(previous: previous, content: entry.content) != entry.hash { broken.append(index) }
             previous = entry.hash
         }
-        return nil
+        return broken
     }
+
+    public static func firstBroken(_ entries: [Entry], from start: String = genesis) -> Int? { broken(entries, from: start).first }
 }

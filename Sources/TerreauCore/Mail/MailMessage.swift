@@ -78,6 +78,21 @@ public struct MailMessage: Equatable, Sendable {
     }
 }
 
+/// What a mail in the outbox is, for who may read what of it (finding F1).
+public enum MailKind: String, CaseIterable, Codable, Sendable {
+    /// Confirmation, password reset, « someone signed up with your address »: the body holds a
+    /// personal link, shown to nobody but its recipient.
+    case account
+    /// One notification, about one community (or none).
+    case notification
+    /// The daily digest of a person's notifications, across communities.
+    case digest
+
+    /// Whether the instance's administrators may read the body on the outbox page (never when a
+    /// relay delivers mail: then only the delivery status is shown).
+    public var bodyShownToAdministrators: Bool { self != .account }
+}
+
 /// The kinds of events a person can be told about; later features add theirs here.
 public enum NotificationKind: String, CaseIterable, Codable, Sendable {
     case membership

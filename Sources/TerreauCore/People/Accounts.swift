@@ -58,11 +58,19 @@ public struct ThrottleRule: Equatable, Sendable {
     public var limit: Int
     public var window: Int
 
-    public static let failedSignIns = ThrottleRule(name: "signin-email", limit: 5, window: 60)
+    /// Sign-in attempts for one account: five a minute. Counted *before* the password is checked
+    /// (one atomic statement), so thirty attempts sent at once cannot all slip in before the
+    /// first failure is counted (finding F3); a success gives its attempt back.
+    public static let signInAttempts = ThrottleRule(name: "signin-email", limit: 5, window: 60)
     public static let authRequests = ThrottleRule(name: "auth-address", limit: 100, window: 60)
-    /// Wrong claim codes from one address: five per quarter of an hour, then 429 — 80-bit codes
+    /// Claim codes tried from one address: five a quarter of an hour, counted before the code is
+    /// looked up; past it, wrong codes get 429 but a valid code still opens its portrait — one
+    /// guesser behind a shared address must not lock residents out (finding F9). 80-bit codes
     /// cannot be found by trying.
-    public static let failedClaims = ThrottleRule(name: "claim-address", limit: 5, window: 900)
+    public static let claimAttempts = ThrottleRule(name: "claim-address", limit: 5, window: 900)
+    /// One code tried ten times a quarter of an hour, whoever tries it: stops hammering one code
+    /// (a code read over a shoulder, say) from many addresses.
+    public static let claimCodeAttempts = ThrottleRule(name: "claim-code", limit: 10, window: 900)
 
     /// The window a moment falls in, and how many seconds remain until it closes.
     public func window(at time: Date) -> (start: Int, retryAfter: Int) {

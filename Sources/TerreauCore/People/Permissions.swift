@@ -42,11 +42,14 @@ public struct Viewer: Equatable, Sendable {
     public var roles: Set<Role>
     /// Whether they are an approved admin of the organisation the request concerns.
     public var organisationAdmin: Bool
+    /// Whether they administer the instance itself (an account flag, not a community role).
+    public var instanceAdmin: Bool
 
-    public init(signedIn: Bool, roles: Set<Role> = [], organisationAdmin: Bool = false) {
+    public init(signedIn: Bool, roles: Set<Role> = [], organisationAdmin: Bool = false, instanceAdmin: Bool = false) {
         self.signedIn = signedIn
         self.roles = signedIn ? roles : []
         self.organisationAdmin = signedIn && organisationAdmin
+        self.instanceAdmin = signedIn && instanceAdmin
     }
 
     public static let anonymous = Viewer(signedIn: false)
@@ -63,7 +66,11 @@ public enum Action: String, CaseIterable, Sendable {
     case proposeOrganisation
     case claimOrganisation
     case reviewOrganisationClaims
+    /// The instance's outbox: every mail's delivery, and in development the bodies that hold no
+    /// personal link. Instance administrators only (finding F1).
     case readOutbox
+    /// The delivery of the mail about one community (status, never a body): its coordinators.
+    case followCommunityMail
     /// Add to and edit the shared inventory, propose vocabulary terms (record-level rules in
     /// `InventoryPolicy`).
     case contribute
@@ -105,6 +112,8 @@ public enum Policy {
         case anyRole(Set<Role>)
         /// One of these roles, or being an admin of the organisation concerned.
         case anyRoleOrOrganisationAdmin(Set<Role>)
+        /// An administrator of the instance, whatever their roles in communities.
+        case instanceAdmin
     }
 
     public static func requirement(for action: Action) -> Requirement {
@@ -113,7 +122,8 @@ public enum Policy {
         case .useAccount, .joinCommunity: return .signedIn
         case .readMembersOnly, .proposeOrganisation, .claimOrganisation, .contribute, .proposeDecision: return .anyRole(Set(Role.allCases))
         case .vote: return .signedIn
-        case .manageMembers, .readOutbox, .mergeSkills: return .anyRole([.coordinator])
+        case .manageMembers, .followCommunityMail, .mergeSkills: return .anyRole([.coordinator])
+        case .readOutbox: return .instanceAdmin
         case .moderate: return .anyRole([.moderator, .coordinator])
         case .actAsOfficial: return .anyRole([.elected])
         case .manageCalls, .curate, .manageFieldwork: return .anyRole([.coordinator])
@@ -129,6 +139,7 @@ public enum Policy {
         case .signedIn: return viewer.signedIn
         case .anyRole(let roles): return !viewer.roles.isDisjoint(with: roles)
         case .anyRoleOrOrganisationAdmin(let roles): return viewer.organisationAdmin || !viewer.roles.isDisjoint(with: roles)
+        case .instanceAdmin: return viewer.instanceAdmin
         }
     }
 

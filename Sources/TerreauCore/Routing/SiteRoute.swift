@@ -29,7 +29,7 @@ public enum SiteRoute: Hashable, Sendable {
     case outbox
 
     case join(slug: String), joinSubmit(slug: String), leave(slug: String)
-    case members(slug: String), memberRolesSubmit(slug: String, member: String)
+    case members(slug: String), memberRolesSubmit(slug: String, member: String), communityMail(slug: String)
     case charter(slug: String)
     case organisations(slug: String), organisationNew(slug: String), organisationCreate(slug: String)
     case organisation(slug: String, organisation: String)
@@ -98,7 +98,7 @@ public enum SiteRoute: Hashable, Sendable {
         case passwordForgot, passwordForgotSubmit, passwordReset, passwordResetSubmit
         case account, profileSubmit, passwordChangeSubmit, myData, deleteAccount, deleteAccountSubmit
         case consentWithdraw, notifications, notificationsRead, notificationPreferencesSubmit, actAs, person, outbox
-        case join, joinSubmit, leave, members, memberRolesSubmit, charter
+        case join, joinSubmit, leave, members, memberRolesSubmit, communityMail, charter
         case organisations, organisationNew, organisationCreate, organisation, organisationClaim, organisationClaimDecision
         case collectiveNew, collectiveCreate, collectiveInvite, collectiveAnswer
         case inventory, inventoryNew, inventoryCreate, inventoryItem, inventoryEdit, inventoryUpdate, inventoryHistory, inventoryRevert
@@ -240,6 +240,7 @@ public enum SiteRoute: Hashable, Sendable {
             case .paperForms: return ["c", ":slug", "enquete", "formulaire-papier"]
             case .fieldworkWorker: return ["c", ":slug", "enquete", "sw.js"]
             case .staffReads: return ["c", ":slug", "enquete", "consultations"]
+            case .communityMail: return ["c", ":slug", "courriels"]
             case .claim, .claimSubmit: return ["c", ":slug", "portrait-recueilli"]
             case .claimedPortrait: return ["c", ":slug", "portrait-recueilli", "mon-portrait"]
             case .claimEdit, .claimUpdate: return ["c", ":slug", "portrait-recueilli", "corriger"]
@@ -324,12 +325,45 @@ public enum SiteRoute: Hashable, Sendable {
             case .organisationClaimDecision: return .reviewOrganisationClaims
             case .collectiveNew, .collectiveCreate, .collectiveInvite: return .administerOrganisation
             case .outbox: return .readOutbox
+            case .communityMail: return .followCommunityMail
             }
         }
 
         /// Routes on which sign-in, sign-up and reset attempts are counted (quality S2).
         public var isThrottled: Bool {
             [.signUpSubmit, .signInSubmit, .passwordForgotSubmit, .passwordResetSubmit, .confirmEmailSubmit, .claimSubmit].contains(self)
+        }
+
+        /// The only routes that take a file (a multipart body): everywhere else one is refused
+        /// before a byte of it is read (finding F2).
+        public var acceptsFiles: Bool { self == .studyCreate }
+
+        /// The largest body the route reads, in bytes. A form is a few kilobytes of text; the
+        /// questionnaire's draft carries every question; an upload carries its file.
+        public var bodyLimit: Int {
+            switch self {
+            case .studyCreate: return StudyUpload.maximumBytes + 256 * 1024
+            case .methodDraftSave: return 512 * 1024
+            default: return 64 * 1024
+            }
+        }
+
+        /// The route a request is for, read from its method and path before the router runs (the
+        /// body limit must be known before the body is read). A literal segment wins over a
+        /// parameter (`…/inventaire/nouveau` over `…/inventaire/:item`).
+        public static func matching(method: String, path: String) -> Kind? {
+            let segments = path.split(separator: "/")
+            var best: (kind: Kind, literals: Int)?
+            for kind in allCases where kind.method.rawValue == method && kind.pattern.count == segments.count {
+                var literals = 0
+                let matches = zip(kind.pattern, segments).allSatisfy { pattern, segment in
+                    if pattern.hasPrefix(":") { return true }
+                    literals += 1
+                    return pattern == segment
+                }
+                if matches, literals > best?.literals ?? -1 { best = (kind, literals) }
+            }
+            return best?.kind
         }
     }
 
@@ -371,6 +405,7 @@ public enum SiteRoute: Hashable, Sendable {
         case .leave: return .leave
         case .members: return .members
         case .memberRolesSubmit: return .memberRolesSubmit
+        case .communityMail: return .communityMail
         case .charter: return .charter
         case .organisations: return .organisations
         case .organisationNew: return .organisationNew
@@ -510,7 +545,7 @@ public enum SiteRoute: Hashable, Sendable {
         case .apiDataset(let community, let dataset): return ["community": community, "dataset": dataset]
         case .language(let language, _): return ["language": language.rawValue]
         case .community(let slug), .territory(let slug), .join(let slug), .joinSubmit(let slug), .leave(let slug),
-            .members(let slug), .charter(let slug), .organisations(let slug),
+            .members(let slug), .communityMail(let slug), .charter(let slug), .organisations(let slug),
             .organisationNew(let slug), .organisationCreate(let slug), .inventory(let slug), .skills(let slug),
             .skillPropose(let slug), .welcome(let slug), .welcomeSubmit(let slug), .welcomeCard(let slug),
             .organisationNetwork(let slug), .gaps(let slug), .young(let slug), .decisions(let slug), .decisionNew(let slug, _, _),

@@ -49,14 +49,18 @@ public enum JournalChain {
         HashChain.hash(previous: previous, content: entry.canonical)
     }
 
-    /// The position (from 1) of the first stored entry whose hash no longer follows from the
-    /// one before and its content, or which is out of sequence; nil when the chain holds.
-    public static func firstBroken(_ entries: [(entry: JournalEntry, hash: String)]) -> Int? {
-        var previous = HashChain.genesis
+    /// The positions (from 1) of every stored entry whose hash does not follow from the stored
+    /// hash before it and its content, or whose position does not follow the one before (a row
+    /// removed or moved); empty when the chain holds.
+    public static func brokenRows(_ entries: [(entry: JournalEntry, hash: String)]) -> [Int] {
+        var previous = (hash: HashChain.genesis, position: 0)
+        var broken: [Int] = []
         for (index, stored) in entries.enumerated() {
-            guard stored.entry.position == index + 1, hash(stored.entry, after: previous) == stored.hash else { return index + 1 }
-            previous = stored.hash
+            if stored.entry.position != previous.position + 1 || hash(stored.entry, after: previous.hash) != stored.hash { broken.append(index + 1) }
+            previous = (stored.hash, stored.entry.position)
         }
-        return nil
+        return broken
     }
+
+    public static func firstBroken(_ entries: [(entry: JournalEntry, hash: String)]) -> Int? { brokenRows(entries).first }
 }

@@ -32,7 +32,7 @@ enum Access {
             let organisation = try await request.organisation()
             organisationAdmin = try await OrganisationStore(database: request.db).isAdmin(signedIn.personID, of: organisation.id!)
         }
-        return Viewer(signedIn: true, roles: roles, organisationAdmin: organisationAdmin)
+        return Viewer(signedIn: true, roles: roles, organisationAdmin: organisationAdmin, instanceAdmin: signedIn.account.instanceAdmin)
     }
 
     /// The viewer for lists filtered by visibility inside a community.

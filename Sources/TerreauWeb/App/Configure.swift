@@ -19,6 +19,7 @@ public func configure(_ app: Application, _ config: TerreauConfig) async throws 
         // WAL is a property of the file (it persists); foreign keys are enabled on every
         // connection by the driver; the default `synchronous=FULL` makes commits durable.
         try await (app.db as! any SQLDatabase).raw("PRAGMA journal_mode=WAL").run()
+        try await ConcurrentWrites.configure(app)
     case .postgres(let url):
         app.databases.use(try .postgres(url: url, sqlLogLevel: config.sqlLogLevel), as: .psql)
     }
@@ -46,18 +47,22 @@ public func configure(_ app: Application, _ config: TerreauConfig) async throws 
             isSecure: config.servesOverTLS, isHTTPOnly: true, sameSite: .lax)
     }
 
+    app.detachedWork = DetachedWork()
+    app.lifecycle.use(app.detachedWork)
     app.middleware = Middlewares()
     let draining = DrainingMiddleware()
     app.middleware.use(draining)
     app.lifecycle.use(draining)
     app.middleware.use(SecurityHeadersMiddleware(hsts: config.servesOverTLS))
     app.middleware.use(ErrorPageMiddleware(environment: app.environment))
+    app.middleware.use(PathLimitMiddleware())
     app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
     app.middleware.use(LanguageMiddleware())
     app.middleware.use(ReadOnlyApiMiddleware())
     app.middleware.use(app.sessions.middleware)
     app.middleware.use(BodyLimitMiddleware())
     app.middleware.use(CSRFMiddleware(allowedOrigins: config.publicURL.map { [CSRFMiddleware.origin(of: $0)] } ?? []))
+    app.middleware.use(TextGateMiddleware())
 
     registerRoutes(app)
     registerCommands(app)

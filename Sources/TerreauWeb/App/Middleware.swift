@@ -86,24 +86,68 @@ final class DrainingMiddleware: AsyncMiddleware, LifecycleHandler, Sendable {
     }
 }
 
-/// Reads a request's body before the CSRF check needs its fields, within a limit: uploads
-/// (multipart, the studies' PDFs) up to `StudyUpload.maximumBytes` and a margin, other forms up
-/// to 1 MiB (a long text with accents, percent-encoded). Beyond, 413 — before any handler runs.
-struct BodyLimitMiddleware: AsyncMiddleware {
-    static let formLimit = 1024 * 1024
-    static let uploadLimit = StudyUpload.maximumBytes + 256 * 1024
+/// No file or route has a path segment over 255 bytes (a file name's limit): such a request is
+/// a plain 404, before the static files' lookup fails on it with an error (finding F10).
+struct PathLimitMiddleware: AsyncMiddleware {
+    static let segmentLimit = 255
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        if !CSRFCheck.safeMethods.contains(request.method.rawValue) {
-            let limit = request.headers.contentType?.subType == "form-data" ? Self.uploadLimit : Self.formLimit
-            if let length = request.headers.first(name: .contentLength).flatMap(Int.init), length > limit { throw Abort(.payloadTooLarge) }
-            if let data = request.body.data {
-                guard data.readableBytes <= limit else { throw Abort(.payloadTooLarge) }
-            } else {
-                _ = try await request.body.collect(max: limit).get()
-            }
+        for segment in request.url.path.split(separator: "/") {
+            let decoded = segment.removingPercentEncoding ?? String(segment)
+            guard decoded.utf8.count > Self.segmentLimit else { continue }
+            // The API answers in JSON, even this.
+            if request.url.path.hasPrefix("/api/") { return ApiController.error(.notFound, request.catalog.text("api.error.path")) }
+            throw Abort(.notFound)
         }
         return try await next.respond(to: request)
+    }
+}
+
+/// Bodies within limits before any work (finding F2). Before a byte is read: a multipart body
+/// is refused (415) except on the one route that takes files; a declared length over the route's
+/// limit is refused (413); a body larger than a form (an upload) must come from a signed-in
+/// session carrying its CSRF token in the address (403), so an anonymous visitor cannot make the
+/// server read 25 MB; and all the
+/// bodies being read at once share one budget (503 past it). Then the body is read, up to the
+/// route's limit (413 beyond, for bodies sent without a length).
+final class BodyLimitMiddleware: AsyncMiddleware, Sendable {
+    /// The bytes all requests together may be reading at once: four uploads.
+    static let inFlightBudget = 4 * SiteRoute.Kind.studyCreate.bodyLimit
+    private let reserved = NIOLockedValueBox(0)
+
+    var bytesInFlight: Int { reserved.withLockedValue { $0 } }
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        guard !CSRFCheck.safeMethods.contains(request.method.rawValue) else { return try await next.respond(to: request) }
+        let kind = SiteRoute.Kind.matching(method: request.method.rawValue, path: request.url.path)
+        let limit = kind?.bodyLimit ?? SiteRoute.Kind.home.bodyLimit
+        if request.headers.contentType?.type == "multipart", kind?.acceptsFiles != true { throw Abort(.unsupportedMediaType) }
+        let declared = request.headers.first(name: .contentLength).flatMap(Int.init)
+        if let declared, declared > limit { throw Abort(.payloadTooLarge) }
+        let large = request.headers.contentType?.type == "multipart" || (declared ?? limit) > SiteRoute.Kind.home.bodyLimit
+        if large, !Self.mayUpload(request) {
+            request.logger.notice("upload refused before reading: no signed-in session with its token")
+            throw Abort(.forbidden)
+        }
+        guard request.body.data == nil else { return try await next.respond(to: request) }
+        let share = min(declared ?? limit, limit)
+        let admitted = reserved.withLockedValue { total -> Bool in
+            guard total + share <= Self.inFlightBudget else { return false }
+            total += share
+            return true
+        }
+        guard admitted else { throw Abort(.serviceUnavailable, headers: ["Retry-After": "5"]) }
+        defer { reserved.withLockedValue { $0 -= share } }
+        _ = try await request.body.collect(max: limit).get()
+        return try await next.respond(to: request)
+    }
+
+    /// A signed-in session whose CSRF token the upload form put in its action's address.
+    static func mayUpload(_ request: Request) -> Bool {
+        guard request.hasSession, request.session.data[SessionKeys.person] != nil,
+            let expected = request.session.data[CSRFMiddleware.sessionKey], let given = request.query[String.self, at: CSRFMiddleware.formField]
+        else { return false }
+        return CSRFCheck.constantTimeEquals(given, expected)
     }
 }
 
@@ -132,7 +176,7 @@ struct CSRFMiddleware: AsyncMiddleware {
             sessionToken: request.hasSession ? request.session.data[Self.sessionKey] : nil,
             origin: request.headers.first(name: .origin), referer: request.headers.first(name: .referer), allowedOrigins: origins)
         guard verdict == .allowed else {
-            request.logger.notice("CSRF refusal", metadata: ["verdict": "\(verdict)", "path": "\(request.url.path)"])
+            request.logger.notice("CSRF refusal", metadata: ["verdict": "\(verdict)", "path": "\(LogRedaction.path(request.url.path))"])
             throw Abort(.forbidden, reason: "csrf")
         }
         return try await next.respond(to: request)
@@ -146,5 +190,32 @@ extension Request {
         let token = [UInt8].random(count: 32).base64String()
         session.data[CSRFMiddleware.sessionKey] = token
         return token
+    }
+}
+
+/// Text at the door (quality S-input, finding F4): a urlencoded form whose names or values hold
+/// a control character (NUL, escape…) or bytes that are not UTF-8 is refused with 422 and a
+/// message naming the field, before any handler stores a byte of it. Multipart text is checked
+/// by the upload's own handler; values are normalised (NFC, line breaks, directional controls)
+/// when read (`Request.field`).
+struct TextGateMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        if request.headers.contentType == .urlEncodedForm, let body = request.body.data,
+            let (field, problem) = UserText.firstProblem(inForm: Substring(decoding: body.readableBytesView, as: UTF8.self)) {
+            request.logger.notice("form refused: not acceptable text", metadata: ["field": "\(field.prefix(40))"])
+            throw ExplainedRefusal(status: .unprocessableEntity, reason: request.catalog.refusal(of: problem, in: field))
+        }
+        return try await next.respond(to: request)
+    }
+}
+
+extension MessageCatalog {
+    /// Why a field's text is refused, naming the field and the character.
+    func refusal(of problem: UserText.Problem, in field: String) -> String {
+        let name = String(field.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "?" : Character($0) }.prefix(40))
+        switch problem {
+        case .control(let value): return text("input.error.control", [name, String(format: "U+%04X", value)])
+        case .notUTF8: return text("input.error.notUTF8", [name])
+        }
     }
 }

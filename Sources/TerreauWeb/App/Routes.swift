@@ -38,7 +38,8 @@ func registerRoutes(_ app: Application) {
         case .notificationPreferencesSubmit: handler = MeController.notificationPreferencesSubmit
         case .actAs: handler = MeController.actAs
         case .person: handler = MeController.person
-        case .outbox: handler = MeController.outbox
+        case .outbox: handler = MailController.outbox
+        case .communityMail: handler = MailController.community
         case .join: handler = MembershipController.join
         case .joinSubmit: handler = MembershipController.joinSubmit
         case .leave: handler = MembershipController.leave
@@ -173,7 +174,7 @@ func registerRoutes(_ app: Application) {
         }
         let routes: any RoutesBuilder = kind.isThrottled ? app.grouped(AuthThrottleMiddleware()) : app
         // Bodies are read (within their limits) by `BodyLimitMiddleware`, before the CSRF check.
-        let body: HTTPBodyStreamStrategy = .collect(maxSize: ByteCount(value: BodyLimitMiddleware.uploadLimit))
+        let body: HTTPBodyStreamStrategy = .collect(maxSize: ByteCount(value: kind.bodyLimit))
         routes.on(HTTPMethod(rawValue: kind.method.rawValue), kind.pattern.map(PathComponent.init(stringLiteral:)), body: body) { request in
             try await Access.authorize(kind, request)
             return try await handler(request)

@@ -117,4 +117,6 @@ func registerCommands(_ app: Application) {
     app.asyncCommands.use(SkillsCommandGroup(), as: "skills")
     app.asyncCommands.use(RecountCommand(), as: "recount")
     app.asyncCommands.use(VerifyCommand(), as: "verify")
+    app.asyncCommands.use(AdminCommandGroup(), as: "admin")
+    app.asyncCommands.use(AccountCommandGroup(), as: "account")
 }

@@ -32,7 +32,7 @@ struct RecountCommand: AsyncCommand {
 
 /// `terreau verify DECISION|journal|toutes`: walks the hash chain of one decision's ballot log,
 /// of every community's public journal (`journal`), or of all of them (`toutes`), and names the
-/// first row that was edited, removed or reordered (R6).
+/// every row that was edited, removed or reordered (R6).
 struct VerifyCommand: AsyncCommand {
     struct Signature: CommandSignature {
         @Argument(name: "what", help: "Identifiant d'une décision, « journal » pour les journaux publics, « toutes » pour tout.") var what: String
@@ -46,9 +46,10 @@ struct VerifyCommand: AsyncCommand {
         if signature.what == "journal" || signature.what == "toutes" {
             for community in try await CommunityRecord.query(on: database).sort(\.$slug).all() {
                 let chain = try await JournalStore(database: database).chain(of: community.id!)
-                if let row = JournalChain.firstBroken(chain) {
+                let rows = JournalChain.brokenRows(chain)
+                if !rows.isEmpty {
                     broken += 1
-                    context.console.print("ALTÉRÉ journal de « \(community.name) » : la ligne \(row) ne suit plus la précédente.")
+                    for row in rows { context.console.print("ALTÉRÉ journal de « \(community.name) » : la ligne \(row) ne suit plus la précédente.") }
                 } else {
                     context.console.print("intact journal de « \(community.name) » : \(chain.count) ligne(s), empreinte \(chain.last?.hash ?? HashChain.genesis).")
                 }
@@ -63,9 +64,12 @@ struct VerifyCommand: AsyncCommand {
             }
             for decision in decisions {
                 let log = try await DecisionStore(database: database).log(of: decision.id!)
-                if let row = DecisionStore.firstBroken(log) {
+                let rows = DecisionStore.brokenRows(log)
+                if !rows.isEmpty {
                     broken += 1
-                    context.console.print("ALTÉRÉ « \(decision.title) » (\(decision.id!.uuidString)) : la ligne \(row + 1) du journal ne suit plus la précédente.")
+                    for row in rows {
+                        context.console.print("ALTÉRÉ « \(decision.title) » (\(decision.id!.uuidString)) : la ligne \(row + 1) du journal ne suit plus la précédente.")
+                    }
                 } else if let head = decision.headHash, head != (log.last?.hash ?? HashChain.genesis) {
                     broken += 1
                     context.console.print("ALTÉRÉ « \(decision.title) » : l'empreinte publiée ne correspond plus à la fin du journal.")

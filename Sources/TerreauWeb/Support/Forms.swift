@@ -29,9 +29,10 @@ struct FormState: Encodable {
 }
 
 extension Request {
-    /// A submitted text field, trimmed ("" when absent).
+    /// A submitted text field, normalised (`UserText.normalized`) and trimmed ("" when absent).
+    /// `TextGateMiddleware` has already refused control characters and bytes that are not UTF-8.
     func field(_ name: String) -> String {
-        ((try? content.get(String.self, at: name)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        UserText.normalized((try? content.get(String.self, at: name)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// A submitted password exactly as typed (spaces are part of passphrases).
@@ -41,7 +42,7 @@ extension Request {
 
     /// All values of a repeated field (checkboxes).
     func fields(_ name: String) -> [String] {
-        (try? content.get([String].self, at: name)) ?? ((try? content.get(String.self, at: name)).map { [$0] } ?? [])
+        ((try? content.get([String].self, at: name)) ?? ((try? content.get(String.self, at: name)).map { [$0] } ?? [])).map(UserText.normalized)
     }
 
     /// A one-time message shown by the next page.

@@ -95,7 +95,7 @@ struct RulesTests {
         #expect(!DecisionLifecycle.acceptsBallots(.closed, now: Self.day(10), votingEnds: Self.day(14)))
     }
 
-    @Test("R6: a hash-chained log names the first edited, removed or reordered row")
+    @Test("R6: a hash-chained log names every edited, removed or reordered row")
     func chain() {
         #expect(HashChain.hash(previous: "", content: "") != HashChain.hash(previous: "", content: " "))
         let entries = HashChain.chain(["{\"A\":\"bien\"}", "{\"A\":\"passable\"}", "{\"A\":\"excellent\"}"])
@@ -109,6 +109,17 @@ struct RulesTests {
         var rehashed = edited
         rehashed[1].hash = HashChain.hash(previous: entries[0].hash, content: edited[1].content)
         #expect(HashChain.firstBroken(rehashed) == 2)
+        // Every broken row is named, not only the first: a second tampering further down does
+        // not hide behind the first one.
+        var twice = edited
+        twice[2].content = "{\"A\":\"à rejeter\"}"
+        #expect(HashChain.broken(twice) == [1, 2])
+        let long = HashChain.chain((0..<6).map { "{\"A\":\"\($0)\"}" })
+        var apart = long
+        apart[1].content = "x"
+        apart[4].content = "y"
+        #expect(HashChain.broken(apart) == [1, 4])
+        #expect(HashChain.broken(long) == [])
         // A known vector: SHA-256 of "0…0", the separator 0x1F and "abc".
         #expect(HashChain.hash(previous: HashChain.genesis, content: "abc").count == 64)
     }

@@ -55,13 +55,16 @@ struct EventRulesTests {
         #expect(unfolded.contains("DESCRIPTION:Ligne 1\\nLigne 2 \\\\ fin " + String(repeating: "é", count: 60)))
     }
 
-    @Test("uploads are judged by content: PDF only, not empty, not too large")
+    @Test("uploads are judged by content: PDF from byte 0 only, not empty, not too large")
     func uploads() {
         func check(_ bytes: [UInt8]) -> StudyUpload.Refusal? {
             do { try StudyUpload.check(bytes); return nil } catch { return error }
         }
         #expect(check(Array("%PDF-1.7\n...".utf8)) == nil)
-        #expect(check(Array("\u{FEFF}  %PDF-1.4".utf8)) == nil)
+        // Only from byte 0 (finding F12): junk before the marker, however short, is refused, and
+        // so is a page that starts as HTML and carries the marker further down.
+        #expect(check(Array("\u{FEFF}  %PDF-1.4".utf8)) == .notPDF)
+        #expect(check(Array("<html><body>%PDF-1.4 à lire</body></html>".utf8)) == .notPDF)
         #expect(check([]) == .empty)
         #expect(check(Array("<html><script>alert(1)</script></html>".utf8)) == .notPDF)
         #expect(check(Array("<svg onload=alert(1)>".utf8)) == .notPDF)

@@ -14,7 +14,9 @@ struct PolicyTests {
         (member, .readMembersOnly, true), (member, .proposeOrganisation, true), (member, .claimOrganisation, true),
         (member, .manageMembers, false), (member, .moderate, false), (member, .readOutbox, false),
         (member, .reviewOrganisationClaims, false), (coordinator, .manageMembers, true), (coordinator, .moderate, true),
-        (coordinator, .readOutbox, true), (coordinator, .reviewOrganisationClaims, true),
+        (coordinator, .readOutbox, false), (coordinator, .followCommunityMail, true), (member, .followCommunityMail, false),
+        (Viewer(signedIn: true, instanceAdmin: true), .readOutbox, true), (Viewer(signedIn: false, instanceAdmin: true), .readOutbox, false),
+        (Viewer(signedIn: true, roles: [.coordinator], instanceAdmin: true), .readOutbox, true), (coordinator, .reviewOrganisationClaims, true),
         (Viewer(signedIn: true, roles: [.member, .moderator]), .manageMembers, false), (Viewer(signedIn: true, roles: [.member, .moderator]), .moderate, true),
         (Viewer(signedIn: true, roles: [.member, .elected]), .moderate, false),
         (Viewer(signedIn: true, roles: [.member], organisationAdmin: true), .reviewOrganisationClaims, true),
@@ -80,7 +82,7 @@ struct AccountRulesTests {
 
     @Test("throttle windows (S2)")
     func throttle() {
-        let rule = ThrottleRule.failedSignIns
+        let rule = ThrottleRule.signInAttempts
         let (start, retry) = rule.window(at: Date(timeIntervalSince1970: 1_000_005))
         #expect(start == 999_960)
         #expect(retry == 15)
@@ -144,12 +146,12 @@ struct OrganisationIdentifierTests {
 
 @Suite("RNA files")
 struct RNAParserTests {
-    /// The register's samples, as shipped with the demo (identical to ../shared/data/rna).
-    static let shared = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    /// The register's samples, as shipped with the demo (the same files as the project's shared reference data).
+    static let samples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Resources/Demo/rna")
 
     func sample(_ name: String) throws -> SourceFile {
-        SourceFile(name: name, data: try Data(contentsOf: Self.shared.appendingPathComponent(name)))
+        SourceFile(name: name, data: try Data(contentsOf: Self.samples.appendingPathComponent(name)))
     }
 
     @Test("waldec layout: only active associations, codes mapped, no-date kept empty")

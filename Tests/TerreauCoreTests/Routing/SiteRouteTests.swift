@@ -31,6 +31,29 @@ struct SiteRouteTests {
         #expect(Set(keys).count == keys.count)
     }
 
+    @Test("a request is matched to its route before routing, literal segments first; only uploads take files", arguments: [
+        ("POST", "/c/grenoble-alpes/etudes", SiteRoute.Kind?.some(.studyCreate)),
+        ("GET", "/c/grenoble-alpes/etudes", .studies),
+        ("POST", "/connexion", .signInSubmit),
+        ("GET", "/c/grenoble-alpes/inventaire/nouveau/besoin", .inventoryNew),
+        ("POST", "/c/grenoble-alpes/enquete/methode/brouillon", .methodDraftSave),
+        ("POST", "/nulle/part", nil),
+        ("GET", "/", .home),
+    ] as [(String, String, SiteRoute.Kind?)])
+    func matching(method: String, path: String, expected: SiteRoute.Kind?) {
+        #expect(SiteRoute.Kind.matching(method: method, path: path) == expected)
+    }
+
+    @Test("every route matches its own pattern; body limits: files on uploads only")
+    func matchingEveryRoute() {
+        for kind in SiteRoute.Kind.allCases {
+            let path = "/" + kind.pattern.map { $0.hasPrefix(":") ? "x1" : $0 }.joined(separator: "/")
+            #expect(SiteRoute.Kind.matching(method: kind.method.rawValue, path: path) == kind, "\(kind)")
+            #expect(kind.acceptsFiles == (kind == .studyCreate))
+            #expect(kind.bodyLimit >= 64 * 1024 && (kind.bodyLimit > 1024 * 1024) == kind.acceptsFiles)
+        }
+    }
+
     @Test("return_to only ever stays inside the site (S8)", arguments: [
         ("/c/trieves", true), ("/", true), ("//evil.example/x", false), ("/\\evil.example", false), ("https://evil.example", false),
         ("javascript:alert(1)", false), ("c/trieves", false), ("/a\nb", false), ("", false),

@@ -56,13 +56,14 @@ enum AccountsController {
         guard !form.hasErrors, let email else {
             return try await formPage(request, "accounts/signup", title: "signup.title", form: form, action: .signUpSubmit, status: .unprocessableEntity)
         }
-        let accounts = AccountStore(request)
+        // The password is hashed whether or not the address has an account: the hash is the
+        // slow part, and an answer that came back faster for a known address would say it
+        // exists (finding F6). The answer is the same page either way; the owner is told.
+        let hash = try await request.password.async.hash(password)
         if let existing = try await AccountRecord.query(on: request.db).filter(\.$email == email).first() {
-            // Same answer as for a new address (no account enumeration); the owner is told.
-            try await accounts.mail(existing, key: "mail.signupAgain", link: SiteRoute.passwordForgot)
+            try await AccountStore(request).mail(existing, key: "mail.signupAgain", link: SiteRoute.passwordForgot)
         } else {
-            let hash = try await request.password.async.hash(password)
-            try await request.db.transaction { database in
+            try await request.db.writing { database in
                 let store = AccountStore(request, database: database)
                 let account = try await store.create(name: name, email: email, passwordHash: hash, language: request.language.rawValue)
                 if emailConsent {
@@ -100,13 +101,14 @@ enum AccountsController {
         guard let token = try await store.usableToken(try request.parameter("token"), .confirmEmail) else {
             return try await notice(request, "token.invalid", link: .signIn(returnTo: nil), linkKey: "signin.title", status: .notFound)
         }
-        try await request.db.transaction { database in
-            token.usedAt = request.now
-            try await token.update(on: database)
+        let consumed = try await request.db.writing { database in
+            guard try await AccountStore(request, database: database).consume(token) else { return false }
             let account = try await token.$account.get(on: database)
             account.confirmedAt = account.confirmedAt ?? request.now
             try await account.update(on: database)
+            return true
         }
+        guard consumed else { return try await notice(request, "token.invalid", link: .signIn(returnTo: nil), linkKey: "signin.title", status: .notFound) }
         request.flash(request.catalog.text("confirm.done"))
         return request.seeOther(.signIn(returnTo: nil))
     }
@@ -125,16 +127,15 @@ enum AccountsController {
         let returnTo = ReturnTo.validated(request.field("retour")) ?? SiteRoute.account.path
         let email = EmailAddress.normalized(rawEmail) ?? rawEmail.lowercased()
         let throttle = Throttle(database: request.db)
-        let failures = try await throttle.count(.failedSignIns, subject: email, now: request.now)
-        if ThrottleRule.failedSignIns.isExceeded(count: failures.count + 1) {
-            request.logger.notice("throttled: too many failed sign-ins for one address")
-            throw Throttle.tooManyRequests(retryAfter: failures.retryAfter)
+        let attempts = try await throttle.hit(.signInAttempts, subject: email, now: request.now)
+        if ThrottleRule.signInAttempts.isExceeded(count: attempts.count) {
+            request.logger.notice("throttled: too many sign-in attempts for one account")
+            throw Throttle.tooManyRequests(retryAfter: attempts.retryAfter)
         }
         let account = try await AccountRecord.query(on: request.db).filter(\.$email == email).with(\.$person).first()
         // Verify against a fixed hash when the address is unknown, so both take the same time.
         let verified = try await request.password.async.verify(password, created: account?.passwordHash ?? AccountStore.absentHash)
         guard let account, verified, account.person.erasedAt == nil else {
-            _ = try await throttle.hit(.failedSignIns, subject: email, now: request.now)
             request.logger.notice("sign-in refused")
             var form = FormState(request, values: ["email": rawEmail, "retour": returnTo])
             form.fail("email", catalog.text("signin.error"))
@@ -146,6 +147,8 @@ enum AccountsController {
             form.fail("email", catalog.text("signin.unconfirmed"))
             return try await formPage(request, "accounts/signin", title: "signin.title", form: form, action: .signInSubmit, status: .forbidden)
         }
+        // The right password gives its attempt back: only failures use the account's allowance.
+        try await throttle.refund(.signInAttempts, subject: email, now: request.now)
         try await request.startSession(for: account)
         return request.redirect(to: returnTo, redirectType: .normal)
     }
@@ -162,12 +165,15 @@ enum AccountsController {
     }
 
     @Sendable static func passwordForgotSubmit(_ request: Request) async throws -> Response {
-        if let email = EmailAddress.normalized(request.field("email")),
-            let account = try await AccountRecord.query(on: request.db).filter(\.$email == email).first()
-        {
-            try await AccountStore(request).sendToken(.resetPassword, to: account)
+        // Identical for known and unknown addresses (quality S4), in content and in time (F6):
+        // the lookup and the mail happen after the answer.
+        if let email = EmailAddress.normalized(request.field("email")) {
+            let app = request.application
+            app.detachedWork.start(app, "reset link") {
+                guard let account = try await AccountRecord.query(on: app.db).filter(\.$email == email).first() else { return }
+                try await AccountStore(app).sendToken(.resetPassword, to: account)
+            }
         }
-        // Identical for known and unknown addresses (quality S4).
         return try await notice(request, "forgot.sent")
     }
 
@@ -193,14 +199,16 @@ enum AccountsController {
             return try await formPage(request, "accounts/reset", title: "reset.title", form: form, action: .passwordResetSubmit(token: raw), status: .unprocessableEntity)
         }
         let hash = try await request.password.async.hash(password)
-        try await request.db.transaction { database in
-            token.usedAt = request.now
-            try await token.update(on: database)
-            try await AccountStore(request, database: database).setPassword(account, hash: hash)
+        let consumed = try await request.db.writing { database in
+            let store = AccountStore(request, database: database)
+            guard try await store.consume(token) else { return false }
+            try await store.setPassword(account, hash: hash)
             // Following the link proved the address.
             account.confirmedAt = account.confirmedAt ?? request.now
             try await account.update(on: database)
+            return true
         }
+        guard consumed else { return try await notice(request, "token.invalid", link: .passwordForgot, linkKey: "forgot.title", status: .notFound) }
         request.flash(request.catalog.text("reset.done"))
         return request.seeOther(.signIn(returnTo: nil))
     }

@@ -152,11 +152,11 @@ struct Throttle {
         return (try row?.decode(column: "hits", as: Int.self) ?? 1, retryAfter)
     }
 
-    func count(_ rule: ThrottleRule, subject: String, now: Date) async throws -> (count: Int, retryAfter: Int) {
-        let (start, retryAfter) = rule.window(at: now)
+    /// Gives back one hit (an attempt that succeeded), never below zero.
+    func refund(_ rule: ThrottleRule, subject: String, now: Date) async throws {
+        let (start, _) = rule.window(at: now)
         let key = "\(rule.name)|\(SecretToken.hash(subject))|\(start)"
-        let row = try await (database as! any SQLDatabase).raw("SELECT hits FROM throttle_counters WHERE id = \(bind: key)").first()
-        return (try row?.decode(column: "hits", as: Int.self) ?? 0, retryAfter)
+        try await (database as! any SQLDatabase).raw("UPDATE throttle_counters SET hits = hits - 1 WHERE id = \(bind: key) AND hits > 0").run()
     }
 
     static func tooManyRequests(retryAfter: Int) -> Abort {

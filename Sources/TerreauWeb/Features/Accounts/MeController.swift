@@ -254,7 +254,7 @@ enum MeController {
             chosen.append((kind, frequency))
         }
         let choices = chosen
-        try await request.db.transaction { database in
+        try await request.db.writing { database in
             for (kind, frequency) in choices {
                 try await NotificationPreferenceRecord.query(on: database).filter(\.$person.$id == me.personID).filter(\.$kind == kind.rawValue).delete()
                 let record = NotificationPreferenceRecord()
@@ -296,37 +296,6 @@ enum MeController {
         return try await request.render("people/profile", ProfilePage(
             layout: PageLayout(request, title: person.displayName), name: person.displayName, bio: person.bio,
             memberships: memberships.map { MembershipSummary($0, catalog) }))
-    }
-
-    // MARK: Outbox
-
-    struct OutboxPage: Encodable {
-        struct Item: Encodable {
-            var to: String
-            var subject: String
-            var body: String?
-            var status: String
-            var attempts: Int
-            var error: String?
-            var date: String
-        }
-        var layout: PageLayout
-        var items: [Item]
-        var development: Bool
-    }
-
-    /// Coordinators follow mail delivery here. In development (no SMTP server) the messages
-    /// themselves are readable; with a real server only their status is.
-    @Sendable static func outbox(_ request: Request) async throws -> Response {
-        let development = request.application.terreauConfig.mail == .log
-        let records = try await OutboxRecord.query(on: request.db).sort(\.$createdAt, .descending).limit(200).all()
-        let catalog = request.catalog
-        return try await request.render("admin/outbox", OutboxPage(
-            layout: PageLayout(request, title: catalog.text("outbox.title")),
-            items: records.map {
-                .init(to: $0.toAddress, subject: $0.subject, body: development ? $0.body : nil, status: catalog.text("outbox.status." + $0.status),
-                    attempts: $0.attempts, error: $0.lastError, date: request.language.formatDate($0.createdAt))
-            }, development: development))
     }
 }
 

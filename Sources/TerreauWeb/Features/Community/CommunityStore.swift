@@ -50,7 +50,7 @@ struct CommunityStore {
         let community = CommunityRecord(
             slug: slug, name: name.trimmingCharacters(in: .whitespacesAndNewlines), description: description,
             contactEmail: contactEmail, createdAt: now)
-        try await database.transaction { db in
+        try await database.writing { db in
             try await community.create(on: db)
             let id = try community.requireID()
             try await codes.map { CommunityCommuneRecord(communityID: id, communeCode: $0) }.create(on: db)
@@ -98,7 +98,7 @@ struct CommunityStore {
         let record = NeighbourhoodRecord(
             communityID: communityID, slug: slug, name: name.trimmingCharacters(in: .whitespacesAndNewlines),
             description: description, geometry: geometryText, position: position)
-        try await database.transaction { db in
+        try await database.writing { db in
             try await record.create(on: db)
             let id = try record.requireID()
             try await members.map { NeighbourhoodCommuneRecord(neighbourhoodID: id, communityID: communityID, communeCode: $0) }.create(on: db)

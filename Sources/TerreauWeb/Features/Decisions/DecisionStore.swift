@@ -192,7 +192,7 @@ struct DecisionStore {
     /// log never holds who cast it, the electorate only that they voted (R4).
     func cast(_ content: String, in decision: DecisionRecord, as voterKey: String, receipt: String?, now: Date) async throws -> CastResult {
         try await Self.lock.run(decision.id!) {
-            try await database.transaction { database in
+            try await database.writing { database in
                 let sql = database as! any SQLDatabase
                 // Serialises casts across instances on PostgreSQL; SQLite serialises writers itself.
                 if sql.dialect.name != "sqlite" {
@@ -267,7 +267,7 @@ struct DecisionStore {
         do { next = try DecisionLifecycle.next(phase(decision), .deliberate, now: now, deliberationStarted: nil, deliberationDays: 0, votingEnds: nil) } catch {
             return error
         }
-        try await database.transaction { database in
+        try await database.writing { database in
             if decision.$proposal.id == nil {
                 let summary = decision.text.count >= 20 ? decision.text : decision.title + "\n\n" + decision.text
                 let proposal = try await ProposalStore(database: database).create(
@@ -302,7 +302,7 @@ struct DecisionStore {
                 deliberationDays: decision.round > 1 ? 0 : rules.deliberationDays, votingEnds: ends)
         } catch { return .lifecycle(error) }
         let rule = rules.rule(for: kind)
-        try await database.transaction { database in
+        try await database.writing { database in
             decision.phase = DecisionPhase.voting.rawValue
             decision.rulesVersion = rules.version
             decision.electorateKind = rule.electorate.rawValue
@@ -341,7 +341,7 @@ struct DecisionStore {
             try await decision.update(on: database)
             return nil
         }
-        try await database.transaction { database in
+        try await database.writing { database in
             decision.phase = DecisionPhase.closed.rawValue
             decision.closedAt = now
             decision.result = Self.json(report)
@@ -408,9 +408,14 @@ struct DecisionStore {
         return order.map { latest[$0]! }
     }
 
-    /// The first row of the log that no longer follows from the one before (R6), or nil.
+    /// Every row of the log that no longer follows from the one before (R6), from 0.
+    static func brokenRows(_ log: [BallotRecord]) -> [Int] {
+        HashChain.broken(log.map { HashChain.Entry(content: chained(key: $0.ballotKey, content: $0.content), hash: $0.hash) })
+    }
+
+    /// The first of them, or nil when the log holds.
     static func firstBroken(_ log: [BallotRecord]) -> Int? {
-        HashChain.firstBroken(log.map { HashChain.Entry(content: chained(key: $0.ballotKey, content: $0.content), hash: $0.hash) })
+        brokenRows(log).first
     }
 
     /// Counts a decision's ballots now, as `terreau recount` and the close do: walks the chain

@@ -187,7 +187,7 @@ enum DecisionsController {
         let draft = DecisionStore.Draft(kind: kind, method: method, title: title, text: values["text"]!, options: options, grades: grades,
                                         settings: settings, proposed: proposed, charter: charter, proposal: proposal?.id)
         let debated = proposal
-        let decision = try await request.db.transaction { database in
+        let decision = try await request.db.writing { database in
             let decision = try await DecisionStore(database: database).createDraft(draft, community: community.id!, author: me.personID, rules: rules, now: request.now)
             if let proposal = debated {
                 try await ProposalStore(database: database).move(proposal, .submitToDecision, note: title, person: me.personID, decision: decision.id,

@@ -5,7 +5,8 @@ import Vapor
 
 /// The demo's members: one of every actor kind in Grenoble-Alpes (with every role), a
 /// coordinator in Trièves, the register's sample associations and one organisation of each
-/// other kind. All demo accounts share one password, printed in the README.
+/// other kind. All demo accounts share one password, printed in the README. Camille also
+/// administers the instance.
 enum DemoPeople {
     static let password = "terreau démo 2026"
 
@@ -16,11 +17,13 @@ enum DemoPeople {
         var kind: ActorKind
         var roles: Set<Role>
         var bio: String
+        /// Administers the instance too (reads its outbox, names coordinators).
+        var instanceAdmin = false
     }
 
     static let people: [Plan] = [
         Plan(name: "Camille Roux", email: "camille@demo.terreau.invalid", community: "grenoble-alpes", kind: .resident, roles: [.member, .coordinator],
-            bio: "Habitante de la Villeneuve, je coordonne le diagnostic avec l'équipe d'animation."),
+            bio: "Habitante de la Villeneuve, je coordonne le diagnostic avec l'équipe d'animation.", instanceAdmin: true),
         Plan(name: "Karim Benali", email: "karim@demo.terreau.invalid", community: "grenoble-alpes", kind: .association, roles: [.member, .interviewer],
             bio: "Bénévole d'une compagnie de théâtre amateur ; enquêteur formé."),
         Plan(name: "Sophie Martin", email: "sophie@demo.terreau.invalid", community: "grenoble-alpes", kind: .company, roles: [.member],
@@ -51,6 +54,7 @@ enum DemoPeople {
             try await person.create(on: database)
             let account = AccountRecord(personID: person.id!, email: plan.email, passwordHash: try hash(password), createdAt: now)
             account.confirmedAt = now
+            account.instanceAdmin = plan.instanceAdmin
             try await account.create(on: database)
             let charter = try await CharterStore(database: database).current(of: community)
             try await MembershipStore(database: database).join(

@@ -20,7 +20,7 @@ extension EventsController {
         }
         let cancelling = request.field("action") == "cancel"
         let now = request.now, personID = me.personID
-        let (status, promoted) = try await request.db.transaction { database -> (SeatStatus?, [UUID]) in
+        let (status, promoted) = try await request.db.writing { database -> (SeatStatus?, [UUID]) in
             if let sql = database as? any SQLDatabase, sql.dialect.name != "sqlite" {
                 try await sql.raw("SELECT id FROM events WHERE id = \(bind: event.id!) FOR UPDATE").run()
             }
@@ -103,7 +103,7 @@ extension EventsController {
         let present = Set(request.fields("present").compactMap(UUID.init(uuidString:)))
         let attended = Set(request.fields("attended").compactMap(UUID.init(uuidString:)))
         let organisations = try await OrganisationRecord.query(on: request.db).filter(\.$community.$id == community.id!).all().compactMap(\.id)
-        try await request.db.transaction { database in
+        try await request.db.writing { database in
             event.minutes = minutes.isEmpty ? nil : minutes
             event.attendance = attendance
             try await event.update(on: database)

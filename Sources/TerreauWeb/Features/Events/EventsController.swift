@@ -187,7 +187,7 @@ enum EventsController {
         event.cancelled = false
         event.$createdBy.id = me.personID
         event.createdAt = request.now
-        try await request.db.transaction { database in
+        try await request.db.writing { database in
             try await event.create(on: database)
             try await JournalStore(database: database).append(community: community.id!, .published, .event, id: event.id, summary: event.title, now: request.now)
             for organisation in chosen { try await organiser(event, organisation.id!, role: "organiser").create(on: database) }

@@ -105,7 +105,9 @@ enum StudiesController {
             layout: PageLayout(request, title: catalog.text("study.new.title"), community: community, current: "studies"), form: form,
             themes: ProposalsController.themeOptions(catalog) { themes.contains($0) },
             licences: ChoiceOption.list(StudyLicence.allCases, labels: "study.licence.", catalog) { form.values["licence"] == $0.rawValue },
-            action: SiteRoute.studyCreate(slug: community.slug).path, maximum: request.language.format(StudyUpload.maximumBytes / 1024 / 1024)), status: status)
+            // The token also rides in the address: the server checks it before reading the file.
+            action: SiteRoute.studyCreate(slug: community.slug).path + "?_csrf="
+                + (form.csrf.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""), maximum: request.language.format(StudyUpload.maximumBytes / 1024 / 1024)), status: status)
     }
 
     /// Metadata checked field by field; the file judged by its content (a PDF), stored under a
@@ -122,7 +124,7 @@ enum StudiesController {
         var values: [String: String] {
             let pairs: [(String, String?)] = [("title", title), ("commissioned_by", commissioned_by), ("author", author), ("year", year), ("amount", amount),
                                               ("territory", territory), ("licence", licence)]
-            return Dictionary(uniqueKeysWithValues: pairs.map { ($0.0, ($0.1 ?? "").trimmingCharacters(in: .whitespacesAndNewlines)) })
+            return Dictionary(uniqueKeysWithValues: pairs.map { ($0.0, UserText.normalized($0.1 ?? "").trimmingCharacters(in: .whitespacesAndNewlines)) })
         }
     }
 
@@ -135,6 +137,10 @@ enum StudiesController {
         let values = upload.values
         let themes = Set(upload.themes ?? [])
         var form = FormState(request, values: values)
+        // Multipart text passes the text gate here (the middleware reads urlencoded forms only).
+        for (field, value) in values.sorted(by: { $0.key < $1.key }) + (upload.themes ?? []).map({ ("themes", $0) }) {
+            if let problem = UserText.problem(in: value) { form.fail(field, catalog.refusal(of: problem, in: field)) }
+        }
         if values["title"]!.isEmpty || values["title"]!.count > 300 { form.fail("title", catalog.text("study.error.title")) }
         if values["commissioned_by"]!.isEmpty || values["commissioned_by"]!.count > 300 { form.fail("commissioned_by", catalog.text("study.error.commissionedBy")) }
         if values["author"]!.count > 300 { form.fail("author", catalog.text("study.error.author")) }
@@ -181,7 +187,7 @@ enum StudiesController {
         study.$uploadedBy.id = me.personID
         study.createdAt = request.now
         do {
-            try await request.db.transaction { database in
+            try await request.db.writing { database in
                 try await study.create(on: database)
                 try await JournalStore(database: database).append(community: community.id!, .published, .study, id: study.id, summary: study.title, now: request.now)
             }

@@ -31,16 +31,24 @@ enum ClaimController {
 
     @Sendable static func submit(_ request: Request) async throws -> Response {
         let community = try await request.community()
+        // Both counters move first, each in one atomic statement, so forty codes sent at once are
+        // counted before any is judged (finding F9).
         let throttle = Throttle(database: request.db)
-        let (failures, retryAfter) = try await throttle.count(.failedClaims, subject: request.clientAddress, now: request.now)
-        if ThrottleRule.failedClaims.isExceeded(count: failures + 1) { throw Throttle.tooManyRequests(retryAfter: retryAfter) }
-        guard let code = ClaimCode.normalise(request.field("code")),
+        let byAddress = try await throttle.hit(.claimAttempts, subject: request.clientAddress, now: request.now)
+        let code = ClaimCode.normalise(request.field("code"))
+        if let code {
+            let byCode = try await throttle.hit(.claimCodeAttempts, subject: code, now: request.now)
+            if ThrottleRule.claimCodeAttempts.isExceeded(count: byCode.count) { throw Throttle.tooManyRequests(retryAfter: byCode.retryAfter) }
+        }
+        guard let code,
               let claim = try await FieldworkStore(database: request.db).claimant(code: code),
               try await InterviewRecord.query(on: request.db).filter(\.$person.$id == claim.$person.id).filter(\.$community.$id == community.id!).first() != nil
         else {
-            _ = try await throttle.hit(.failedClaims, subject: request.clientAddress, now: request.now)
+            if ThrottleRule.claimAttempts.isExceeded(count: byAddress.count) { throw Throttle.tooManyRequests(retryAfter: byAddress.retryAfter) }
             return try await entryPage(request, error: request.catalog.text("claim.error.code"), status: .unprocessableEntity)
         }
+        // A valid code does not use up the address's allowance.
+        try await throttle.refund(.claimAttempts, subject: request.clientAddress, now: request.now)
         request.session.data[sessionKey(community)] = claim.$person.id.uuidString
         return request.seeOther(.claimedPortrait(slug: community.slug))
     }

@@ -382,7 +382,7 @@ enum FieldworkController {
         let store = FieldworkStore(database: request.db)
         if let person, try await store.interviewer(person, in: community.id!) != nil { form.fail("person", catalog.text("interviewer.error.already")) }
         guard let membership, let trained, !form.hasErrors else { return try await interviewersPage(request, form: form, status: .unprocessableEntity) }
-        try await request.db.transaction { database in
+        try await request.db.writing { database in
             let interviewer = InterviewerRecord()
             interviewer.$community.id = community.id!
             interviewer.$person.id = membership.$person.id

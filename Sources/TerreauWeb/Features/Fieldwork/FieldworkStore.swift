@@ -42,7 +42,7 @@ struct FieldworkStore {
     /// The method's debate is a proposal, opened with the first version; each later version
     /// becomes a new version of its text, so its followers hear of it.
     func publish(_ draft: QuestionnaireVersionRecord, note: String, debateTitle: String, debateText: String, by person: UUID, now: Date) async throws {
-        try await database.transaction { database in
+        try await database.writing { database in
             let proposals = ProposalStore(database: database)
             let previous = try await FieldworkStore(database: database).inForce(draft.$community.id)
             if let id = previous?.$debate.id, let proposal = try await ProposalRecord.find(id, on: database) {
@@ -75,7 +75,7 @@ struct FieldworkStore {
     }
 
     func createCampaign(_ campaign: CampaignRecord, targets: [String: Int]) async throws {
-        try await database.transaction { database in
+        try await database.writing { database in
             try await campaign.create(on: database)
             try await JournalStore(database: database).append(community: campaign.$community.id, .opened, .campaign, id: campaign.id,
                                                               summary: campaign.name, now: campaign.createdAt)
@@ -141,7 +141,7 @@ struct FieldworkStore {
         if let number = new.formNumber, try await InterviewRecord.query(on: database).filter(\.$community.$id == new.community)
             .filter(\.$formNumber == number).first() != nil { return .formNumberTaken }
         do {
-            let interview = try await database.transaction { database -> InterviewRecord in
+            let interview = try await database.writing { database -> InterviewRecord in
                 let person = PersonRecord(displayName: new.displayName, language: new.language, createdAt: now)
                 person.profileVisibility = new.portrait.values[InventoryField.visibility.rawValue] ?? Visibility.members.rawValue
                 try await person.create(on: database)
@@ -220,7 +220,7 @@ struct FieldworkStore {
     /// interview move to the signed-in person, the code stops working, and the person the
     /// interview had made is erased.
     func takeOver(from resident: UUID, to person: UUID) async throws {
-        try await database.transaction { database in
+        try await database.writing { database in
             let sql = database as! any SQLDatabase
             for table in [InventoryItemRecord.schema, ConsentRecord.schema, InterviewRecord.schema, StaffReadRecord.schema] {
                 let column = table == StaffReadRecord.schema ? "subject_id" : "person_id"

@@ -165,7 +165,7 @@ extension Request {
         for field in fields {
             switch field.input {
             case .multiChoice, .availability: values[field.rawValue] = self.fields(field.rawValue).joined(separator: " ")
-            default: values[field.rawValue] = (try? content.get(String.self, at: field.rawValue)) ?? ""
+            default: values[field.rawValue] = UserText.normalized((try? content.get(String.self, at: field.rawValue)) ?? "")
             }
         }
         return values

@@ -73,7 +73,7 @@ struct InventoryStore {
         let expected = item.version
         item.version = expected + 1
         let changes = Revisions.diff(previous, values, order: draft.kind.fields)
-        try await database.transaction { database in
+        try await database.writing { database in
             if isNew {
                 try await item.create(on: database)
             } else {
@@ -103,7 +103,7 @@ struct InventoryStore {
     /// Many new records at once (demo content, benchmark data): the same rows `create` writes,
     /// inserted in batches inside one transaction.
     func insert(_ drafts: [Draft], community: UUID, author: UUID?, summary: String, now: Date) async throws {
-        try await database.transaction { database in
+        try await database.writing { database in
             for start in stride(from: 0, to: drafts.count, by: 250) {
                 var items: [InventoryItemRecord] = [], skills: [InventoryItemSkillRecord] = [], themes: [InventoryItemThemeRecord] = []
                 var revisions: [InventoryRevisionRecord] = []

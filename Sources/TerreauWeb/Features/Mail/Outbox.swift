@@ -10,9 +10,11 @@ struct Mailer {
     let database: any Database
     let now: Date
 
-    func enqueue(to address: String, person: UUID?, subject: String, body: String) async throws {
+    func enqueue(_ kind: MailKind, to address: String, person: UUID?, community: UUID? = nil, subject: String, body: String) async throws {
         let record = OutboxRecord()
         record.$person.id = person
+        record.$community.id = community
+        record.kind = kind.rawValue
         record.toAddress = address
         record.subject = subject
         record.body = body
@@ -77,21 +79,34 @@ enum MailDelivery {
 struct Notifier {
     let database: any Database
     let localization: Localization
-    let publicURL: URL?
+    /// What links in mail start with: the public address, or the address this server listens on.
+    let siteBase: String
     let now: Date
 
     init(_ request: Request) {
         database = request.db
         localization = request.application.localization
-        publicURL = request.application.terreauConfig.publicURL
+        siteBase = Self.siteBase(request.application)
         now = request.now
     }
 
     init(_ app: Application) {
         database = app.db
         localization = app.localization
-        publicURL = app.terreauConfig.publicURL
+        siteBase = Self.siteBase(app)
         now = app.clock.now()
+    }
+
+    /// `TERREAU_PUBLIC_URL` when set; otherwise the host and port the server really listens on
+    /// (finding F11: links said 127.0.0.1:8080 whatever `--port`), a wildcard address read as
+    /// loopback. Never the request's Host header, which the sender of a reset request chooses.
+    static func siteBase(_ app: Application) -> String {
+        if let url = app.terreauConfig.publicURL { return url.absoluteString.trimmingCharacters(in: CharacterSet(charactersIn: "/")) }
+        let configuration = app.http.server.configuration
+        var host = configuration.hostname
+        if host == "0.0.0.0" || host == "::" || host.isEmpty { host = "127.0.0.1" }
+        if host.contains(":") { host = "[\(host)]" }
+        return "http://\(host):\(configuration.port)"
     }
 
     func notify(_ personID: UUID, kind: NotificationKind, community: UUID?, key: String, arguments: [String], link: String) async throws {
@@ -110,7 +125,7 @@ struct Notifier {
         let catalog = localization[Language(rawValue: person.language) ?? .fr]
         let text = catalog.text(key, arguments)
         try await Mailer(database: database, now: now).enqueue(
-            to: address, person: personID, subject: catalog.text("mail.notification.subject", [text]),
+            .notification, to: address, person: personID, community: community, subject: catalog.text("mail.notification.subject", [text]),
             body: catalog.text("mail.notification.body", [text, absolute(link)]))
         record.emailedAt = now
         try await record.update(on: database)
@@ -145,7 +160,7 @@ struct Notifier {
             try await person.update(on: database)
             guard !lines.isEmpty else { continue }
             try await Mailer(database: database, now: now).enqueue(
-                to: address, person: personID, subject: catalog.text("mail.digest.subject", count: lines.count),
+                .digest, to: address, person: personID, subject: catalog.text("mail.digest.subject", count: lines.count),
                 body: catalog.text("mail.digest.body", [lines.joined(separator: "\n\n"), absolute(SiteRoute.notifications.path)]))
             sent += 1
         }
@@ -162,9 +177,7 @@ struct Notifier {
         return withdrawn > 0 ? nil : (account.person, account.email)
     }
 
-    func absolute(_ path: String) -> String {
-        (publicURL?.absoluteString.trimmingCharacters(in: CharacterSet(charactersIn: "/")) ?? "http://127.0.0.1:8080") + path
-    }
+    func absolute(_ path: String) -> String { siteBase + path }
 }
 
 /// The background loop of a running server: mail and events' reminders every 15 seconds,
@@ -176,6 +189,9 @@ struct MailWorker: LifecycleHandler {
         task.withLockedValue {
             $0 = Task {
                 var lastDigestRun = Date.distantPast
+                // Not before the server listens: `demo` and `serve` migrate (and the demo seeds)
+                // first, and the tables the worker reads may not exist until then (finding F11).
+                while !Task.isCancelled, app.http.server.shared.localAddress == nil { try? await Task.sleep(for: .milliseconds(200)) }
                 while !Task.isCancelled {
                     do {
                         _ = try await EventsController.sendReminders(app)

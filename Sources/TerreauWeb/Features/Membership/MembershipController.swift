@@ -252,7 +252,7 @@ struct MembershipStore {
     func join(person: UUID, community: CommunityRecord, kind: ActorKind, charterVersion: Int, contactConsent: Bool, channel: ConsentChannel,
         recordedBy: UUID?, now: Date, roles: Set<Role> = [.member]) async throws
     {
-        try await database.transaction { database in
+        try await database.writing { database in
             let membership = try await MembershipStore(database: database).membership(of: person, in: community.id!) ?? {
                 let fresh = MembershipRecord()
                 fresh.$person.id = person

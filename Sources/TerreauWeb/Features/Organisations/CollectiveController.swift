@@ -84,7 +84,7 @@ enum CollectiveController {
         guard !form.hasErrors, let duration else { return try await newPage(request, form: form, invited: invited, status: .unprocessableEntity) }
 
         let collective = OrganisationRecord(), lastDay = endsOn
-        try await request.db.transaction { database in
+        try await request.db.writing { database in
             collective.$community.id = community.id!
             collective.kind = OrganisationKind.collective.rawValue
             collective.name = name
@@ -152,7 +152,7 @@ enum CollectiveController {
         let me = try await MeController.signedIn(request)
         guard let details = try await CollectiveRecord.query(on: request.db).filter(\.$organisation.$id == collective.id!).first() else { throw Abort(.notFound) }
         let existing = try await CollectiveMemberRecord.query(on: request.db).filter(\.$collective.$id == collective.id!).all()
-        let invitees = try await request.db.transaction { database in
+        let invitees = try await request.db.writing { database in
             var invitees: [OrganisationRecord] = []
             for invitee in try await organisations(Set(request.fields("invite")), in: community, excluding: collective.id!, on: database) {
                 let row = existing.first { $0.$organisation.id == invitee.id! }

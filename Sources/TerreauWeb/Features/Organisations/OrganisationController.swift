@@ -100,7 +100,7 @@ enum OrganisationController {
         guard !form.hasErrors, let kind else { return try await newPage(request, form: form, status: .unprocessableEntity) }
         let organisation = OrganisationRecord()
         let (rnaNumber, sirenNumber, cogCode) = (rna, siren, cog)
-        try await request.db.transaction { database in
+        try await request.db.writing { database in
             organisation.$community.id = community.id!
             organisation.kind = kind.rawValue
             organisation.name = name

@@ -50,7 +50,7 @@ struct OrganisationStore {
     /// Stores the register's active associations in one transaction: an RNA number already
     /// known in the community is updated, never duplicated, so a rerun changes nothing twice.
     func importRNA(_ result: RNAParser.Result, into community: CommunityRecord, now: Date) async throws -> ImportSummary {
-        try await database.transaction { database in
+        try await database.writing { database in
             var summary = ImportSummary(skippedInactive: result.skippedInactive)
             let existing = try await OrganisationRecord.query(on: database).filter(\.$community.$id == community.id!).filter(\.$rna != nil).all()
             var byRNA: [String: OrganisationRecord] = [:]

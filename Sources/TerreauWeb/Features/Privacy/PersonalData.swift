@@ -99,7 +99,7 @@ struct Erasure {
     let database: any Database
 
     func erase(person personID: UUID, email: String, now: Date) async throws {
-        try await database.transaction { database in
+        try await database.writing { database in
             let sql = database as! any SQLDatabase
             let map = PersonalDataMap(database: sql)
             for link in try await map.links() where link.target == PersonRecord.schema {

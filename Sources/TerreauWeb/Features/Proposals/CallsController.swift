@@ -270,7 +270,7 @@ enum CallsController {
             }
         }
         let grades = given
-        try await request.db.transaction { database in
+        try await request.db.writing { database in
             for (application, criterion, grade) in grades {
                 let record = try await PeerGradeRecord.query(on: database).filter(\.$application.$id == application.id!).filter(\.$evaluator.$id == evaluator)
                     .filter(\.$criterion == criterion).first() ?? PeerGradeRecord()

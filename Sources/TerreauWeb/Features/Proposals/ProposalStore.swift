@@ -26,7 +26,7 @@ struct ProposalStore {
     /// needs as inventory items (so matching finds who can help), its author following it.
     func create(_ draft: Draft, community: UUID, author: UUID, status: ProposalStatus = .debate, now: Date) async throws -> ProposalRecord {
         let proposal = ProposalRecord()
-        try await database.transaction { database in
+        try await database.writing { database in
             proposal.$community.id = community
             proposal.title = draft.title
             proposal.summary = draft.summary
@@ -96,7 +96,7 @@ struct ProposalStore {
     func edit(_ proposal: ProposalRecord, title: String, summary: String, expectedVersion: Int, by person: UUID, now: Date) async throws {
         guard proposal.version == expectedVersion else { throw Conflict(currentVersion: proposal.version) }
         let backed = try await ProposalBackingRecord.query(on: database).filter(\.$proposal.$id == proposal.id!).count() > 0
-        try await database.transaction { database in
+        try await database.writing { database in
             proposal.title = title
             proposal.summary = summary
             proposal.version += 1
@@ -193,7 +193,7 @@ struct ProposalStore {
     /// before and after (nil when the event was refused).
     func moderate(_ comment: CommentRecord, _ event: ModerationEvent, action: String, reason: String, person: UUID?, now: Date,
                   report: CommentReportRecord? = nil) async throws -> (before: ModerationState, after: ModerationState)? {
-        try await database.transaction { database in
+        try await database.writing { database in
             if let report {
                 // Once per person: the unique constraint refuses a second report.
                 let existing = try await CommentReportRecord.query(on: database).filter(\.$comment.$id == comment.id!)

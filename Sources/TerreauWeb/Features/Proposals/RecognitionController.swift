@@ -115,7 +115,7 @@ enum RecognitionController {
             request.flash(catalog.text("recognition.error.commitment"))
             return request.seeOther(.recognitions(slug: community.slug))
         }
-        try await request.db.transaction { database in
+        try await request.db.writing { database in
             let commitment = CommitmentRecord()
             commitment.$recognition.id = recognition.id!
             commitment.text = text
@@ -154,7 +154,7 @@ enum RecognitionController {
             return request.seeOther(.recognitions(slug: community.slug))
         }
         commitment.status = next.rawValue
-        try await request.db.transaction { database in
+        try await request.db.writing { database in
             try await commitment.update(on: database)
             try await event(commitment, next, note: note, now: request.now).create(on: database)
         }

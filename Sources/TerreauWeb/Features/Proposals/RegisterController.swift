@@ -136,7 +136,7 @@ enum RegisterController {
         entry.depositedAt = request.now
         entry.$depositedBy.id = me.personID
         entry.updatedAt = request.now
-        try await request.db.transaction { database in
+        try await request.db.writing { database in
             try await entry.create(on: database)
             try await event(entry, .deposee, note: "", person: me.personID, now: request.now).create(on: database)
         }
@@ -178,7 +178,7 @@ enum RegisterController {
         }
         entry.status = next.rawValue
         entry.updatedAt = request.now
-        try await request.db.transaction { database in
+        try await request.db.writing { database in
             try await entry.update(on: database)
             try await event(entry, next, note: note, person: me.personID, now: request.now).create(on: database)
         }

@@ -34,7 +34,7 @@ struct VocabularyStore {
     /// Adds the entries whose key is not stored yet, in one transaction; returns how many.
     @discardableResult
     func importShared(_ entries: [VocabularyEntry], now: Date) async throws -> Int {
-        try await database.transaction { database in
+        try await database.writing { database in
             let sql = database as! any SQLDatabase
             let existing = Set(try await sql.raw("SELECT key FROM skill_terms").all().map { try $0.decode(column: "key", as: String.self) })
             let fresh = entries.filter { !existing.contains($0.key) }
@@ -139,7 +139,7 @@ struct VocabularyStore {
 
     /// A member proposes a term for their community; usable at once, shown as « proposé ».
     func propose(_ label: String, synonyms: [String], community: UUID, by person: UUID, now: Date) async throws -> SkillTermRecord {
-        try await database.transaction { database in
+        try await database.writing { database in
             let id = UUID()
             let term = Self.record(VocabularyEntry(key: "proposed:" + id.uuidString.lowercased(), label: label, synonyms: synonyms,
                 source: .proposed, conceptType: "skill"), community: community, proposedBy: person, now: now)
@@ -153,7 +153,7 @@ struct VocabularyStore {
     /// A coordinator merges `term` into `target`: its label and synonyms become the target's
     /// synonyms, everything that held it now holds the target, and its page points there.
     func merge(_ term: SkillTermRecord, into target: SkillTermRecord) async throws {
-        try await database.transaction { database in
+        try await database.writing { database in
             let sql = database as! any SQLDatabase
             var synonyms = target.synonymList
             for label in [term.label] + term.synonymList where label != target.label && !synonyms.contains(label) { synonyms.append(label) }

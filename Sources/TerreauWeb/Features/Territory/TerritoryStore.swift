@@ -11,7 +11,7 @@ struct TerritoryStore {
     /// Replaces the whole reference territory in one transaction: either every row of the new
     /// import is stored, or none is and the previous data stays.
     func replace(with dataset: TerritoryDataset, scope: String, at date: Date, progress: @escaping Progress = { _, _, _ in }) async throws {
-        try await database.transaction { db in
+        try await database.writing { db in
             try await CommuneBoundaryRecord.query(on: db).delete()
             try await CommuneNeighbourRecord.query(on: db).delete()
             try await CommuneMovementRecord.query(on: db).delete()

@@ -91,7 +91,7 @@ enum DiagnosticController {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let edition = DiagnosticEditionRecord()
-        try await database.transaction { database in
+        try await database.writing { database in
             let last = try await DiagnosticEditionRecord.query(on: database).filter(\.$community.$id == community.id!).sort(\.$number, .descending).first()
             edition.$community.id = community.id!
             edition.number = (last?.number ?? 0) + 1

@@ -191,7 +191,7 @@ enum FundingController {
 
     /// One transaction: the line (new version), its revision, its journal entry.
     static func save(_ entry: FundingEntryRecord, isNew: Bool, reason: String, by person: UUID, on database: any Database, now: Date) async throws {
-        try await database.transaction { database in
+        try await database.writing { database in
             entry.version = isNew ? 1 : entry.version + 1
             entry.updatedAt = now
             if isNew { try await entry.create(on: database) } else { try await entry.update(on: database) }

@@ -9,12 +9,15 @@ struct JournalStore {
     let database: any Database
 
     func append(community: UUID, _ act: JournalAct, _ subject: JournalSubject, id: UUID?, summary: String, isPublic: Bool = true, now: Date) async throws {
-        try await database.transaction { database in
+        try await database.writing { database in
             let sql = database as! any SQLDatabase
             // One writer per community's chain: PostgreSQL locks the community's row until the
-            // transaction ends; SQLite has a single writer.
+            // transaction ends; SQLite has a single writer. `NO KEY UPDATE`, not `UPDATE`: the
+            // foreign-key checks of rows inserted earlier in the same transactions hold key-share
+            // locks on that row, and a full `FOR UPDATE` queued behind them deadlocked with the
+            // inventory's generation trigger under concurrent writers (finding F5).
             if sql.dialect.name == "postgresql" {
-                try await sql.raw("SELECT id FROM communities WHERE id = \(bind: community) FOR UPDATE").run()
+                try await sql.raw("SELECT id FROM communities WHERE id = \(bind: community) FOR NO KEY UPDATE").run()
             }
             let last = try await JournalEntryRecord.query(on: database).filter(\.$community.$id == community).sort(\.$position, .descending).first()
             let entry = JournalEntry(position: (last?.position ?? 0) + 1, at: now, act: act, subject: subject, subjectID: id?.uuidString ?? "",

@@ -22,6 +22,7 @@ enum TerreauMigrations {
         CreateFundingLedger(),
         IndexOpenDataExports(),
         CreateDiagnosticEditions(),
+        AddInstanceAdministration(),
     ]
 }
 

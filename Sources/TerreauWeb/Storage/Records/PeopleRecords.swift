@@ -39,6 +39,9 @@ final class AccountRecord: Model, @unchecked Sendable {
     /// Bumped by sign-out everywhere and password change: sessions carrying an older value end.
     @Field(key: "session_epoch") var sessionEpoch: Int
     @Field(key: "created_at") var createdAt: Date
+    /// Runs the instance: creates communities, names their first coordinators, follows mail.
+    /// Given by `terreau admin create` or another administrator, never by a community role.
+    @Field(key: "instance_admin") var instanceAdmin: Bool
 
     init() {}
     init(personID: UUID, email: String, passwordHash: String, createdAt: Date) {
@@ -47,6 +50,7 @@ final class AccountRecord: Model, @unchecked Sendable {
         self.passwordHash = passwordHash
         sessionEpoch = 0
         self.createdAt = createdAt
+        instanceAdmin = false
     }
 }
 
@@ -186,6 +190,10 @@ final class OutboxRecord: Model, @unchecked Sendable {
     @Field(key: "to_address") var toAddress: String
     @Field(key: "subject") var subject: String
     @Field(key: "body") var body: String
+    /// `MailKind`: an account mail's body holds a personal link and is shown to nobody.
+    @Field(key: "kind") var kind: String
+    /// The community the mail is about, when there is one: its coordinators follow its delivery.
+    @OptionalParent(key: "community_id") var community: CommunityRecord?
     /// `pending`, `sent` or `failed` (given up after `MailRetry.maximumAttempts`).
     @Field(key: "status") var status: String
     @Field(key: "attempts") var attempts: Int
