@@ -57,7 +57,7 @@ struct StorageTests {
 
             // On an empty database: nothing at all is stored.
             do {
-                _ = try await TerritoryImporter(database: app.db).run(bad, scope: nil, now: Date())
+                _ = try await TerritoryImporter(database: app.db).run(bad, scope: nil, operatorName: "test", now: Date())
                 Issue.record("expected a refusal")
             } catch let failure as ImportFailure {
                 #expect(failure.issues.map(\.description) == ["communes-38.csv, ligne 540, colonne « DEP » : département inconnu : « 99 »."])
@@ -67,12 +67,12 @@ struct StorageTests {
             #expect(try await TerritoryImportRecord.query(on: app.db).count() == 0)
 
             // After a good import, a bad one leaves it untouched; a missing file likewise.
-            _ = try await TerritoryImporter(database: app.db).run(good, scope: ["38"], now: Date())
-            await #expect(throws: ImportFailure.self) { try await TerritoryImporter(database: app.db).run(bad, scope: ["38"], now: Date()) }
+            _ = try await TerritoryImporter(database: app.db).run(good, scope: ["38"], operatorName: "test", now: Date())
+            await #expect(throws: ImportFailure.self) { try await TerritoryImporter(database: app.db).run(bad, scope: ["38"], operatorName: "test", now: Date()) }
             var missing = good
             missing.populations = temporary.appendingPathComponent("absent.csv").path
             do {
-                _ = try await TerritoryImporter(database: app.db).run(missing, scope: ["38"], now: Date())
+                _ = try await TerritoryImporter(database: app.db).run(missing, scope: ["38"], operatorName: "test", now: Date())
                 Issue.record("expected a refusal")
             } catch let failure as ImportFailure {
                 #expect(failure.issues.first?.message == "fichier introuvable ou illisible (option --populations).")
@@ -86,7 +86,7 @@ struct StorageTests {
     func importIsRepeatable(engine: Engine) async throws {
         try await TestApp.with(engine) { app in
             try await app.seedDemo()
-            _ = try await TerritoryImporter(database: app.db).run(.demo(resources: app.directory.resourcesDirectory), scope: ["38"], now: Date())
+            _ = try await TerritoryImporter(database: app.db).run(.demo(resources: app.directory.resourcesDirectory), scope: ["38"], operatorName: "test", now: Date())
             #expect(try await CommuneRecord.query(on: app.db).filter(\.$kind == "COM").count() == 512)
             #expect(try await CommuneMovementRecord.query(on: app.db).count() == 163)
             // Communities keep their territory across re-imports.

@@ -1,12 +1,19 @@
-"""Hostile traffic against the running demo (the debug build, where a large body cost most).
+"""Hostile traffic and clumsy clients against the running demo (the debug build, where a large
+body cost most and where an unended stream trips an assertion).
 
 Finding F2 of the security review: every POST route read and parsed a multipart body of up to
 ~25 MB before refusing it, so sixteen anonymous posts froze the demo for minutes. Bodies are now
 judged before they are read (route, type, declared length, session), so each is refused at once.
+
+Operations issue: closing the connection during an open-data download stopped the server (the
+stream was never ended when a write failed). Downloads are now cut at random points.
 """
+import json
 import os
+import random
 import select
 import socket
+import struct
 import threading
 import time
 import urllib.parse
@@ -103,3 +110,41 @@ def test_sixteen_25_mb_posts_are_refused_at_once_and_the_server_stays_up(base_ur
     if before is not None:
         growth = (_rss_kib(pid) - before) / 1024
         assert growth < 64, f"the server grew by {growth:.0f} MiB"
+
+
+def test_twenty_downloads_cut_at_random_points_leave_the_server_up(base_url):
+    url = urllib.parse.urlsplit(base_url)
+    with urllib.request.urlopen(base_url + "/c/grenoble-alpes/donnees/datapackage.json", timeout=30) as response:
+        package = json.load(response)
+    paths = ["/c/grenoble-alpes/donnees/" + resource["path"].split("/")[-1] for resource in package["resources"]]
+    paths += [path.replace(".csv", ".json") for path in paths if path.endswith(".csv")]
+    paths += ["/api/communautes/grenoble-alpes/besoins?limite=100", "/c/grenoble-alpes/agenda.ics", "/moi/donnees?format=json"]
+    chooser = random.Random(20261207)
+    for _ in range(20):
+        path = chooser.choice(paths)
+        connection = socket.create_connection((url.hostname, url.port), timeout=30)
+        connection.sendall(f"GET {path} HTTP/1.1\r\nHost: {url.netloc}\r\nConnection: close\r\n\r\n".encode())
+        wanted, received = chooser.choice([0, 1, chooser.randint(2, 20000)]), 0
+        while received < wanted:
+            data = connection.recv(min(4096, wanted - received))
+            if not data:
+                break
+            received += len(data)
+        # A reset, not a polite close: the server's next write fails.
+        connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        connection.close()
+    time.sleep(1)
+    # Still up, and every pooled database connection came back: twenty pages at once all answer.
+    statuses = []
+
+    def page():
+        with urllib.request.urlopen(base_url + "/c/grenoble-alpes/donnees/besoins.csv", timeout=20) as response:
+            response.read()
+            statuses.append(response.status)
+
+    readers = [threading.Thread(target=page) for _ in range(20)]
+    for thread in readers:
+        thread.start()
+    for thread in readers:
+        thread.join(timeout=60)
+    assert statuses == [200] * 20

@@ -23,11 +23,15 @@ struct TerritoryImportCommand: AsyncCommand {
         var populations: String?
         @Option(name: "contours", help: "Contours des communes (GeoJSON, propriétés code et nom).")
         var boundaries: String?
-        @Option(name: "departement", help: "Limiter aux départements indiqués (par exemple 38 ou 38,73).")
+        @Option(name: "departement", help: "Limiter aux départements indiqués (par exemple 38 ou 38,73) ; les autres restent tels quels.")
         var departement: String?
+        @Flag(name: "dry-run", help: "Dire ce qui changerait, sans rien enregistrer.")
+        var dryRun: Bool
+        @Flag(name: "force", help: "Importer même si des communes utilisées par des communautés disparaissent sans commune d'accueil.")
+        var force: Bool
     }
 
-    var help: String { "Importe le territoire de référence, en une seule transaction : tout ou rien." }
+    var help: String { "Importe le territoire de référence par département, en une seule transaction : tout ou rien ; les autres départements restent tels quels." }
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let base = signature.from.map { TerritoryImporter.Paths.standard(in: $0, boundaries: nil) }
@@ -47,13 +51,23 @@ struct TerritoryImportCommand: AsyncCommand {
         let scope = signature.departement.map { Set($0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).uppercased() }) }
         let app = context.application
         let bar = TerminalProgress()
+        let operatorName = ProcessInfo.processInfo.environment["SUDO_USER"] ?? ProcessInfo.processInfo.environment["USER"] ?? "inconnu"
         do {
-            let dataset = try await TerritoryImporter(database: app.db).run(paths, scope: scope, now: Date(), progress: bar.update)
+            let (dataset, update) = try await TerritoryImporter(database: app.db).run(
+                paths, scope: scope, force: signature.force, dryRun: signature.dryRun, operatorName: operatorName, now: Date(), progress: bar.update)
             bar.finish()
-            for line in TerritoryImporter.report(dataset) { context.console.print(line) }
+            if signature.dryRun {
+                context.console.print("Essai (--dry-run) : rien n'a été enregistré. L'import changerait :")
+                for line in update.report { context.console.print(line) }
+                return
+            }
+            for line in TerritoryImporter.report(dataset) + update.report { context.console.print(line) }
         } catch let failure as ImportFailure {
             bar.finish()
             throw CommandFailure("import refusé, rien n'a été enregistré.\n" + failure.description)
+        } catch let refusal as TerritoryStore.Refusal {
+            bar.finish()
+            throw CommandFailure(refusal.description)
         }
     }
 }

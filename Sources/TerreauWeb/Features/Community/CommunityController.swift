@@ -53,6 +53,13 @@ enum CommunityController {
         var communes: [CommuneItem]
         var neighbourhoods: [NeighbourhoodItem]
         var missingPopulation: Int
+        var imports: [ImportItem]
+    }
+
+    /// One import of the reference territory: when, which départements, by whom, from which files.
+    struct ImportItem: Encodable {
+        var summary: String
+        var files: [String]
     }
 
     struct NeighbourhoodPage: Encodable {
@@ -106,7 +113,13 @@ enum CommunityController {
             community: summary(community, territory, catalog),
             communes: territory.communes.map { communeItem($0, community, catalog) },
             neighbourhoods: neighbourhoodItems(territory, community, catalog),
-            missingPopulation: territory.communesWithoutPopulation))
+            missingPopulation: territory.communesWithoutPopulation,
+            imports: try await TerritoryStore(database: request.db).imports(covering: Set(territory.communes.map { CommuneCode.departement(of: $0.code) }))
+                .map { record in
+                    ImportItem(summary: catalog.text("territory.imports.item", [request.language.formatDate(record.importedAt), record.scope,
+                                                                               record.operatorName.isEmpty ? "—" : record.operatorName]),
+                               files: record.files.split(separator: "\n").map(String.init))
+                }))
     }
 
     @Sendable static func neighbourhood(_ request: Request) async throws -> Response {

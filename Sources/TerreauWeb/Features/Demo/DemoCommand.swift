@@ -87,7 +87,7 @@ enum DemoSeed {
     /// demo community that does not exist yet.
     static func ensure(on database: any Database, resources: String, logger: Logger) async throws {
         if try await !TerritoryStore(database: database).hasReferenceData() {
-            let dataset = try await TerritoryImporter(database: database).run(.demo(resources: resources), scope: ["38"], now: Date())
+            let (dataset, _) = try await TerritoryImporter(database: database).run(.demo(resources: resources), scope: ["38"], operatorName: "terreau demo", now: Date())
             for line in TerritoryImporter.report(dataset) { logger.info("\(line)") }
         }
         let store = CommunityStore(database: database)

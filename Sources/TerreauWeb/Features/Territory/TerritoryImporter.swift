@@ -1,3 +1,4 @@
+import Crypto
 import Fluent
 import Foundation
 import TerreauCore
@@ -33,13 +34,18 @@ struct TerritoryImporter {
 
     let database: any Database
 
-    /// Fails with an `ImportFailure` naming the file (and line) when anything is wrong; in that
-    /// case nothing has been written.
-    func run(_ paths: Paths, scope: Set<String>?, now: Date, progress: @escaping TerritoryStore.Progress = { _, _, _ in }) async throws -> TerritoryDataset {
+    /// Fails with an `ImportFailure` naming the file (and line) when anything is wrong, or with
+    /// `TerritoryStore.Refusal` when communities would lose communes; in both cases nothing has
+    /// been written.
+    func run(_ paths: Paths, scope: Set<String>?, force: Bool = false, dryRun: Bool = false, operatorName: String, now: Date,
+             progress: @escaping TerritoryStore.Progress = { _, _, _ in }) async throws -> (dataset: TerritoryDataset, update: TerritoryUpdate)
+    {
+        var files: [(name: String, sha256: String)] = []
         func read(_ path: String, option: String) throws(ImportFailure) -> SourceFile {
             guard let data = FileManager.default.contents(atPath: path) else {
                 throw ImportFailure(issues: [ImportIssue(file: path, message: "fichier introuvable ou illisible (option --\(option)).")])
             }
+            files.append(((path as NSString).lastPathComponent, HashChain.hex(SHA256.hash(data: data))))
             return SourceFile(name: (path as NSString).lastPathComponent, data: data)
         }
         let sources = TerritorySources(
@@ -50,9 +56,9 @@ struct TerritoryImporter {
             populations: try read(paths.populations, option: "populations"),
             boundaries: try paths.boundaries.map { path throws(ImportFailure) in try read(path, option: "contours") })
         let dataset = try TerritoryParser.parse(sources, only: scope)
-        try await TerritoryStore(database: database).replace(
-            with: dataset, scope: scope.map { $0.sorted().joined(separator: ",") } ?? "France", at: now, progress: progress)
-        return dataset
+        let update = try await TerritoryStore(database: database).update(
+            with: dataset, scope: scope, force: force, dryRun: dryRun, source: .init(operatorName: operatorName, files: files), at: now, progress: progress)
+        return (dataset, update)
     }
 
     /// The summary an operator reads after an import.

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 import TerreauCore
 
 /// Reads and writes the instance-wide reference territory.
@@ -8,14 +9,52 @@ struct TerritoryStore {
 
     typealias Progress = @Sendable (_ step: String, _ done: Int, _ total: Int) -> Void
 
-    /// Replaces the whole reference territory in one transaction: either every row of the new
-    /// import is stored, or none is and the previous data stays.
-    func replace(with dataset: TerritoryDataset, scope: String, at date: Date, progress: @escaping Progress = { _, _, _ in }) async throws {
+    /// Where an import came from, for the record: who ran it and each file's SHA-256.
+    struct Source: Sendable {
+        var operatorName: String
+        var files: [(name: String, sha256: String)]
+    }
+
+    /// A change that would leave communities' communes unknown, named (nothing was written).
+    struct Refusal: Error, CustomStringConvertible {
+        var update: TerritoryUpdate
+        var description: String {
+            (["l'import ferait disparaître des communes que des communautés utilisent, sans commune d'accueil dans l'historique :"]
+                + update.orphaned.map { "  « \($0.community) » : \($0.code)" }
+                + ["Rien n'a été enregistré. Relancez avec --force pour importer quand même (ces communes sortiront de leur périmètre)."])
+                .joined(separator: "\n")
+        }
+    }
+
+    /// Stores the reference territory of the départements in `dataset` — all of France when
+    /// `scope` is nil — in one transaction, keeping every other département as it is (importing
+    /// 93 after 38 once erased Isère). Communities' communes that merged follow the merger
+    /// history; one that would vanish without a successor is refused unless `force`. With
+    /// `dryRun`, only the plan is returned.
+    @discardableResult
+    func update(with dataset: TerritoryDataset, scope: Set<String>?, force: Bool = false, dryRun: Bool = false, source: Source,
+                at date: Date, progress: @escaping Progress = { _, _, _ in }) async throws -> TerritoryUpdate
+    {
+        @Sendable func inScope(_ code: String) -> Bool { scope?.contains(CommuneCode.departement(of: code)) ?? true }
+        let plan = try await self.plan(for: dataset, inScope: inScope)
+        if plan.isDestructive, !force { throw Refusal(update: plan) }
+        if dryRun { return plan }
+        let scopeCodes = Set(try await CommuneRecord.query(on: database).all().map(\.code).filter(inScope)).union(dataset.communes.map(\.code))
         try await database.writing { db in
-            try await CommuneBoundaryRecord.query(on: db).delete()
-            try await CommuneNeighbourRecord.query(on: db).delete()
-            try await CommuneMovementRecord.query(on: db).delete()
-            try await CommuneRecord.query(on: db).delete()
+            let sql = db as! any SQLDatabase
+            let codes = Array(scopeCodes)
+            if scope == nil {
+                for table in ["commune_boundaries", "commune_neighbours", "commune_movements", "communes"] { try await sql.raw("DELETE FROM \(ident: table)").run() }
+            } else {
+                for start in stride(from: 0, to: codes.count, by: 500) {
+                    let slice = Array(codes[start..<min(start + 500, codes.count)])
+                    try await CommuneBoundaryRecord.query(on: db).filter(\.$id ~~ slice).delete()
+                    try await CommuneNeighbourRecord.query(on: db).group(.or) { $0.filter(\.$communeCode ~~ slice).filter(\.$neighbourCode ~~ slice) }.delete()
+                    try await CommuneMovementRecord.query(on: db).group(.or) { $0.filter(\.$codeBefore ~~ slice).filter(\.$codeAfter ~~ slice) }.delete()
+                    try await CommuneRecord.query(on: db).filter(\.$code ~~ slice).delete()
+                }
+            }
+            // Régions and départements are always imported whole (they are small).
             try await DepartementRecord.query(on: db).delete()
             try await RegionRecord.query(on: db).delete()
             try await insert(dataset.regions.map { RegionRecord(code: $0.code, name: $0.name) }, step: "régions", on: db, progress: progress)
@@ -35,7 +74,9 @@ struct TerritoryStore {
                 record.totalPopulation = commune.totalPopulation
                 return record
             }, step: "communes", on: db, progress: progress)
-            try await insert(dataset.movements.map { movement in
+            // A movement between two imported départements arrives with each: store it once.
+            let stored = Set(try await CommuneMovementRecord.query(on: db).all().map { "\($0.effectiveDate)|\($0.codeBefore)|\($0.codeAfter)|\($0.kindBefore)|\($0.kindAfter)" })
+            try await insert(dataset.movements.filter { !stored.contains("\($0.effectiveDate)|\($0.codeBefore)|\($0.codeAfter)|\($0.kindBefore)|\($0.kindAfter)") }.map { movement in
                 let record = CommuneMovementRecord()
                 record.modification = movement.modification
                 record.effectiveDate = movement.effectiveDate
@@ -59,17 +100,76 @@ struct TerritoryStore {
                 record.sourceCodes = boundary.sourceCodes.joined(separator: ",")
                 return record
             }, step: "contours", on: db, progress: progress, batch: 50)
-            try await Self.storeNeighbours(Adjacency.neighbours(dataset.boundaries), on: db)
+            try await Self.storeNeighbours(try await neighbours(of: dataset.boundaries, on: db), on: db)
+            // The communities' perimeters follow their communes' mergers (once: a perimeter that
+            // already holds the commune it merged into just loses the old code).
+            for mapping in plan.mapped {
+                for (table, owner) in [("community_communes", "community_id"), ("neighbourhood_communes", "neighbourhood_id")] {
+                    try await sql.raw("""
+                        DELETE FROM \(ident: table) WHERE commune_code = \(bind: mapping.use.code)
+                        AND \(ident: owner) IN (SELECT \(ident: owner) FROM \(ident: table) WHERE commune_code = \(bind: mapping.currentCode))
+                        """).run()
+                    try await sql.raw("UPDATE \(ident: table) SET commune_code = \(bind: mapping.currentCode) WHERE commune_code = \(bind: mapping.use.code)").run()
+                }
+            }
+            if force {
+                for use in plan.orphaned {
+                    for table in ["community_communes", "neighbourhood_communes"] {
+                        try await sql.raw("DELETE FROM \(ident: table) WHERE commune_code = \(bind: use.code)").run()
+                    }
+                }
+            }
             try await InventoryCache.invalidate(nil, database: db)
             let log = TerritoryImportRecord()
             log.importedAt = date
-            log.scope = scope
+            log.scope = scope.map { $0.sorted().joined(separator: ",") } ?? "France"
             log.communes = dataset.currentCommunes.count
             log.boundaries = dataset.boundaries.count
             log.mappedThroughHistory = dataset.boundaryReport.mappedThroughHistory.count
             log.unmatched = dataset.boundaryReport.unmatched.map(\.code).joined(separator: ",")
+            log.operatorName = source.operatorName
+            log.files = source.files.map { "\($0.name) sha256:\($0.sha256)" }.joined(separator: "\n")
+            log.report = plan.report.joined(separator: "\n")
             try await log.create(on: db)
         }
+        return plan
+    }
+
+    /// What the import would change for the communities (read only).
+    private func plan(for dataset: TerritoryDataset, inScope: (String) -> Bool) async throws -> TerritoryUpdate {
+        let before = Set(try await CommuneRecord.query(on: database).filter(\.$kind == CommuneKind.commune.rawValue).all().map(\.code).filter(inScope))
+        let communities = Dictionary(try await CommunityRecord.query(on: database).all().map { ($0.id!, $0.name) }, uniquingKeysWith: { first, _ in first })
+        var uses: [TerritoryUpdate.Use] = []
+        for row in try await CommunityCommuneRecord.query(on: database).all() where inScope(row.communeCode) {
+            uses.append(TerritoryUpdate.Use(community: communities[row.$community.id] ?? "?", code: row.communeCode))
+        }
+        for row in try await NeighbourhoodCommuneRecord.query(on: database).all() where inScope(row.communeCode) {
+            let use = TerritoryUpdate.Use(community: communities[row.$community.id] ?? "?", code: row.communeCode)
+            if !uses.contains(use) { uses.append(use) }
+        }
+        uses.sort { ($0.community, $0.code) < ($1.community, $1.code) }
+        return TerritoryUpdate.plan(before: before, after: Set(dataset.currentCommunes.map(\.code)), movements: dataset.movements, uses: uses)
+    }
+
+    /// Neighbours of the imported communes, across the border with départements already stored:
+    /// their boundaries near the imported ones are read back.
+    private func neighbours(of boundaries: [CommuneBoundary], on db: any Database) async throws -> [String: Set<String>] {
+        let boxes = boundaries.compactMap(\.geometry.boundingBox)
+        guard let minLongitude = boxes.map(\.minLongitude).min(), let maxLongitude = boxes.map(\.maxLongitude).max(),
+              let minLatitude = boxes.map(\.minLatitude).min(), let maxLatitude = boxes.map(\.maxLatitude).max() else { return [:] }
+        let margin = 0.01
+        let nearby = try await CommuneBoundaryRecord.query(on: db)
+            .filter(\.$maxLongitude >= minLongitude - margin).filter(\.$minLongitude <= maxLongitude + margin)
+            .filter(\.$maxLatitude >= minLatitude - margin).filter(\.$minLatitude <= maxLatitude + margin).all()
+        let imported = Set(boundaries.map(\.communeCode))
+        let others = nearby.compactMap { record -> CommuneBoundary? in
+            guard let code = record.id, !imported.contains(code), let geometry = GeoJSON.geometry(fromText: record.geometry) else { return nil }
+            return CommuneBoundary(communeCode: code, geometry: geometry, sourceCodes: [code])
+        }
+        var pairs = Adjacency.neighbours(boundaries + others)
+        // Pairs between two communes that were stored already are stored already.
+        for code in pairs.keys where !imported.contains(code) { pairs[code] = pairs[code]!.intersection(imported) }
+        return pairs.filter { !$0.value.isEmpty }
     }
 
     /// Which communes touch, one row per ordered pair (matching reads it to rank neighbours).
@@ -133,6 +233,13 @@ struct TerritoryStore {
         guard !codes.isEmpty else { return [:] }
         let records = try await DepartementRecord.query(on: database).filter(\.$id ~~ Array(codes)).all()
         return Dictionary(records.compactMap { record in record.id.map { ($0, record.name) } }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// The imports that wrote these départements (or all of France), newest first.
+    func imports(covering departements: Set<String>, limit: Int = 10) async throws -> [TerritoryImportRecord] {
+        try await TerritoryImportRecord.query(on: database).sort(\.$importedAt, .descending).all()
+            .filter { $0.scope == "France" || !Set($0.scope.split(separator: ",").map(String.init)).isDisjoint(with: departements) }
+            .prefix(limit).map { $0 }
     }
 
     func hasReferenceData() async throws -> Bool {

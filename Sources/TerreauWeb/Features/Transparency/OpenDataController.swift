@@ -64,7 +64,10 @@ enum OpenDataController {
         headers.replaceOrAdd(name: "Access-Control-Allow-Origin", value: "*")
         let types = dataset.fields.map(\.type)
         let response = Response(status: .ok, headers: headers)
-        response.body = .init(asyncStream: { writer in
+        // Managed: Vapor ends the stream, or fails it when the client went away mid-way and a
+        // write threw. An unmanaged stream left unended stopped the server (an assertion of its
+        // encoder) when a download was cut.
+        response.body = .init(managedAsyncStream: { writer in
             var cursor: String?, first = true
             switch format {
             case "csv": try await writer.write(.buffer(ByteBuffer(string: CSV.line(dataset.fields.map(\.name), types: dataset.fields.map { _ in .string }))))
@@ -92,7 +95,6 @@ enum OpenDataController {
             case "geojson": try await writer.write(.buffer(ByteBuffer(string: "]}")))
             default: try await writer.write(.buffer(ByteBuffer(string: "]")))
             }
-            try await writer.write(.end)
         })
         return response
     }

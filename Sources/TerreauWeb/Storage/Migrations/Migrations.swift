@@ -23,6 +23,7 @@ enum TerreauMigrations {
         IndexOpenDataExports(),
         CreateDiagnosticEditions(),
         AddInstanceAdministration(),
+        RecordTerritoryImportSources(),
     ]
 }
 

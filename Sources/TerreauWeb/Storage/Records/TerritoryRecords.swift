@@ -91,6 +91,12 @@ final class TerritoryImportRecord: Model, @unchecked Sendable {
     @Field(key: "mapped_through_history") var mappedThroughHistory: Int
     /// Unmatched boundary codes, comma-separated.
     @Field(key: "unmatched") var unmatched: String
+    /// Who ran it (the system account behind the command).
+    @Field(key: "operator_name") var operatorName: String
+    /// One line per file read: its name and `sha256:` digest.
+    @Field(key: "files") var files: String
+    /// What it changed for the communities (`TerritoryUpdate.report`).
+    @Field(key: "report") var report: String
 
     init() {}
 }
