@@ -43,6 +43,12 @@ if app.logger.logLevel < .info {
 }
 do {
     try await configure(app, config)
+    // `serve` never runs on a database older than the binary: it says what to run instead.
+    if command == "serve" || command.hasPrefix("-"), !config.autoMigrate, let refusal = try await Migrations.refusal(app) {
+        FileHandle.standardError.write(Data((refusal + "\n").utf8))
+        try? await app.asyncShutdown()
+        exit(2)
+    }
     try await app.execute()
     try await app.asyncShutdown()
 } catch {

@@ -108,3 +108,23 @@ struct AccountCommandTests {
         }
     }
 }
+
+@Suite("Upgrades: pending migrations are listed, /readyz says so, nothing runs on an old schema by surprise")
+struct MigrationStateTests {
+    @Test("an unmigrated database: migrate --dry-run lists every migration, /readyz answers 503 naming them; migrated, 200", arguments: Engine.available)
+    func pending(engine: Engine) async throws {
+        try await TestApp.with(engine, configure: { $0.autoMigrate = false }) { app in
+            let listed = await app.run(MigrationCommand(), ["--dry-run"])
+            #expect(listed.failure == nil && listed.printed.contains("Migrations en attente (\(TerreauMigrations.all.count))"))
+            #expect(listed.printed.contains("AddInstanceAdministration"))
+            let notReady = try await app.get("/readyz")
+            #expect(notReady.status == .serviceUnavailable && notReady.text.contains("RecordTerritoryImportSources"))
+            #expect(try await Migrations.refusal(app)?.contains("terreau migrate -y") == true)
+            try await app.autoMigrate()
+            #expect(await app.run(MigrationCommand(), ["--dry-run"]).printed.contains("La base est à jour"))
+            let ready = try await app.get("/readyz")
+            #expect(ready.status == .ok && ready.text.contains("\"pendingMigrations\":[]"))
+            #expect(try await Migrations.refusal(app) == nil)
+        }
+    }
+}

@@ -6,6 +6,7 @@ import Foundation
 public enum SiteRoute: Hashable, Sendable {
     case home
     case health
+    case ready
     case language(Language, returnTo: String?)
     case community(slug: String)
     case territory(slug: String)
@@ -93,7 +94,7 @@ public enum SiteRoute: Hashable, Sendable {
     public enum Method: String, Sendable { case get = "GET", post = "POST" }
 
     public enum Kind: String, CaseIterable, Sendable {
-        case home, health, language, community, territory, neighbourhood, commune
+        case home, health, ready, language, community, territory, neighbourhood, commune
         case signUp, signUpSubmit, confirmEmail, confirmEmailSubmit, signIn, signInSubmit, signOut
         case passwordForgot, passwordForgotSubmit, passwordReset, passwordResetSubmit
         case account, profileSubmit, passwordChangeSubmit, myData, deleteAccount, deleteAccountSubmit
@@ -125,6 +126,7 @@ public enum SiteRoute: Hashable, Sendable {
             switch self {
             case .home: return []
             case .health: return ["healthz"]
+            case .ready: return ["readyz"]
             case .language: return ["langue", ":language"]
             case .community: return ["c", ":slug"]
             case .territory: return ["c", ":slug", "territoire"]
@@ -284,7 +286,7 @@ public enum SiteRoute: Hashable, Sendable {
         /// What the permission policy must allow before the handler runs.
         public var action: Action {
             switch self {
-            case .home, .health, .language, .community, .territory, .neighbourhood, .commune,
+            case .home, .health, .ready, .language, .community, .territory, .neighbourhood, .commune,
                 .signUp, .signUpSubmit, .confirmEmail, .confirmEmailSubmit, .signIn, .signInSubmit,
                 .passwordForgot, .passwordForgotSubmit, .passwordReset, .passwordResetSubmit,
                 .person, .charter, .organisations, .organisation,
@@ -371,6 +373,7 @@ public enum SiteRoute: Hashable, Sendable {
         switch self {
         case .home: return .home
         case .health: return .health
+        case .ready: return .ready
         case .language: return .language
         case .community: return .community
         case .territory: return .territory
@@ -538,7 +541,7 @@ public enum SiteRoute: Hashable, Sendable {
     /// The values of the pattern's parameters, by name.
     var parameters: [String: String] {
         switch self {
-        case .home, .health, .signUp, .signUpSubmit, .signInSubmit, .signOut, .passwordForgot, .passwordForgotSubmit,
+        case .home, .health, .ready, .signUp, .signUpSubmit, .signInSubmit, .signOut, .passwordForgot, .passwordForgotSubmit,
             .account, .profileSubmit, .passwordChangeSubmit, .deleteAccount, .deleteAccountSubmit, .notifications,
             .notificationsRead, .notificationPreferencesSubmit, .actAs, .outbox, .signIn, .connections, .apiDocument, .apiCommunities:
             return [:]

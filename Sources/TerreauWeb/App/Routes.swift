@@ -10,6 +10,7 @@ func registerRoutes(_ app: Application) {
         switch kind {
         case .home: handler = HomeController.home
         case .health: handler = HomeController.health
+        case .ready: handler = HomeController.ready
         case .language: handler = HomeController.chooseLanguage
         case .community: handler = CommunityController.show
         case .territory: handler = CommunityController.territory

@@ -119,4 +119,6 @@ func registerCommands(_ app: Application) {
     app.asyncCommands.use(VerifyCommand(), as: "verify")
     app.asyncCommands.use(AdminCommandGroup(), as: "admin")
     app.asyncCommands.use(AccountCommandGroup(), as: "account")
+    // Replaces Fluent's own `migrate` (registered when the databases were set up).
+    app.asyncCommands.use(MigrationCommand(), as: "migrate")
 }

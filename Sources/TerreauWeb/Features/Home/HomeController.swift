@@ -59,6 +59,31 @@ enum HomeController {
         return response
     }
 
+    struct Readiness: Content {
+        var status: String
+        var database: String
+        var pendingMigrations: [String]
+    }
+
+    /// For a balancer's health checks before it sends traffic: 200 when the database answers and
+    /// every migration this binary knows is applied, 503 otherwise (with what is missing).
+    @Sendable static func ready(_ request: Request) async throws -> Response {
+        var readiness = Readiness(status: "ready", database: "ok", pendingMigrations: [])
+        do {
+            _ = try await (request.db as! any SQLDatabase).raw("SELECT 1 AS ok").first()
+            readiness.pendingMigrations = try await Migrations.pending(request.application)
+        } catch {
+            request.logger.error("readiness check: database unreachable")
+            readiness.database = "unreachable"
+        }
+        let ready = readiness.database == "ok" && readiness.pendingMigrations.isEmpty
+        if !ready { readiness.status = "not ready" }
+        let response = try await readiness.encodeResponse(for: request)
+        response.status = ready ? .ok : .serviceUnavailable
+        response.headers.cacheControl = .init(noStore: true)
+        return response
+    }
+
     /// The language switch is a link, not a form: it only sets a preference cookie, so reading
     /// the site never needs a session (and public pages stay cacheable).
     @Sendable static func chooseLanguage(_ request: Request) async throws -> Response {
