@@ -67,6 +67,7 @@ struct AccountCommandTests {
             let newcomer = Browser(app, address: "192.0.2.91")
             try await newcomer.get("/inscription")
             _ = try await newcomer.post("/inscription", [("display_name", "Noé"), ("email", "noe@exemple.fr"), ("password", "le thé du matin sous la pluie")])
+            await app.detachedWork.settle()  // the account is written just after the answer
             #expect(await app.run(AccountConfirmCommand(), ["inconnu@exemple.fr"]).failure?.contains("aucun compte pour « inconnu@exemple.fr »") == true)
             #expect(await app.run(AccountConfirmCommand(), ["noe@exemple.fr"]).printed.contains("confirmée"))
             try await newcomer.signIn("noe@exemple.fr", password: "le thé du matin sous la pluie")

@@ -199,6 +199,7 @@ struct AccountTests {
             let browser = Browser(app)
             try await browser.get("/inscription")
             try await browser.post("/inscription", [("display_name", "Léa"), ("email", "lea@exemple.fr"), ("password", "une phrase assez longue")])
+            await app.detachedWork.settle()  // the account is written just after the answer
             let response = try await browser.post("/connexion", [("email", "lea@exemple.fr"), ("password", "une phrase assez longue")])
             #expect(response.status == .forbidden)
             #expect(response.text.contains("Confirmez d&#39;abord votre adresse") || response.text.contains("Confirmez d'abord votre adresse"))

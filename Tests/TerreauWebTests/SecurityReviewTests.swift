@@ -307,54 +307,6 @@ struct SecurityReviewTests {
         }
     }
 
-    @Test("F6: registering an address that has an account takes as long as a new one (the password is hashed either way)")
-    func registrationTiming() async throws {
-        // A production-like cost, so that the hash dominates as it does on a real instance.
-        try await TestApp.with(.sqlite, configure: { $0.bcryptCost = 10 }) { app in
-            try await app.seedDemo()
-            let browser = Browser(app, address: "192.0.2.80")
-            try await browser.get("/inscription")
-            func time(_ email: String) async throws -> Duration {
-                let start = ContinuousClock.now
-                let response = try await browser.post("/inscription", [("display_name", "Essai"), ("email", email), ("password", "le thé du matin sous la pluie")])
-                #expect(response.status == .ok)
-                return ContinuousClock.now - start
-            }
-            var existing: [Duration] = [], fresh: [Duration] = []
-            for index in 0..<6 {
-                existing.append(try await time("camille@demo.terreau.invalid"))
-                fresh.append(try await time("nouvelle\(index)@exemple.fr"))
-            }
-            let medians = (existing.sorted()[3], fresh.sorted()[3])
-            let ratio = Double(medians.0.components.attoseconds + medians.0.components.seconds * 1_000_000_000_000_000_000)
-                / Double(medians.1.components.attoseconds + medians.1.components.seconds * 1_000_000_000_000_000_000)
-            #expect(ratio > 0.6 && ratio < 1.6, "existing \(medians.0), new \(medians.1)")
-        }
-    }
-
-    @Test("F6: asking for a reset link takes as long for an address that has an account as for one that has none")
-    func resetRequestTiming() async throws {
-        try await TestApp.with(.sqlite) { app in
-            try await app.seedDemo()
-            let browser = Browser(app, address: "192.0.2.83")
-            try await browser.get("/mot-de-passe")
-            func time(_ email: String) async throws -> Double {
-                let start = ContinuousClock.now
-                #expect(try await browser.post("/mot-de-passe", [("email", email)]).status == .ok)
-                let elapsed = ContinuousClock.now - start
-                return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            }
-            var known: [Double] = [], unknown: [Double] = []
-            for index in 0..<15 {
-                known.append(try await time("karim@demo.terreau.invalid"))
-                unknown.append(try await time("personne\(index)@exemple.fr"))
-            }
-            let (a, b) = (known.sorted()[7], unknown.sorted()[7])
-            print("F6 reset request: known \(Int(a * 1e6)) µs, unknown \(Int(b * 1e6)) µs (medians of 15)")
-            #expect(a / b > 0.6 && a / b < 1.6, "known \(a), unknown \(b)")
-        }
-    }
-
     @Test("F8: one reset link sent eight times at once changes the password once", arguments: Engine.available)
     func resetOnce(engine: Engine) async throws {
         try await TestApp.with(engine) { app in
@@ -370,6 +322,7 @@ struct SecurityReviewTests {
                     cookie: cookie, address: "192.0.2.81")
             }
             #expect(Self.tally(statuses) == [303: 1, 404: 7])
+            if Self.tally(statuses)[500] != nil { print(LogCapture.lines.withLockedValue { $0.filter { $0.contains("rror") }.suffix(3) }) }
         }
     }
 
@@ -407,6 +360,65 @@ struct SecurityReviewTests {
                 #expect(response.status == .notFound, "\(path.prefix(20))… answered \(response.status)")
             }
             #expect(!LogCapture.contains(String(repeating: "x", count: 256)))
+        }
+    }
+}
+
+/// Finding F6, measured alone: timing compares answers, and other suites running at the same
+/// time (eight writers, hundreds of requests) would decide the figures instead of the code.
+/// `.ci/run` runs this suite by itself (`TERREAU_TIMING_TESTS=1 swift test --filter Timing`).
+@Suite("Timing: equal answers for known and unknown addresses (F6)", .serialized,
+       .enabled(if: ProcessInfo.processInfo.environment["TERREAU_TIMING_TESTS"] == "1",
+                "timing is measured alone: TERREAU_TIMING_TESTS=1 swift test --filter Timing"))
+struct TimingTests {
+    /// The shortest of `count` answers to `post` for an address that has an account and for
+    /// addresses that have none, in seconds, alternating the two; the work an answer left running
+    /// is finished between two answers (outside the timing), so that none slows the next. The
+    /// shortest, not the median: the fastest answer of each kind is its own cost with the least
+    /// of the machine's noise.
+    static func fastestTimes(_ app: Application, _ count: Int, known: String, post: (String) async throws -> HTTPStatus) async throws -> (known: Double, unknown: Double) {
+        func seconds(_ email: String) async throws -> Double {
+            let start = ContinuousClock.now
+            let status = try await post(email)
+            #expect(status == .ok, "\(email): \(status)")
+            let elapsed = ContinuousClock.now - start
+            await app.detachedWork.settle()
+            return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        }
+        var times: (known: [Double], unknown: [Double]) = ([], [])
+        for index in 0..<count {
+            times.known.append(try await seconds(known))
+            times.unknown.append(try await seconds("personne\(index)@exemple.fr"))
+        }
+        return (times.known.min()!, times.unknown.min()!)
+    }
+
+    @Test("F6: registering an address that has an account takes as long as a new one (the password is hashed either way)")
+    func registrationTiming() async throws {
+        // A production-like cost, so that the hash dominates as it does on a real instance.
+        try await TestApp.with(.sqlite, configure: { $0.bcryptCost = 10 }) { app in
+            try await app.seedDemo()
+            let browser = Browser(app, address: "192.0.2.80")
+            try await browser.get("/inscription")
+            let (known, unknown) = try await Self.fastestTimes(app, 7, known: "camille@demo.terreau.invalid") { email in
+                try await browser.post("/inscription", [("display_name", "Essai"), ("email", email), ("password", "le thé du matin sous la pluie")]).status
+            }
+            print("F6 registration: known \(Int(known * 1e3)) ms, unknown \(Int(unknown * 1e3)) ms (fastest of 7)")
+            #expect(known / unknown > 0.6 && known / unknown < 1.6, "known \(known), unknown \(unknown)")
+        }
+    }
+
+    @Test("F6: asking for a reset link takes as long for an address that has an account as for one that has none")
+    func resetRequestTiming() async throws {
+        try await TestApp.with(.sqlite) { app in
+            try await app.seedDemo()
+            let browser = Browser(app, address: "192.0.2.83")
+            try await browser.get("/mot-de-passe")
+            let (known, unknown) = try await Self.fastestTimes(app, 15, known: "karim@demo.terreau.invalid") { email in
+                try await browser.post("/mot-de-passe", [("email", email)]).status
+            }
+            print("F6 reset request: known \(Int(known * 1e6)) µs, unknown \(Int(unknown * 1e6)) µs (fastest of 15)")
+            #expect(known / unknown > 0.6 && known / unknown < 1.6, "known \(known), unknown \(unknown)")
         }
     }
 }

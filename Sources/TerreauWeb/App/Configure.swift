@@ -15,13 +15,14 @@ public func configure(_ app: Application, _ config: TerreauConfig) async throws 
     case .sqlite(let path):
         try FileManager.default.createDirectory(
             atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        app.databases.use(.sqlite(.file(path), sqlLogLevel: config.sqlLogLevel), as: .sqlite)
+        // Requests queue for the connection rather than fail: longer than a writer's busy wait.
+        app.databases.use(.sqlite(.file(path), connectionPoolTimeout: ConcurrentWrites.poolTimeout, sqlLogLevel: config.sqlLogLevel), as: .sqlite)
         // WAL is a property of the file (it persists); foreign keys are enabled on every
         // connection by the driver; the default `synchronous=FULL` makes commits durable.
         try await (app.db as! any SQLDatabase).raw("PRAGMA journal_mode=WAL").run()
         try await ConcurrentWrites.configure(app)
     case .postgres(let url):
-        app.databases.use(try .postgres(url: url, sqlLogLevel: config.sqlLogLevel), as: .psql)
+        app.databases.use(try .postgres(url: url, connectionPoolTimeout: ConcurrentWrites.poolTimeout, sqlLogLevel: config.sqlLogLevel), as: .psql)
     }
     for migration in TerreauMigrations.all { app.migrations.add(migration) }
 

@@ -11,7 +11,7 @@ final class DetachedWork: LifecycleHandler, Sendable {
     func start(_ app: Application, _ label: String, _ body: @escaping @Sendable () async throws -> Void) {
         let id = UUID()
         tasks.withLockedValue { tasks in
-            tasks[id] = Task {
+            tasks[id] = Task(priority: .background) {
                 do { try await body() } catch { app.logger.error("\(label) failed: \(String(reflecting: type(of: error)))") }
                 self.tasks.withLockedValue { $0[id] = nil }
             }
@@ -28,6 +28,20 @@ final class DetachedWork: LifecycleHandler, Sendable {
     }
 
     func shutdownAsync(_ app: Application) async { await settle() }
+}
+
+extension Response {
+    /// This response, starting `work` only once its body has been handed to the connection:
+    /// work that ran while the page was still being written would slow it, and the delay would
+    /// say what the work was.
+    func startingAfterSent(_ work: @escaping @Sendable () -> Void) -> Response {
+        let page = body.buffer ?? ByteBuffer(data: body.data ?? Data())
+        body = .init(managedAsyncStream: { writer in
+            try await writer.write(.buffer(page))
+            work()
+        })
+        return self
+    }
 }
 
 extension Application {

@@ -9,7 +9,7 @@ import Vapor
 /// of them may both want to write. Two rules make concurrent writers wait instead of failing
 /// with « database is locked »:
 ///
-/// 1. every connection waits up to `busyTimeout` for the write lock (`PRAGMA busy_timeout`),
+/// 1. every connection waits up to `busyTimeoutMilliseconds` for the write lock (`PRAGMA busy_timeout`),
 ///    which is all a single statement needs;
 /// 2. a transaction that read before writing cannot wait — another writer may have committed
 ///    since its snapshot, and SQLite answers `SQLITE_BUSY` at once — so `Database.writing`
@@ -18,7 +18,10 @@ import Vapor
 /// PostgreSQL's row locks wait by themselves; a deadlock it breaks (one transaction of the two is
 /// cancelled) is run again the same way.
 enum ConcurrentWrites {
-    static let busyTimeoutMilliseconds = 15_000
+    static let busyTimeoutMilliseconds = 10_000
+    /// How long a request waits for a pooled connection before failing: longer than the busy
+    /// wait, so a burst queues (F3 found five 500s from the pool's default ten seconds).
+    static let poolTimeout = TimeAmount.seconds(30)
 
     /// Sets the busy timeout on the one connection of every event loop's pool (they are kept
     /// open for the life of the process).

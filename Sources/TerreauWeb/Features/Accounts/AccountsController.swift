@@ -56,24 +56,26 @@ enum AccountsController {
         guard !form.hasErrors, let email else {
             return try await formPage(request, "accounts/signup", title: "signup.title", form: form, action: .signUpSubmit, status: .unprocessableEntity)
         }
-        // The password is hashed whether or not the address has an account: the hash is the
-        // slow part, and an answer that came back faster for a known address would say it
-        // exists (finding F6). The answer is the same page either way; the owner is told.
+        // The password is hashed whether or not the address has an account, and the account (or
+        // the owner's warning) is written after the answer: a known address must not answer
+        // faster, nor slower (finding F6). The answer is the same page either way.
         let hash = try await request.password.async.hash(password)
-        if let existing = try await AccountRecord.query(on: request.db).filter(\.$email == email).first() {
-            try await AccountStore(request).mail(existing, key: "mail.signupAgain", link: SiteRoute.passwordForgot)
-        } else {
-            try await request.db.writing { database in
-                let store = AccountStore(request, database: database)
-                let account = try await store.create(name: name, email: email, passwordHash: hash, language: request.language.rawValue)
+        let app = request.application, language = request.language.rawValue
+        return try await notice(request, "signup.sent").startingAfterSent { app.detachedWork.start(app, "sign-up") {
+            if let existing = try await AccountRecord.query(on: app.db).filter(\.$email == email).first() {
+                try await AccountStore(app).mail(existing, key: "mail.signupAgain", link: SiteRoute.passwordForgot)
+                return
+            }
+            try await app.db.writing { database in
+                let store = AccountStore(app, database: database)
+                let account = try await store.create(name: name, email: email, passwordHash: hash, language: language)
                 if emailConsent {
                     try await ConsentStore(database: database).record(
-                        person: account.$person.id, purpose: .email, version: "email-1", channel: .self, community: nil, recordedBy: nil, at: request.now)
+                        person: account.$person.id, purpose: .email, version: "email-1", channel: .self, community: nil, recordedBy: nil, at: store.now)
                 }
                 try await store.sendToken(.confirmEmail, to: account)
             }
-        }
-        return try await notice(request, "signup.sent")
+        } }
     }
 
     // MARK: Confirmation
@@ -166,15 +168,14 @@ enum AccountsController {
 
     @Sendable static func passwordForgotSubmit(_ request: Request) async throws -> Response {
         // Identical for known and unknown addresses (quality S4), in content and in time (F6):
-        // the lookup and the mail happen after the answer.
-        if let email = EmailAddress.normalized(request.field("email")) {
-            let app = request.application
-            app.detachedWork.start(app, "reset link") {
-                guard let account = try await AccountRecord.query(on: app.db).filter(\.$email == email).first() else { return }
-                try await AccountStore(app).sendToken(.resetPassword, to: account)
-            }
-        }
-        return try await notice(request, "forgot.sent")
+        // the lookup and the mail happen once the answer has left.
+        let page = try await notice(request, "forgot.sent")
+        guard let email = EmailAddress.normalized(request.field("email")) else { return page }
+        let app = request.application
+        return page.startingAfterSent { app.detachedWork.start(app, "reset link") {
+            guard let account = try await AccountRecord.query(on: app.db).filter(\.$email == email).first() else { return }
+            try await AccountStore(app).sendToken(.resetPassword, to: account)
+        } }
     }
 
     @Sendable static func passwordReset(_ request: Request) async throws -> Response {
