@@ -36,6 +36,21 @@ do {
     exit(2)
 }
 
+// `terreau restore BACKUP` writes the database before anything opens it.
+if command == "restore" {
+    guard let folder = environment.arguments.dropFirst(2).first else {
+        FileHandle.standardError.write(Data("Erreur : indiquez le dossier de la sauvegarde (terreau restore DOSSIER).\n".utf8))
+        exit(2)
+    }
+    do {
+        print(try await Backup.restore(folder, config: config))
+        exit(0)
+    } catch {
+        FileHandle.standardError.write(Data("Erreur : \(error)\n".utf8))
+        exit(1)
+    }
+}
+
 let app = try await Application.make(environment)
 if app.logger.logLevel < .info {
     // Quality S15 holds at info and above: below it, Fluent prints queries with their values.

@@ -121,4 +121,5 @@ func registerCommands(_ app: Application) {
     app.asyncCommands.use(AccountCommandGroup(), as: "account")
     // Replaces Fluent's own `migrate` (registered when the databases were set up).
     app.asyncCommands.use(MigrationCommand(), as: "migrate")
+    app.asyncCommands.use(BackupCommand(), as: "backup")
 }
