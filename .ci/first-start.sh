@@ -8,7 +8,12 @@ cd "$(dirname "$0")/.."
 fresh=$(mktemp -d /tmp/terreau-fresh.XXXXXX)
 port=${TERREAU_FIRST_START_PORT:-8093}
 terreau() { TERREAU_DATA_DIR="$fresh" .build/debug/terreau "$@"; }
-cleanup() { [ -n "${server:-}" ] && kill "$server" 2>/dev/null; rm -rf "$fresh"; }
+cleanup() {
+  local status=$?
+  [ -n "${server:-}" ] && kill "$server" 2>/dev/null
+  if [ "$status" != 0 ] && [ -f "$fresh/serve.log" ]; then tail -20 "$fresh/serve.log" >&2; fi
+  rm -rf "$fresh"
+}
 trap cleanup EXIT
 # Whether the text in $2 holds $1 (not `command | grep -q`: grep stops reading at the first match,
 # and under pipefail the writer's broken pipe fails the step).
@@ -28,7 +33,9 @@ terreau skills import >/dev/null
 printf 'un jardin partagé au pied des tours\n' >"$fresh/password"
 has "Compte d'administration créé" "$(terreau admin create --email admin@exemple.fr --name Alix --password-file "$fresh/password")"
 terreau community create --name "Trièves en commun" --communes 38226,38113 --contact bonjour@example.org >/dev/null
-terreau serve --hostname 127.0.0.1 --port "$port" >"$fresh/serve.log" 2>&1 &
+if curl -s "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then echo "port $port is already taken"; exit 1; fi
+# The binary itself in the background (not the shell function), so that $! is the server.
+TERREAU_DATA_DIR="$fresh" .build/debug/terreau serve --hostname 127.0.0.1 --port "$port" >"$fresh/serve.log" 2>&1 &
 server=$!
 for _ in $(seq 1 120); do curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break; sleep 0.5; done
 has '"status":"ready"' "$(curl -fsS "http://127.0.0.1:$port/readyz")"
@@ -40,6 +47,7 @@ status=$(curl -s -o /dev/null -w '%{http_code}' -b "$jar" -c "$jar" --data-urlen
 [ "$status" = 303 ] || { echo "sign-in answered $status"; exit 1; }
 has "Courriels envoyés" "$(curl -fsS -b "$jar" "http://127.0.0.1:$port/admin/courriels")"
 has "importés par" "$(curl -fsS "http://127.0.0.1:$port/c/trieves-en-commun/territoire")"
+has 'terreau_requests_total{route="signInSubmit",status="3xx"} 1' "$(curl -fsS "http://127.0.0.1:$port/metrics")"
 # A backup while the server runs, pruned to the newest, restored into a fresh folder: chains verify.
 has "Sauvegarde écrite" "$(terreau backup --to "$fresh/sauvegardes" --keep 1)"
 backup=$(ls -d "$fresh"/sauvegardes/terreau-* | tail -n 1)

@@ -58,6 +58,15 @@ if app.logger.logLevel < .info {
 }
 do {
     try await configure(app, config)
+    // The address `serve`/`demo` will listen on, known before they start, for the links in mail.
+    let arguments = environment.arguments
+    func option(_ names: Set<String>) -> String? {
+        arguments.indices.dropLast().first { names.contains(arguments[$0]) }.map { arguments[$0 + 1] }
+    }
+    if serves {
+        app.http.server.configuration.hostname = option(["--hostname", "-H"]) ?? "127.0.0.1"
+        app.http.server.configuration.port = option(["--port", "-p"]).flatMap(Int.init) ?? 8080
+    }
     // `serve` never runs on a database older than the binary: it says what to run instead.
     if command == "serve" || command.hasPrefix("-"), !config.autoMigrate, let refusal = try await Migrations.refusal(app) {
         FileHandle.standardError.write(Data((refusal + "\n").utf8))

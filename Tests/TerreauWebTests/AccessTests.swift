@@ -114,7 +114,7 @@ struct AccessTests {
     static func samples(_ f: Fixture) -> [SiteRoute] {
         let slug = "grenoble-alpes"
         return [
-            .home, .health, .ready, .language(.en, returnTo: "/"), .community(slug: slug), .territory(slug: slug),
+            .home, .health, .ready, .metrics, .language(.en, returnTo: "/"), .community(slug: slug), .territory(slug: slug),
             .neighbourhood(slug: slug, neighbourhood: "grenoble"), .commune(slug: slug, code: "38185"),
             .signUp, .signUpSubmit, .confirmEmail(token: "x"), .confirmEmailSubmit(token: "x"), .signIn(returnTo: nil), .signInSubmit,
             .passwordForgot, .passwordForgotSubmit, .passwordReset(token: "x"), .passwordResetSubmit(token: "x"),

@@ -7,6 +7,7 @@ public enum SiteRoute: Hashable, Sendable {
     case home
     case health
     case ready
+    case metrics
     case language(Language, returnTo: String?)
     case community(slug: String)
     case territory(slug: String)
@@ -94,7 +95,7 @@ public enum SiteRoute: Hashable, Sendable {
     public enum Method: String, Sendable { case get = "GET", post = "POST" }
 
     public enum Kind: String, CaseIterable, Sendable {
-        case home, health, ready, language, community, territory, neighbourhood, commune
+        case home, health, ready, metrics, language, community, territory, neighbourhood, commune
         case signUp, signUpSubmit, confirmEmail, confirmEmailSubmit, signIn, signInSubmit, signOut
         case passwordForgot, passwordForgotSubmit, passwordReset, passwordResetSubmit
         case account, profileSubmit, passwordChangeSubmit, myData, deleteAccount, deleteAccountSubmit
@@ -127,6 +128,7 @@ public enum SiteRoute: Hashable, Sendable {
             case .home: return []
             case .health: return ["healthz"]
             case .ready: return ["readyz"]
+            case .metrics: return ["metrics"]
             case .language: return ["langue", ":language"]
             case .community: return ["c", ":slug"]
             case .territory: return ["c", ":slug", "territoire"]
@@ -286,7 +288,7 @@ public enum SiteRoute: Hashable, Sendable {
         /// What the permission policy must allow before the handler runs.
         public var action: Action {
             switch self {
-            case .home, .health, .ready, .language, .community, .territory, .neighbourhood, .commune,
+            case .home, .health, .ready, .metrics, .language, .community, .territory, .neighbourhood, .commune,
                 .signUp, .signUpSubmit, .confirmEmail, .confirmEmailSubmit, .signIn, .signInSubmit,
                 .passwordForgot, .passwordForgotSubmit, .passwordReset, .passwordResetSubmit,
                 .person, .charter, .organisations, .organisation,
@@ -374,6 +376,7 @@ public enum SiteRoute: Hashable, Sendable {
         case .home: return .home
         case .health: return .health
         case .ready: return .ready
+        case .metrics: return .metrics
         case .language: return .language
         case .community: return .community
         case .territory: return .territory
@@ -541,7 +544,7 @@ public enum SiteRoute: Hashable, Sendable {
     /// The values of the pattern's parameters, by name.
     var parameters: [String: String] {
         switch self {
-        case .home, .health, .ready, .signUp, .signUpSubmit, .signInSubmit, .signOut, .passwordForgot, .passwordForgotSubmit,
+        case .home, .health, .ready, .metrics, .signUp, .signUpSubmit, .signInSubmit, .signOut, .passwordForgot, .passwordForgotSubmit,
             .account, .profileSubmit, .passwordChangeSubmit, .deleteAccount, .deleteAccountSubmit, .notifications,
             .notificationsRead, .notificationPreferencesSubmit, .actAs, .outbox, .signIn, .connections, .apiDocument, .apiCommunities:
             return [:]

@@ -52,8 +52,11 @@ public func configure(_ app: Application, _ config: TerreauConfig) async throws 
     app.lifecycle.use(app.detachedWork)
     app.middleware = Middlewares()
     let draining = DrainingMiddleware()
+    app.draining = draining
     app.middleware.use(draining)
     app.lifecycle.use(draining)
+    app.metrics = MetricsMiddleware()
+    app.middleware.use(app.metrics)
     app.middleware.use(SecurityHeadersMiddleware(hsts: config.servesOverTLS))
     app.middleware.use(ErrorPageMiddleware(environment: app.environment))
     app.middleware.use(PathLimitMiddleware())
@@ -61,7 +64,8 @@ public func configure(_ app: Application, _ config: TerreauConfig) async throws 
     app.middleware.use(LanguageMiddleware())
     app.middleware.use(ReadOnlyApiMiddleware())
     app.middleware.use(app.sessions.middleware)
-    app.middleware.use(BodyLimitMiddleware())
+    app.bodyLimit = BodyLimitMiddleware()
+    app.middleware.use(app.bodyLimit)
     app.middleware.use(CSRFMiddleware(allowedOrigins: config.publicURL.map { [CSRFMiddleware.origin(of: $0)] } ?? []))
     app.middleware.use(TextGateMiddleware())
 

@@ -11,6 +11,7 @@ func registerRoutes(_ app: Application) {
         case .home: handler = HomeController.home
         case .health: handler = HomeController.health
         case .ready: handler = HomeController.ready
+        case .metrics: handler = MetricsController.metrics
         case .language: handler = HomeController.chooseLanguage
         case .community: handler = CommunityController.show
         case .territory: handler = CommunityController.territory
@@ -177,6 +178,7 @@ func registerRoutes(_ app: Application) {
         // Bodies are read (within their limits) by `BodyLimitMiddleware`, before the CSRF check.
         let body: HTTPBodyStreamStrategy = .collect(maxSize: ByteCount(value: kind.bodyLimit))
         routes.on(HTTPMethod(rawValue: kind.method.rawValue), kind.pattern.map(PathComponent.init(stringLiteral:)), body: body) { request in
+            request.routeKind = kind
             try await Access.authorize(kind, request)
             return try await handler(request)
         }

@@ -21,6 +21,8 @@ public struct TerreauConfig: Sendable {
     /// Where uploaded files are kept, outside the web root (`TERREAU_FILES_DIR`, by default
     /// `fichiers/` beside the SQLite database or in `TERREAU_DATA_DIR`).
     public var filesDirectory: String
+    /// `/metrics` answers loopback requests, or others carrying `Authorization: Bearer <token>`.
+    public var metricsToken: String?
     public var sessionIdleMinutes: Int
     public var sessionAbsoluteHours: Int
     /// Where mail goes: an SMTP server, or (development) the outbox page and a log line.
@@ -134,6 +136,7 @@ public struct TerreauConfig: Sendable {
             sessionAbsoluteHours: absolute, mail: mail, mailFrom: from,
             bcryptCost: try number("TERREAU_BCRYPT_COST", default: 12, 4...16, ""))
         config.trustProxy = try flag("TERREAU_TRUST_PROXY")
+        config.metricsToken = environment["TERREAU_METRICS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         let dataDirectory = environment["TERREAU_DATA_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? workingDirectory + "/data"
         config.filesDirectory = environment["TERREAU_FILES_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? dataDirectory + "/fichiers"
         return config

@@ -97,9 +97,10 @@ struct Notifier {
         now = app.clock.now()
     }
 
-    /// `TERREAU_PUBLIC_URL` when set; otherwise the host and port the server really listens on
-    /// (finding F11: links said 127.0.0.1:8080 whatever `--port`), a wildcard address read as
-    /// loopback. Never the request's Host header, which the sender of a reset request chooses.
+    /// `TERREAU_PUBLIC_URL` when set; otherwise the host and port the server listens on, as
+    /// `serve`/`demo` were told (main.swift copies them into the server configuration; finding
+    /// F11: links said 127.0.0.1:8080 whatever `--port`), a wildcard address read as loopback.
+    /// Never the request's Host header, which the sender of a reset request chooses.
     static func siteBase(_ app: Application) -> String {
         if let url = app.terreauConfig.publicURL { return url.absoluteString.trimmingCharacters(in: CharacterSet(charactersIn: "/")) }
         let configuration = app.http.server.configuration
@@ -189,9 +190,9 @@ struct MailWorker: LifecycleHandler {
         task.withLockedValue {
             $0 = Task {
                 var lastDigestRun = Date.distantPast
-                // Not before the server listens: `demo` and `serve` migrate (and the demo seeds)
-                // first, and the tables the worker reads may not exist until then (finding F11).
-                while !Task.isCancelled, app.http.server.shared.localAddress == nil { try? await Task.sleep(for: .milliseconds(200)) }
+                // Not before the tables exist: `demo` migrates first, and the worker's first round
+                // used to fail there (finding F11). Waiting is silent; later failures are logged.
+                while !Task.isCancelled, (try? await OutboxRecord.query(on: app.db).count()) == nil { try? await Task.sleep(for: .seconds(1)) }
                 while !Task.isCancelled {
                     do {
                         _ = try await EventsController.sendReminders(app)
