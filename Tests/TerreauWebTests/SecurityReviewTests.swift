@@ -131,8 +131,13 @@ struct SecurityReviewTests {
             // Signed in, but without the token in the address: still refused before reading.
             let karim = try await RegisterTests.browsers(app, ["karim"])["karim"]!
             #expect(try await karim.send(.POST, "/c/grenoble-alpes/etudes", body: upload, contentType: multipart).status == .forbidden)
-            // A form of ordinary size still works.
+            // A form of ordinary size still works; a questionnaire draft over 64 kB is a form too
+            // (its route reads up to 512 kB), not an upload.
             try await visitor.signIn("karim@demo.terreau.invalid")
+            let camille = try await RegisterTests.browsers(app, ["camille"])["camille"]!
+            try await camille.get("/c/grenoble-alpes/enquete/methode/brouillon")
+            let draft = try await camille.post("/c/grenoble-alpes/enquete/methode/brouillon", [("questionnaire", String(repeating: "é", count: 20_000))])
+            #expect(draft.status != .forbidden && draft.status != .payloadTooLarge, "\(draft.status)")
         }
     }
 

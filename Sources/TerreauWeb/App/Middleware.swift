@@ -105,9 +105,8 @@ struct PathLimitMiddleware: AsyncMiddleware {
 
 /// Bodies within limits before any work (finding F2). Before a byte is read: a multipart body
 /// is refused (415) except on the one route that takes files; a declared length over the route's
-/// limit is refused (413); a body larger than a form (an upload) must come from a signed-in
-/// session carrying its CSRF token in the address (403), so an anonymous visitor cannot make the
-/// server read 25 MB; and all the
+/// limit is refused (413); an upload must come from a signed-in session carrying its CSRF token
+/// in the address (403), so an anonymous visitor cannot make the server read 25 MB; and all the
 /// bodies being read at once share one budget (503 past it). Then the body is read, up to the
 /// route's limit (413 beyond, for bodies sent without a length).
 final class BodyLimitMiddleware: AsyncMiddleware, Sendable {
@@ -124,8 +123,11 @@ final class BodyLimitMiddleware: AsyncMiddleware, Sendable {
         if request.headers.contentType?.type == "multipart", kind?.acceptsFiles != true { throw Abort(.unsupportedMediaType) }
         let declared = request.headers.first(name: .contentLength).flatMap(Int.init)
         if let declared, declared > limit { throw Abort(.payloadTooLarge) }
-        let large = request.headers.contentType?.type == "multipart" || (declared ?? limit) > SiteRoute.Kind.home.bodyLimit
-        if large, !Self.mayUpload(request) {
+        // Larger than a form, on the route that takes files: checked before it is read. Other
+        // routes' limits (64 kB, the questionnaire's 512 kB) bound the work by themselves.
+        let upload = kind?.acceptsFiles == true
+            && (request.headers.contentType?.type == "multipart" || (declared ?? limit) > SiteRoute.Kind.home.bodyLimit)
+        if upload, !Self.mayUpload(request) {
             request.logger.notice("upload refused before reading: no signed-in session with its token")
             throw Abort(.forbidden)
         }
@@ -200,8 +202,12 @@ extension Request {
 /// when read (`Request.field`).
 struct TextGateMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        if request.headers.contentType == .urlEncodedForm, let body = request.body.data,
-            let (field, problem) = UserText.firstProblem(inForm: Substring(decoding: body.readableBytesView, as: UTF8.self)) {
+        guard request.headers.contentType == .urlEncodedForm, let body = request.body.data else { return try await next.respond(to: request) }
+        // Browsers percent-encode every byte outside ASCII; raw bytes that are not UTF-8 name no field.
+        guard let text = String(validating: body.readableBytesView, as: UTF8.self) else {
+            throw ExplainedRefusal(status: .unprocessableEntity, reason: request.catalog.refusal(of: .notUTF8, in: "?"))
+        }
+        if let (field, problem) = UserText.firstProblem(inForm: text[...]) {
             request.logger.notice("form refused: not acceptable text", metadata: ["field": "\(field.prefix(40))"])
             throw ExplainedRefusal(status: .unprocessableEntity, reason: request.catalog.refusal(of: problem, in: field))
         }
