@@ -120,7 +120,7 @@ struct AccessTests {
             .passwordForgot, .passwordForgotSubmit, .passwordReset(token: "x"), .passwordResetSubmit(token: "x"),
             .account, .profileSubmit, .passwordChangeSubmit, .myData(format: "json"), .deleteAccount, .deleteAccountSubmit,
             .consentWithdraw(consent: UUID().uuidString), .notifications, .notificationsRead, .notificationPreferencesSubmit, .actAs,
-            .person(id: f.person), .outbox, .join(slug: slug), .joinSubmit(slug: slug), .leave(slug: slug), .members(slug: slug),
+            .person(id: f.person), .outbox, .admin, .adminCommunityCreate, .adminRoleGrant, .join(slug: slug), .joinSubmit(slug: slug), .leave(slug: slug), .members(slug: slug),
             .memberRolesSubmit(slug: slug, member: f.membership), .communityMail(slug: slug), .charter(slug: slug),
             .organisations(slug: slug), .organisationNew(slug: slug), .organisationCreate(slug: slug),
             .organisation(slug: slug, organisation: f.organisation), .organisationClaim(slug: slug, organisation: f.organisation),

@@ -129,3 +129,41 @@ struct MigrationStateTests {
         }
     }
 }
+
+@Suite("/admin: an instance administrator creates a community and names its coordinator from the browser")
+struct AdministrationPageTests {
+    @Test("a community on the imported territory, field errors named, a coordinator named once the person joined", arguments: Engine.available)
+    func administration(engine: Engine) async throws {
+        try await TestApp.with(engine) { app in
+            try await app.seedDemo()
+            let camille = try await RegisterTests.browsers(app, ["camille"])["camille"]!
+            let page = try await camille.get("/admin")
+            #expect(page.status == .ok && page.text.contains("Trièves en commun") && page.text.contains("19 communes"))
+            // Field by field: an unknown commune, no name.
+            let refused = try await camille.post("/admin/communautes", [("name", ""), ("communes", "38226, 99999"), ("rules", "consentement")])
+            #expect(refused.status == .unprocessableEntity)
+            #expect(refused.text.contains("id=\"name-error\"") && refused.text.contains("id=\"communes-error\"") && refused.text.contains("99999"))
+            let created = try await camille.post("/admin/communautes", [("name", "Vercors en commun"), ("communes", "38226, 38113"), ("departements", ""),
+                ("contact", "bonjour@vercors.example.org"), ("rules", "majorite")])
+            #expect(created.status == .seeOther)
+            let vercors = try #require(try await CommunityStore(database: app.db).find(slug: "vercors-en-commun"))
+            #expect(Set(try await CommunityStore(database: app.db).communeCodes(of: vercors.requireID())) == ["38226", "38113"])
+            // A role for someone who has not joined is refused, naming the community; once joined, given and said.
+            let refusedRole = try await camille.post("/admin/roles", [("email", "karim@demo.terreau.invalid"), ("community", "vercors-en-commun"), ("role", "coordinator")])
+            #expect(refusedRole.status == .unprocessableEntity && refusedRole.text.contains("n’a pas rejoint « Vercors en commun »"))
+            let karim = try await RegisterTests.browsers(app, ["karim"])["karim"]!
+            let join = try await karim.get("/c/vercors-en-commun/rejoindre").text
+            let version = try #require(join.range(of: #"name="charter_version" value="[0-9]+""#, options: .regularExpression)
+                .map { String(join[$0].dropFirst(#"name="charter_version" value=""#.count).dropLast()) })
+            #expect(try await karim.post("/c/vercors-en-commun/rejoindre", [("actor_kind", "association"), ("accept_charter", "yes"), ("charter_version", version)]).status == .seeOther)
+            #expect(try await camille.post("/admin/roles", [("email", "karim@demo.terreau.invalid"), ("community", "vercors-en-commun"), ("role", "elected")]).text
+                .contains("réservé aux personnes inscrites comme élues"))
+            #expect(try await camille.post("/admin/roles", [("email", "karim@demo.terreau.invalid"), ("community", "vercors-en-commun"), ("role", "coordinator")]).status == .seeOther)
+            #expect(try await camille.get("/admin").text.contains("Karim Benali a maintenant le rôle coordinateur·rice dans « Vercors en commun »."))
+            #expect(try await karim.get("/c/vercors-en-commun/courriels").status == .ok)
+            // Coordinating a community gives no access to the instance's administration.
+            #expect(try await karim.get("/admin").status == .forbidden)
+            #expect(try await karim.post("/admin/communautes", [("name", "Pirate"), ("communes", "38226"), ("rules", "majorite")]).status == .forbidden)
+        }
+    }
+}

@@ -91,6 +91,7 @@ SIGNED_IN_PAGES = [
     "/c/grenoble-alpes/rejoindre",
     "/c/grenoble-alpes/organisations",
     "/c/grenoble-alpes/organisations/nouvelle",
+    "/admin",
     "/admin/courriels",
     "/c/grenoble-alpes/courriels",
 ]

@@ -71,6 +71,8 @@ public enum Action: String, CaseIterable, Sendable {
     case readOutbox
     /// The delivery of the mail about one community (status, never a body): its coordinators.
     case followCommunityMail
+    /// Create communities and name the people who run them, on this instance.
+    case administerInstance
     /// Add to and edit the shared inventory, propose vocabulary terms (record-level rules in
     /// `InventoryPolicy`).
     case contribute
@@ -123,7 +125,7 @@ public enum Policy {
         case .readMembersOnly, .proposeOrganisation, .claimOrganisation, .contribute, .proposeDecision: return .anyRole(Set(Role.allCases))
         case .vote: return .signedIn
         case .manageMembers, .followCommunityMail, .mergeSkills: return .anyRole([.coordinator])
-        case .readOutbox: return .instanceAdmin
+        case .readOutbox, .administerInstance: return .instanceAdmin
         case .moderate: return .anyRole([.moderator, .coordinator])
         case .actAsOfficial: return .anyRole([.elected])
         case .manageCalls, .curate, .manageFieldwork: return .anyRole([.coordinator])

@@ -29,6 +29,7 @@ public enum SiteRoute: Hashable, Sendable {
     case actAs
     case person(id: String)
     case outbox
+    case admin, adminCommunityCreate, adminRoleGrant
 
     case join(slug: String), joinSubmit(slug: String), leave(slug: String)
     case members(slug: String), memberRolesSubmit(slug: String, member: String), communityMail(slug: String)
@@ -100,6 +101,7 @@ public enum SiteRoute: Hashable, Sendable {
         case passwordForgot, passwordForgotSubmit, passwordReset, passwordResetSubmit
         case account, profileSubmit, passwordChangeSubmit, myData, deleteAccount, deleteAccountSubmit
         case consentWithdraw, notifications, notificationsRead, notificationPreferencesSubmit, actAs, person, outbox
+        case admin, adminCommunityCreate, adminRoleGrant
         case join, joinSubmit, leave, members, memberRolesSubmit, communityMail, charter
         case organisations, organisationNew, organisationCreate, organisation, organisationClaim, organisationClaimDecision
         case collectiveNew, collectiveCreate, collectiveInvite, collectiveAnswer
@@ -152,6 +154,9 @@ public enum SiteRoute: Hashable, Sendable {
             case .actAs: return ["moi", "agir-au-nom"]
             case .person: return ["personnes", ":person"]
             case .outbox: return ["admin", "courriels"]
+            case .admin: return ["admin"]
+            case .adminCommunityCreate: return ["admin", "communautes"]
+            case .adminRoleGrant: return ["admin", "roles"]
             case .join, .joinSubmit: return ["c", ":slug", "rejoindre"]
             case .leave: return ["c", ":slug", "quitter"]
             case .members: return ["c", ":slug", "membres"]
@@ -268,7 +273,7 @@ public enum SiteRoute: Hashable, Sendable {
 
         public var method: Method {
             switch self {
-            case .signUpSubmit, .confirmEmailSubmit, .signInSubmit, .signOut, .passwordForgotSubmit, .passwordResetSubmit,
+            case .signUpSubmit, .confirmEmailSubmit, .signInSubmit, .adminCommunityCreate, .adminRoleGrant, .signOut, .passwordForgotSubmit, .passwordResetSubmit,
                 .profileSubmit, .passwordChangeSubmit, .deleteAccountSubmit, .consentWithdraw, .notificationsRead,
                 .notificationPreferencesSubmit, .actAs, .joinSubmit, .leave, .memberRolesSubmit,
                 .organisationCreate, .organisationClaim, .organisationClaimDecision, .collectiveCreate, .collectiveInvite, .collectiveAnswer,
@@ -329,6 +334,7 @@ public enum SiteRoute: Hashable, Sendable {
             case .organisationClaimDecision: return .reviewOrganisationClaims
             case .collectiveNew, .collectiveCreate, .collectiveInvite: return .administerOrganisation
             case .outbox: return .readOutbox
+            case .admin, .adminCommunityCreate, .adminRoleGrant: return .administerInstance
             case .communityMail: return .followCommunityMail
             }
         }
@@ -406,6 +412,9 @@ public enum SiteRoute: Hashable, Sendable {
         case .actAs: return .actAs
         case .person: return .person
         case .outbox: return .outbox
+        case .admin: return .admin
+        case .adminCommunityCreate: return .adminCommunityCreate
+        case .adminRoleGrant: return .adminRoleGrant
         case .join: return .join
         case .joinSubmit: return .joinSubmit
         case .leave: return .leave
@@ -546,7 +555,7 @@ public enum SiteRoute: Hashable, Sendable {
         switch self {
         case .home, .health, .ready, .metrics, .signUp, .signUpSubmit, .signInSubmit, .signOut, .passwordForgot, .passwordForgotSubmit,
             .account, .profileSubmit, .passwordChangeSubmit, .deleteAccount, .deleteAccountSubmit, .notifications,
-            .notificationsRead, .notificationPreferencesSubmit, .actAs, .outbox, .signIn, .connections, .apiDocument, .apiCommunities:
+            .notificationsRead, .notificationPreferencesSubmit, .actAs, .outbox, .admin, .adminCommunityCreate, .adminRoleGrant, .signIn, .connections, .apiDocument, .apiCommunities:
             return [:]
         case .apiDataset(let community, let dataset): return ["community": community, "dataset": dataset]
         case .language(let language, _): return ["language": language.rawValue]

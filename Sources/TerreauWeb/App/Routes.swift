@@ -42,6 +42,9 @@ func registerRoutes(_ app: Application) {
         case .person: handler = MeController.person
         case .outbox: handler = MailController.outbox
         case .communityMail: handler = MailController.community
+        case .admin: handler = AdministrationController.page
+        case .adminCommunityCreate: handler = AdministrationController.createCommunity
+        case .adminRoleGrant: handler = AdministrationController.grantRole
         case .join: handler = MembershipController.join
         case .joinSubmit: handler = MembershipController.joinSubmit
         case .leave: handler = MembershipController.leave

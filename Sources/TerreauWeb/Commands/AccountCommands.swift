@@ -135,23 +135,17 @@ struct AccountRoleCommand: AsyncCommand {
             throw CommandFailure("communauté « \(slug) » inconnue (voir « terreau community list »).")
         }
         let account = try await AccountCommands.account(signature.email, on: app.db)
-        guard let membership = try await MembershipStore(database: app.db).membership(of: account.$person.id, in: community.id!) else {
+        do {
+            try await MembershipStore(database: app.db).grant(role, to: account.$person.id, in: community, notifier: Notifier(app),
+                                                             catalog: app.localization[.fr], now: Date())
+        } catch MembershipStore.GrantRefusal.notMember {
             throw CommandFailure("« \(account.email) » n'a pas rejoint « \(community.name) » : la personne la rejoint d'abord (elle accepte la charte), puis relancez cette commande.")
-        }
-        let kind = ActorKind(rawValue: membership.actorKind) ?? .resident
-        guard Policy.assignableRoles(actorKind: kind).contains(role) else {
+        } catch MembershipStore.GrantRefusal.notAssignable(let kind) {
             throw CommandFailure("le rôle « \(role.rawValue) » est réservé aux personnes inscrites comme élues ; « \(account.email) » est inscrite comme « \(kind.rawValue) ».")
-        }
-        var roles = Role.parse(membership.roles)
-        guard roles.insert(role).inserted else {
+        } catch MembershipStore.GrantRefusal.alreadyHeld {
             context.console.print("« \(account.email) » a déjà le rôle « \(role.rawValue) » dans « \(community.name) ».")
             return
         }
-        membership.roles = Role.store(roles)
-        if role == .elected { membership.electedVerifiedAt = membership.electedVerifiedAt ?? Date() }
-        try await membership.update(on: app.db)
-        try await Notifier(app).notify(membership.$person.id, kind: .membership, community: community.id, key: "notification.rolesChanged",
-            arguments: [community.name, app.localization[.fr].roleList(roles)], link: SiteRoute.community(slug: community.slug).path)
         context.console.print("« \(account.email) » a maintenant le rôle « \(role.rawValue) » dans « \(community.name) ».")
     }
 }

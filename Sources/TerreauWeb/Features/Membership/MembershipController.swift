@@ -272,6 +272,30 @@ struct MembershipStore {
         }
     }
 
+    /// Why a role cannot be given by an instance administrator.
+    enum GrantRefusal: Error, Equatable {
+        /// Joining is the person's own acceptance of the charter: nobody joins for them.
+        case notMember
+        /// The elected-official role is a verification of someone who joined as one.
+        case notAssignable(ActorKind)
+        case alreadyHeld
+    }
+
+    /// Gives `role` to a person who joined `community` (the command line and `/admin`), and
+    /// tells them.
+    func grant(_ role: Role, to person: UUID, in community: CommunityRecord, notifier: Notifier, catalog: MessageCatalog, now: Date) async throws {
+        guard let membership = try await membership(of: person, in: community.id!) else { throw GrantRefusal.notMember }
+        let kind = ActorKind(rawValue: membership.actorKind) ?? .resident
+        guard Policy.assignableRoles(actorKind: kind).contains(role) else { throw GrantRefusal.notAssignable(kind) }
+        var roles = Role.parse(membership.roles)
+        guard roles.insert(role).inserted else { throw GrantRefusal.alreadyHeld }
+        membership.roles = Role.store(roles)
+        if role == .elected { membership.electedVerifiedAt = membership.electedVerifiedAt ?? now }
+        try await membership.update(on: database)
+        try await notifier.notify(person, kind: .membership, community: community.id, key: "notification.rolesChanged",
+            arguments: [community.name, catalog.roleList(roles)], link: SiteRoute.community(slug: community.slug).path)
+    }
+
     func tellCoordinators(of community: CommunityRecord, notifier: Notifier, key: String, arguments: [String], link: String) async throws {
         try await tell(holding: [.coordinator], of: community, notifier: notifier, kind: .membership, key: key, arguments: arguments, link: link)
     }
