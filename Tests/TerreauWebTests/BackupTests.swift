@@ -44,13 +44,15 @@ struct BackupTests {
             let b = try await RegisterTests.browsers(app, ["camille", "karim"])
             let sessions = b.mapValues { ($0.sessionID!, $0.csrf!) }
             let acknowledged = NIOLockedValueBox<[(String, ContinuousClock.Instant)]>([])
-            let stop = ContinuousClock.now + .seconds(4)
+            let done = NIOLockedValueBox(false)
+            // Bounded: whatever the machine's load, the writers stop after a minute.
+            let deadline = ContinuousClock.now + .seconds(60)
             let (started, path) = try await withThrowingTaskGroup(of: (ContinuousClock.Instant, String)?.self) { group in
                 for (index, name) in ["camille", "karim"].enumerated() {
                     let (cookie, csrf) = sessions[name]!
                     group.addTask {
                         var n = 0
-                        while ContinuousClock.now < stop {
+                        while !done.withLockedValue({ $0 }), ContinuousClock.now < deadline {
                             n += 1
                             let title = "Sauvegarde \(name) \(n)"
                             let status = try await DecisionTests.rawPost(app, "/c/grenoble-alpes/inventaire/nouveau/besoin", [("title", title), ("need_type", "volunteers"),
@@ -61,15 +63,21 @@ struct BackupTests {
                     }
                 }
                 group.addTask {
-                    try await Task.sleep(for: .seconds(1.5))
+                    // The backup starts once writes are under way, and writes go on after it.
+                    func count() -> Int { acknowledged.withLockedValue { $0.count } }
+                    while count() < 5, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
                     let started = ContinuousClock.now
-                    return (started, try await Backup.run(app, to: folder))
+                    let path = try await Backup.run(app, to: folder)
+                    let after = count()
+                    while count() < after + 3, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+                    done.withLockedValue { $0 = true }
+                    return (started, path)
                 }
                 return try await group.reduce(into: [(ContinuousClock.Instant, String)]()) { if let taken = $1 { $0.append(taken) } }.first!
             }
             backup = path
             acknowledgedBefore = acknowledged.withLockedValue { $0.filter { $0.1 < started }.map(\.0) }
-            #expect(acknowledgedBefore.count > 3 && acknowledged.withLockedValue { $0.count } > acknowledgedBefore.count,
+            #expect(acknowledgedBefore.count >= 5 && acknowledged.withLockedValue { $0.count } > acknowledgedBefore.count,
                     "writes went on before and after the backup started")
         }
         #expect(FileManager.default.fileExists(atPath: backup + "/manifest.json"))
