@@ -364,6 +364,8 @@ struct SecurityReviewTests {
                 let response = try await app.get(path)
                 #expect(response.status == .notFound, "\(path.prefix(20))… answered \(response.status)")
             }
+            let api = try await app.get("/api/communautes/" + String(repeating: "z", count: 300) + "/besoins")
+            #expect(api.status == .notFound && api.headers.contentType == .json && api.text.contains("\"error\""))
             #expect(!LogCapture.contains(String(repeating: "x", count: 256)))
         }
     }

@@ -95,8 +95,12 @@ struct PathLimitMiddleware: AsyncMiddleware {
         for segment in request.url.path.split(separator: "/") {
             let decoded = segment.removingPercentEncoding ?? String(segment)
             guard decoded.utf8.count > Self.segmentLimit else { continue }
-            // The API answers in JSON, even this.
-            if request.url.path.hasPrefix("/api/") { return ApiController.error(.notFound, request.catalog.text("api.error.path")) }
+            // The API answers in JSON, even this (its error shape: `{"error": "…"}`).
+            if request.url.path.hasPrefix("/api/") {
+                let response = Response(status: .notFound, body: .init(data: try JSONEncoder().encode(["error": request.catalog.text("api.error.path")])))
+                response.headers.contentType = .json
+                return response
+            }
             throw Abort(.notFound)
         }
         return try await next.respond(to: request)
