@@ -42,7 +42,7 @@ let package = Package(
             // Read by .ci/check-migrations, not by the build.
             exclude: ["Storage/Migrations/checksums.txt"]
         ),
-        .executableTarget(name: "terreau", dependencies: ["TerreauWeb"]),
+        .executableTarget(name: "terreau", dependencies: ["TerreauCore", "TerreauWeb"]),
         .testTarget(name: "TerreauCoreTests", dependencies: ["TerreauCore"]),
         .testTarget(
             name: "TerreauWebTests",

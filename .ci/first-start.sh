@@ -33,21 +33,52 @@ terreau skills import >/dev/null
 printf 'un jardin partagé au pied des tours\n' >"$fresh/password"
 has "Compte d'administration créé" "$(terreau admin create --email admin@exemple.fr --name Alix --password-file "$fresh/password")"
 terreau community create --name "Trièves en commun" --communes 38226,38113 --contact bonjour@example.org >/dev/null
+# A second département after the first: Isère and the community on it stay whole (they
+# were erased before: issue 20).
+f=Tests/Fixtures/territory-73
+terreau territory import --regions $t/regions.csv --departements $t/departements.csv --communes $f/communes-73.csv \
+  --mouvements $f/mouvements-73.csv --populations $f/populations-73.csv --departement 73 >/dev/null
+has "2 commune(s)" "$(terreau community list)"
 if curl -s "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then echo "port $port is already taken"; exit 1; fi
 # The binary itself in the background (not the shell function), so that $! is the server.
 TERREAU_DATA_DIR="$fresh" .build/debug/terreau serve --hostname 127.0.0.1 --port "$port" >"$fresh/serve.log" 2>&1 &
 server=$!
 for _ in $(seq 1 120); do curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break; sleep 0.5; done
 has '"status":"ready"' "$(curl -fsS "http://127.0.0.1:$port/readyz")"
+# submit JAR PAGE ACTION name=value…: fills the form as a browser would (the page's hidden fields,
+# its CSRF token among them, then the given ones) and prints the answer's status.
+submit() {
+  local jar=$1 page=$2 action=$3 fields=()
+  shift 3
+  while IFS=$'\t' read -r name value; do fields+=(--data-urlencode "$name=$value"); done < <(
+    curl -fsS -b "$jar" -c "$jar" "http://127.0.0.1:$port$page" |
+      sed -n 's/.*<input type="hidden" name="\([^"]*\)" value="\([^"]*\)".*/\1\t\2/p' | awk -F'\t' '!seen[$1]++')
+  for pair in "$@"; do fields+=(--data-urlencode "$pair"); done
+  curl -s -o "$fresh/answer.html" -w '%{http_code}' -b "$jar" -c "$jar" "${fields[@]}" "http://127.0.0.1:$port$action"
+}
+expect() { [ "$1" = "$2" ] || { echo "$3 answered $1, not $2"; sed 's/<[^>]*>//g' "$fresh/answer.html" | grep -v '^\s*$' | head -30; exit 1; }; }
 jar="$fresh/cookies"
-form=$(curl -fsS -c "$jar" "http://127.0.0.1:$port/connexion")
-token=$(sed -n 's/.*name="_csrf" value="\([^"]*\)".*/\1/p' <<<"$form" | sed -n 1p)
-status=$(curl -s -o /dev/null -w '%{http_code}' -b "$jar" -c "$jar" --data-urlencode "email=admin@exemple.fr" \
-  --data-urlencode "password=un jardin partagé au pied des tours" --data-urlencode "_csrf=$token" "http://127.0.0.1:$port/connexion")
-[ "$status" = 303 ] || { echo "sign-in answered $status"; exit 1; }
+expect "$(submit "$jar" /connexion /connexion email=admin@exemple.fr "password=un jardin partagé au pied des tours")" 303 "the administrator's sign-in"
 has "Courriels envoyés" "$(curl -fsS -b "$jar" "http://127.0.0.1:$port/admin/courriels")"
+# From /admin, a community on both départements; Camille joins it (her account confirmed from the
+# command line, no mail server), then the administrator makes her its coordinator.
+expect "$(submit "$jar" /admin /admin/communautes "name=Entremont en commun" communes=38446,73274 departements= \
+  contact=bonjour@example.org rules=consentement)" 303 "the community's creation at /admin"
+has "2 communes" "$(curl -fsS "http://127.0.0.1:$port/c/entremont-en-commun/territoire" | sed 's/<[^>]*>//g')"
+camille="$fresh/camille"
+expect "$(submit "$camille" /inscription /inscription display_name=Camille email=camille@exemple.fr \
+  "password=les cerisiers du chemin creux" consent_email=yes)" 200 "Camille's sign-up"
+has "Vérifiez votre boîte aux lettres" "$(cat "$fresh/answer.html")"
+has "confirmé" "$(terreau account confirm camille@exemple.fr)"
+expect "$(submit "$camille" /connexion /connexion email=camille@exemple.fr "password=les cerisiers du chemin creux")" 303 "Camille's sign-in"
+expect "$(submit "$camille" /c/entremont-en-commun/rejoindre /c/entremont-en-commun/rejoindre actor_kind=resident accept_charter=yes)" 303 "Camille joining"
+[ "$(curl -s -o /dev/null -w '%{http_code}' -b "$camille" "http://127.0.0.1:$port/c/entremont-en-commun/courriels")" = 403 ] || {
+  echo "a member who is not a coordinator read the community's mail"; exit 1; }
+expect "$(submit "$jar" /admin /admin/roles email=camille@exemple.fr community=entremont-en-commun role=coordinator)" 303 "the role given at /admin"
+[ "$(curl -s -o /dev/null -w '%{http_code}' -b "$camille" "http://127.0.0.1:$port/c/entremont-en-commun/courriels")" = 200 ] || {
+  echo "the new coordinator cannot read the community's mail"; exit 1; }
 has "importés par" "$(curl -fsS "http://127.0.0.1:$port/c/trieves-en-commun/territoire")"
-has 'terreau_requests_total{route="signInSubmit",status="3xx"} 1' "$(curl -fsS "http://127.0.0.1:$port/metrics")"
+has 'terreau_requests_total{route="signInSubmit",status="3xx"} 2' "$(curl -fsS "http://127.0.0.1:$port/metrics")"
 # A backup while the server runs, pruned to the newest, restored into a fresh folder: chains verify.
 has "Sauvegarde écrite" "$(terreau backup --to "$fresh/sauvegardes" --keep 1)"
 backup=$(ls -d "$fresh"/sauvegardes/terreau-* | tail -n 1)
@@ -56,4 +87,4 @@ has "restaurée" "$(TERREAU_DATA_DIR="$restored" .build/debug/terreau restore "$
 if TERREAU_DATA_DIR="$restored" .build/debug/terreau restore "$backup" 2>/dev/null; then echo "restore wrote over a database that is not empty"; exit 1; fi
 has "intact" "$(TERREAU_DATA_DIR="$restored" .build/debug/terreau verify toutes)"
 rm -rf "$restored"
-echo "first start: serve refused an old schema, migrate, territory, skills, administrator, community, sign-in and outbox, backup and restore — no SQL, no SMTP"
+echo "first start: serve refused an old schema, migrate, two départements, skills, administrator, communities (command line and /admin), a coordinator named at /admin, backup and restore — no SQL, no SMTP"

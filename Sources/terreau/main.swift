@@ -1,4 +1,5 @@
 import Foundation
+import TerreauCore
 import TerreauWeb
 import Vapor
 
@@ -7,14 +8,26 @@ if CommandLine.arguments.dropFirst().first == "tally" {
     exit(TallyCommandLine.run(Array(CommandLine.arguments.dropFirst(2))))
 }
 
-var environment = try Environment.detect()
-try LoggingSystem.bootstrap(from: &environment)
-
-// Templates, catalogues and static files: the working directory when it holds them (a release),
-// otherwise the source tree this binary was built from (`swift run` from anywhere).
+// Templates, catalogues and static files: the folder above the binary when it holds them (an
+// installed package: /opt/terreau/bin/terreau beside /opt/terreau/Resources, whatever the working
+// directory), then the working directory, otherwise the source tree this binary was built from
+// (`swift run` from anywhere).
 let workingDirectory = FileManager.default.currentDirectoryPath
 let sourceRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
-let resourcesRoot = FileManager.default.fileExists(atPath: workingDirectory + "/Resources/Views") ? workingDirectory : sourceRoot
+let installRoot = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+    .map { URL(fileURLWithPath: $0).deletingLastPathComponent().deletingLastPathComponent().path }
+let resourcesRoot = [installRoot, workingDirectory, sourceRoot].compactMap { $0 }
+    .first { FileManager.default.fileExists(atPath: $0 + "/Resources/Views") } ?? sourceRoot
+
+// `terreau --version`: the version, and the commit the package was built from.
+if ["--version", "version"].contains(CommandLine.arguments.dropFirst().first) {
+    let text = try? String(contentsOfFile: resourcesRoot + "/BUILD-INFO", encoding: .utf8)
+    print((text.map(BuildInfo.init(buildInfoText:)) ?? BuildInfo()).line)
+    exit(0)
+}
+
+var environment = try Environment.detect()
+try LoggingSystem.bootstrap(from: &environment)
 
 // `terreau demo` keeps its own SQLite file, so trying the demo never touches a real instance;
 // other commands reach it with TERREAU_DEMO=1 (`TERREAU_DEMO=1 terreau account confirm …`).

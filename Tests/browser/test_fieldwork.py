@@ -91,34 +91,40 @@ def test_three_interviews_offline_then_exactly_three_portraits(browser, base_url
     browser.execute_async_script("const done = arguments[0]; navigator.serviceWorker.ready.then(() => done(true));")
     browser.get(base_url + FIELDWORK + "/entretien")
     WebDriverWait(browser, 10).until(lambda d: d.execute_script("return !!navigator.serviceWorker.controller"))
+    # Whatever an earlier page left queued is sent before the counts are taken.
+    WebDriverWait(browser, 15).until(lambda d: queue_text(d) == "Aucun entretien en attente d’envoi.")
     interviews, portraits = count("SELECT COUNT(*) FROM interviews"), count("SELECT COUNT(*) FROM inventory_items WHERE kind = 'portrait'")
 
     offline(browser, True)
-    browser.get(base_url + FIELDWORK + "/entretien")  # served by the service worker
-    assert browser.execute_script("return navigator.onLine") is False
-    assert "Consentement" in browser.page_source
-    codes = []
-    for name in ["Odile hors ligne", "Paul hors ligne", "Rania hors ligne"]:
-        fill_interview(browser, name)
-        browser.find_element(By.CSS_SELECTOR, "form[data-offline] button[type=submit]").click()
-        WebDriverWait(browser, 5).until(lambda d: d.find_element(By.CSS_SELECTOR, "[data-slip-code]").text not in ["", *codes])
-        codes.append(browser.find_element(By.CSS_SELECTOR, "[data-slip-code]").text)
-    assert queue_text(browser) == "3 entretiens en attente d’envoi."
-    assert all(len(code) == 19 for code in codes)
-    # A half-filled fourth interview survives a reload, still offline.
-    browser.find_element(By.ID, "q-name").send_keys("Sami à moitié")
-    browser.get(base_url + FIELDWORK + "/entretien")
-    assert browser.find_element(By.ID, "q-name").get_attribute("value") == "Sami à moitié"
-    browser.find_element(By.CSS_SELECTOR, "[data-clear-draft]").click()
-    # The first interview waits twice, as after a send whose answer was lost: the key makes it one.
-    browser.execute_script("""
-        const name = Object.keys(localStorage).find(k => k.startsWith('terreau:queue:'));
-        const queue = JSON.parse(localStorage.getItem(name));
-        queue.push(queue[0]);
-        localStorage.setItem(name, JSON.stringify(queue));""")
-    assert count("SELECT COUNT(*) FROM interviews") == interviews, "nothing leaves the device while offline"
-
-    offline(browser, False)
+    try:  # a failure must not leave the module's browser offline for the tests after it
+        browser.get(base_url + FIELDWORK + "/entretien")  # served by the service worker
+        assert browser.execute_script("return navigator.onLine") is False
+        assert "Consentement" in browser.page_source
+        codes = []
+        for name in ["Odile hors ligne", "Paul hors ligne", "Rania hors ligne"]:
+            fill_interview(browser, name)
+            browser.find_element(By.CSS_SELECTOR, "form[data-offline] button[type=submit]").click()
+            WebDriverWait(browser, 5).until(lambda d: d.find_element(By.CSS_SELECTOR, "[data-slip-code]").text not in ["", *codes])
+            codes.append(browser.find_element(By.CSS_SELECTOR, "[data-slip-code]").text)
+        assert queue_text(browser) == "3 entretiens en attente d’envoi."
+        assert all(len(code) == 19 for code in codes)
+        # A half-filled fourth interview survives a reload, still offline.
+        browser.find_element(By.ID, "q-name").send_keys("Sami à moitié")
+        browser.get(base_url + FIELDWORK + "/entretien")
+        assert browser.find_element(By.ID, "q-name").get_attribute("value") == "Sami à moitié"
+        browser.find_element(By.CSS_SELECTOR, "[data-clear-draft]").click()
+        # The first interview waits twice, as after a send whose answer was lost: the key makes it one.
+        browser.execute_script("""
+            const name = Object.keys(localStorage).find(k => k.startsWith('terreau:queue:'));
+            const queue = JSON.parse(localStorage.getItem(name));
+            queue.push(queue[0]);
+            localStorage.setItem(name, JSON.stringify(queue));""")
+        with database() as db:  # names what reached the server, should the emulation let something through
+            newest = db.execute("SELECT v.channel, i.title FROM interviews v LEFT JOIN inventory_items i ON i.id = v.item_id "
+                                "ORDER BY v.rowid DESC LIMIT 4").fetchall()
+        assert count("SELECT COUNT(*) FROM interviews") == interviews, f"nothing leaves the device while offline; newest: {newest}"
+    finally:
+        offline(browser, False)
     WebDriverWait(browser, 15).until(lambda d: queue_text(d) == "Aucun entretien en attente d’envoi.")
     assert count("SELECT COUNT(*) FROM interviews") == interviews + 3
     assert count("SELECT COUNT(*) FROM inventory_items WHERE kind = 'portrait'") == portraits + 3
