@@ -4,7 +4,8 @@
 # systemd-analyze accepts); `terreau --version`; the README's commands through /usr/bin/terreau,
 # which run as the `terreau` user; `serve` from the installed files, as that user; nginx in front
 # with the shipped example (self-signed certificate, loopback ports); then removal, which keeps
-# the data, and purge. Leaves the machine as it found it. Needs root and the debug build.
+# the data, and purge; between them, the README's restore and an upgrade over itself. Leaves the
+# machine as it found it. Needs root and the debug build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 port=${TERREAU_PACKAGE_PORT:-8094}
@@ -107,10 +108,24 @@ else
 fi
 kill "$server"; wait "$server" 2>/dev/null || true; server=""
 
+# The README's restore, through /usr/bin/terreau: back up, move the database aside, restore, verify.
+has "Sauvegarde écrite" "$(terreau backup --keep 14)"
+backup=$(ls -d /var/lib/terreau/sauvegardes/terreau-* | tail -n 1)
+mv /var/lib/terreau/terreau.sqlite /var/lib/terreau/terreau.sqlite.old
+has "restaurée" "$(terreau restore "$backup")"
+has "intact" "$(terreau verify toutes)"
+has "Trièves en commun" "$(terreau community list)"
+[ "$(stat -c %U /var/lib/terreau/terreau.sqlite)" = terreau ] || { ls -l /var/lib/terreau; exit 1; }
+
+# Installing the package again (an upgrade) keeps the configuration as edited and the data.
+dpkg -i "$deb" >/dev/null
+has "TERREAU_TRUST_PROXY=1" "$(cat /etc/terreau/terreau.env)"
+has "Trièves en commun" "$(terreau community list)"
+
 # Removal keeps the data; purge removes the configuration, and still keeps the data.
 dpkg -r terreau >/dev/null 2>"$proxy/remove.log"  # « /opt not empty »: the system's other packages
 [ ! -e /opt/terreau ] && [ ! -e /usr/bin/terreau ] && [ ! -e /lib/systemd/system/terreau.service ] || { echo "dpkg -r left files"; exit 1; }
 [ -f /var/lib/terreau/terreau.sqlite ] && [ -f /etc/terreau/terreau.env ] || { echo "dpkg -r removed data or configuration"; exit 1; }
-dpkg -P terreau >/dev/null
+dpkg -P terreau >/dev/null 2>>"$proxy/remove.log"
 [ ! -e /etc/terreau ] && [ -f /var/lib/terreau/terreau.sqlite ] || { echo "purge: configuration left, or data removed"; exit 1; }
 echo "package: $(basename "$deb") ($(du -m "$deb" | cut -f1) MB) installed, migrated, served as terreau behind nginx over HTTPS, removed (data kept)"
