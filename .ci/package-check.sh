@@ -28,7 +28,7 @@ fi
 
 version=$(sed -n 's/.*static let version = "\([^"]*\)".*/\1/p' Sources/TerreauCore/Operations/BuildInfo.swift)
 commit=${TERREAU_COMMIT:-ci}
-scripts/package --binary .build/debug/terreau --out "$out" --commit "$commit" --fast >/dev/null
+scripts/package --binary "${TERREAU_PACKAGE_BINARY:-.build/debug/terreau}" --out "$out" --commit "$commit" --fast >/dev/null
 tarball="$out/terreau-$version-linux-$(uname -m).tar.gz"
 deb="$out/terreau_${version}_$(dpkg --print-architecture).deb"
 listing=$(tar -tzf "$tarball")
@@ -42,7 +42,7 @@ has "sudo terreau migrate -y" "$(cat "$proxy/install.log")"
 has "/usr/sbin/nologin" "$(getent passwd terreau)"
 [ "$(stat -c '%U:%G %a' /var/lib/terreau)" = "terreau:terreau 750" ] || { stat /var/lib/terreau; exit 1; }
 [ "$(stat -c '%U:%G %a' /etc/terreau/terreau.env)" = "root:terreau 640" ] || { stat /etc/terreau/terreau.env; exit 1; }
-has "terreau $version · commit $commit · debug" "$(terreau --version)"
+has "terreau $version · commit $commit" "$(terreau --version)"
 has "terreau $version" "$(runuser -u nobody -- /usr/bin/terreau --version)"
 # The units as systemd reads them (no systemd runs here: the check is offline).
 if command -v systemd-analyze >/dev/null; then
