@@ -156,11 +156,11 @@ struct DecisionTests {
     }
 
     /// A secret majority vote open now in Grenoble, under rules that allow it (set by the test).
-    static func openSecretVote(_ app: Application) async throws -> DecisionRecord {
+    static func openVote(_ app: Application, secret: Bool = true) async throws -> DecisionRecord {
         let community = try await grenoble(app)
         let store = DecisionStore(database: app.db)
         var rules = try await store.governance(of: community.id!).normalized
-        rules.kinds[.general] = KindRule(methods: [.majority, .schulze], secret: true)
+        rules.kinds[.general] = KindRule(methods: [.majority, .schulze], secret: secret)
         let record = GovernanceRecord()
         record.$community.id = community.id!
         record.version = rules.version + 1
@@ -191,7 +191,7 @@ struct DecisionTests {
         try await TestApp.with(engine) { app in
             try await app.seedDemo()
             app.clock.freeze(at: Date(timeIntervalSince1970: 1_800_000_000))
-            let decision = try await Self.openSecretVote(app)
+            let decision = try await Self.openVote(app)
             let path = "/c/grenoble-alpes/decisions/\(decision.id!.uuidString)"
             let karim = Browser(app)
             try await karim.signIn("karim@demo.terreau.invalid")
@@ -220,7 +220,7 @@ struct DecisionTests {
             #expect(!row.content.contains(karimID.uuidString))
             let sql = app.db as! any SQLDatabase
             #expect(try await Self.columns(sql, "ballots") == ["ballot_key", "content", "decision_id", "hash", "id", "position"])
-            #expect(try await Self.columns(sql, "decision_electors") == ["decision_id", "has_voted", "organisation_id", "person_id", "voter_key"])
+            #expect(try await Self.columns(sql, "decision_electors") == ["decision_id", "has_voted", "organisation_id", "person_id", "receipt_binding", "voter_key"])
             if sql.dialect.name == "sqlite" {
                 let ddl = try await sql.raw("SELECT sql FROM sqlite_master WHERE name = 'decision_electors'").first()?.decode(column: "sql", as: String.self) ?? ""
                 #expect(ddl.contains("WITHOUT ROWID"), "the electorate must keep no insertion order")
@@ -281,7 +281,7 @@ struct DecisionTests {
         try await TestApp.with(.sqlite) { app in
             try await app.seedDemo()
             app.clock.freeze(at: Date(timeIntervalSince1970: 1_800_000_000))
-            let decision = try await Self.openSecretVote(app)
+            let decision = try await Self.openVote(app)
             let store = DecisionStore(database: app.db)
             for (index, choice) in ["pour", "contre", "pour"].enumerated() {
                 _ = try await store.cast(DecisionStore.json(JSONValue.string(choice)), in: decision, as: try await Self.electorKey(app, decision, index),

@@ -249,7 +249,7 @@ struct SecurityReviewTests {
         try await TestApp.with(engine) { app in
             try await app.seedDemo()
             let b = try await RegisterTests.browsers(app, ["camille", "karim", "sophie", "vie-associative", "lucas", "nadia"])
-            let decision = try await DecisionTests.openSecretVote(app)
+            let decision = try await DecisionTests.openVote(app)
             let ballotPath = Self.grenoble + "/decisions/\(decision.id!.uuidString)/bulletin"
             let proposalPath = try #require(try await ProposalTests.publish(b["camille"]!, [("title", "Des bancs place Saint-Bruno"),
                 ("summary", "Six bancs à l'ombre pour que chacun puisse s'asseoir."), ("themes[]", "mobilite")]).location)

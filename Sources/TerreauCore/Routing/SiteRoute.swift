@@ -57,6 +57,7 @@ public enum SiteRoute: Hashable, Sendable {
 
     case decisions(slug: String), decisionNew(slug: String, kind: String?, proposal: String? = nil), decisionCreate(slug: String)
     case decision(slug: String, decision: String), decisionStep(slug: String, decision: String), ballot(slug: String, decision: String)
+    case ballotReceipt(slug: String, decision: String)
     case governance(slug: String)
 
     case proposals(slug: String), proposalNew(slug: String), proposalCreate(slug: String)
@@ -108,7 +109,7 @@ public enum SiteRoute: Hashable, Sendable {
         case inventory, inventoryNew, inventoryCreate, inventoryItem, inventoryEdit, inventoryUpdate, inventoryHistory, inventoryRevert
         case skills, skillPropose, skill, skillMerge, welcome, welcomeSubmit, welcomeCard
         case connectionRequest, connections, connectionDecision, organisationNetwork, gaps, young
-        case decisions, decisionNew, decisionCreate, decision, decisionStep, ballot, governance
+        case decisions, decisionNew, decisionCreate, decision, decisionStep, ballot, ballotReceipt, governance
         case proposals, proposalNew, proposalCreate, proposal, proposalEdit, proposalUpdate, proposalStatus, proposalBack, proposalFollow
         case commentCreate, commentReport, commentAppeal, moderation, moderationDecision
         case register, registerDeposit, registerStep, officialDashboard
@@ -192,6 +193,7 @@ public enum SiteRoute: Hashable, Sendable {
             case .decision: return ["c", ":slug", "decisions", ":decision"]
             case .decisionStep: return ["c", ":slug", "decisions", ":decision", "etape"]
             case .ballot: return ["c", ":slug", "decisions", ":decision", "bulletin"]
+            case .ballotReceipt: return ["c", ":slug", "decisions", ":decision", "recu"]
             case .governance: return ["c", ":slug", "gouvernance"]
             case .proposals, .proposalCreate: return ["c", ":slug", "propositions"]
             case .proposalNew: return ["c", ":slug", "propositions", "nouvelle"]
@@ -278,7 +280,7 @@ public enum SiteRoute: Hashable, Sendable {
                 .notificationPreferencesSubmit, .actAs, .joinSubmit, .leave, .memberRolesSubmit,
                 .organisationCreate, .organisationClaim, .organisationClaimDecision, .collectiveCreate, .collectiveInvite, .collectiveAnswer,
                 .inventoryCreate, .inventoryUpdate, .inventoryRevert, .skillPropose, .skillMerge, .welcomeSubmit,
-                .connectionRequest, .connectionDecision, .decisionCreate, .decisionStep, .ballot,
+                .connectionRequest, .connectionDecision, .decisionCreate, .decisionStep, .ballot, .ballotReceipt,
                 .proposalCreate, .proposalUpdate, .proposalStatus, .proposalBack, .proposalFollow, .commentCreate, .commentReport,
                 .commentAppeal, .moderationDecision, .registerDeposit, .registerStep, .callCreate, .callApply, .callEvaluate, .callStep,
                 .recognitionSubmit, .commitmentCreate, .commitmentStatus, .eventCreate, .eventRegister, .eventReport, .festivalCreate,
@@ -298,7 +300,7 @@ public enum SiteRoute: Hashable, Sendable {
                 .passwordForgot, .passwordForgotSubmit, .passwordReset, .passwordResetSubmit,
                 .person, .charter, .organisations, .organisation,
                 .inventory, .inventoryItem, .inventoryHistory, .skills, .skill, .welcome, .welcomeSubmit, .welcomeCard,
-                .organisationNetwork, .gaps, .young, .decisions, .decision, .governance, .proposals, .proposal,
+                .organisationNetwork, .gaps, .young, .decisions, .decision, .ballotReceipt, .governance, .proposals, .proposal,
                 .register, .calls, .call, .recognitions, .agenda, .agendaFeed, .event, .eventCalendar, .festival, .studies, .study, .studyFile,
                 .fieldwork, .method, .campaign, .fieldworkWorker, .claim, .claimSubmit, .claimedPortrait, .claimEdit, .claimUpdate,
                 .claimDelete, .claimHelp, .journal, .openData, .openDataFile, .apiDocument, .apiCommunities, .apiDataset, .funding,
@@ -459,6 +461,7 @@ public enum SiteRoute: Hashable, Sendable {
         case .decision: return .decision
         case .decisionStep: return .decisionStep
         case .ballot: return .ballot
+        case .ballotReceipt: return .ballotReceipt
         case .governance: return .governance
         case .proposals: return .proposals
         case .proposalNew: return .proposalNew
@@ -597,7 +600,8 @@ public enum SiteRoute: Hashable, Sendable {
             return ["slug": slug, "proposal": proposal]
         case .commentReport(let slug, let comment), .commentAppeal(let slug, let comment), .moderationDecision(let slug, let comment):
             return ["slug": slug, "comment": comment]
-        case .decision(let slug, let decision), .decisionStep(let slug, let decision), .ballot(let slug, let decision):
+        case .decision(let slug, let decision), .decisionStep(let slug, let decision), .ballot(let slug, let decision),
+            .ballotReceipt(let slug, let decision):
             return ["slug": slug, "decision": decision]
         case .inventoryNew(let slug, let kind), .inventoryCreate(let slug, let kind): return ["slug": slug, "kind": kind.pathSegment]
         case .inventoryItem(let slug, let item), .inventoryEdit(let slug, let item), .inventoryUpdate(let slug, let item),

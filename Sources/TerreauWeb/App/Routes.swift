@@ -88,6 +88,7 @@ func registerRoutes(_ app: Application) {
         case .decision: handler = DecisionsController.show
         case .decisionStep: handler = DecisionsController.step
         case .ballot: handler = DecisionsController.ballot
+        case .ballotReceipt: handler = DecisionsController.checkReceipt
         case .governance: handler = DecisionsController.governance
         case .proposals: handler = ProposalsController.list
         case .proposalNew: handler = ProposalsController.new

@@ -176,12 +176,16 @@ struct DecisionStore {
     // MARK: Ballots
 
     enum CastResult: Equatable {
-        /// Stored (first ballot or a change); for a secret ballot, the receipt to keep.
-        case stored(receipt: String?)
+        /// Stored (first ballot or a change) as the log's row `hash`; for a secret ballot's first
+        /// cast, the receipt to keep.
+        case stored(receipt: String?, hash: String)
         /// Identical to the voter's current ballot: nothing added.
         case unchanged
-        /// Already voted (secret ballot) and no valid receipt given.
+        /// Already voted (secret ballot) and no receipt given.
         case receiptNeeded
+        /// A receipt that is not this elector's (someone else's, mistyped, or from before
+        /// receipts were bound): nothing changes, whoever's ballot it is.
+        case receiptNotYours
         case notAnElector
         case closed
     }
@@ -202,22 +206,27 @@ struct DecisionStore {
                     DecisionLifecycle.acceptsBallots(DecisionPhase(rawValue: current.phase) ?? .draft, now: now, votingEnds: current.votingEndsAt)
                 else { return .closed }
                 guard let elector = try await sql.raw("""
-                    SELECT has_voted FROM decision_electors WHERE decision_id = \(bind: decision.id!) AND voter_key = \(bind: voterKey)
+                    SELECT has_voted, receipt_binding FROM decision_electors WHERE decision_id = \(bind: decision.id!) AND voter_key = \(bind: voterKey)
                     """).first()
                 else { return .notAnElector }
                 let hasVoted = try elector.decode(column: "has_voted", as: Bool.self)
                 var key = voterKey
                 var newReceipt: String?
                 if current.secret {
-                    if let receipt, !receipt.isEmpty,
-                        try await BallotRecord.query(on: database).filter(\.$decision.$id == decision.id!).filter(\.$ballotKey == Self.receiptKey(receipt)).count() > 0 {
-                        key = Self.receiptKey(receipt)
-                    } else if hasVoted {
-                        return .receiptNeeded
-                    } else {
+                    let given = receipt.map { ReceiptCode.normalized($0) } ?? ""
+                    switch ReceiptCode.decide(hasVoted: hasVoted, given: given.isEmpty ? nil : given,
+                                              binding: try elector.decode(column: "receipt_binding", as: String?.self), voterKey: voterKey) {
+                    case .firstBallot:
                         let fresh = Self.newReceipt()
                         newReceipt = fresh
                         key = Self.receiptKey(fresh)
+                        try await sql.raw("""
+                            UPDATE decision_electors SET receipt_binding = \(bind: ReceiptCode.binding(voterKey: voterKey, receipt: fresh))
+                            WHERE decision_id = \(bind: decision.id!) AND voter_key = \(bind: voterKey)
+                            """).run()
+                    case .change: key = Self.receiptKey(given)
+                    case .receiptNeeded: return .receiptNeeded
+                    case .notYours: return .receiptNotYours
                     }
                 }
                 let last = try await BallotRecord.query(on: database).filter(\.$decision.$id == decision.id!).sort(\.$position, .descending).first()
@@ -235,7 +244,7 @@ struct DecisionStore {
                 if !hasVoted {
                     try await sql.raw("UPDATE decision_electors SET has_voted = \(bind: true) WHERE decision_id = \(bind: decision.id!) AND voter_key = \(bind: voterKey)").run()
                 }
-                return .stored(receipt: newReceipt)
+                return .stored(receipt: newReceipt, hash: row.hash)
             }
         }
     }

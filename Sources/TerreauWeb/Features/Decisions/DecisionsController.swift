@@ -213,6 +213,8 @@ enum DecisionsController {
         var canManage: Bool
         var stepURL: String
         var ballotURL: String
+        /// Secret votes, once open: anyone holding a receipt checks that its ballot is counted.
+        var receiptCheckURL: String?
         var step: String?
         var defaultEnd: String
         var canClose: Bool
@@ -318,6 +320,8 @@ enum DecisionsController {
             phase: catalog.text("decision.phase." + decision.phase), facts: facts, options: options, canManage: canManage,
             stepURL: SiteRoute.decisionStep(slug: community.slug, decision: decision.id!.uuidString).path,
             ballotURL: SiteRoute.ballot(slug: community.slug, decision: decision.id!.uuidString).path,
+            receiptCheckURL: decision.secret && (phase == .voting || phase == .closed)
+                ? SiteRoute.ballotReceipt(slug: community.slug, decision: decision.id!.uuidString).path : nil,
             step: step, defaultEnd: CalendarDay.format(request.now.addingTimeInterval(7 * 86_400)),
             canClose: phase == .voting && !(DecisionLifecycle.acceptsBallots(phase, now: request.now, votingEnds: decision.votingEndsAt)),
             form: FormState(request), ballot: ballot, voters: voters, result: result,
@@ -466,13 +470,38 @@ enum DecisionsController {
             return request.seeOther(back)
         }
         switch try await store.cast(content, in: decision, as: voterKey, receipt: request.field("receipt"), now: request.now) {
-        case .stored(let receipt?): request.flash(catalog.text("ballot.storedSecret", [receipt]))
-        case .stored(nil): request.flash(catalog.text("ballot.stored"))
+        case .stored(let receipt?, let hash): request.flash(catalog.text("ballot.storedSecret", [receipt, String(hash.prefix(16))]))
+        case .stored(nil, let hash) where decision.secret: request.flash(catalog.text("ballot.changedSecret", [String(hash.prefix(16))]))
+        case .stored(nil, _): request.flash(catalog.text("ballot.stored"))
         case .unchanged: request.flash(catalog.text("ballot.unchanged"))
         case .receiptNeeded: request.flash(catalog.text("ballot.receiptNeeded"))
+        case .receiptNotYours: request.flash(catalog.text("ballot.receiptNotYours"))
         case .notAnElector: throw Abort(.forbidden)
         case .closed: request.flash(catalog.text("ballot.closed"))
         }
+        return request.seeOther(back)
+    }
+
+    /// « Mon bulletin est compté, inchangé » : whoever holds a receipt learns whether the ballot
+    /// it opens is in the log, at which row, with which fingerprint (the one shown when it was
+    /// cast), how many times it was changed, and whether the log verifies — never the choice,
+    /// since a receipt can be seen over a shoulder.
+    @Sendable static func checkReceipt(_ request: Request) async throws -> Response {
+        let community = try await request.community()
+        let decision = try await request.decision()
+        let catalog = request.catalog
+        let back = SiteRoute.decision(slug: community.slug, decision: decision.id!.uuidString)
+        let receipt = ReceiptCode.normalized(request.field("receipt"))
+        let log = try await DecisionStore(database: request.db).log(of: decision.id!)
+        let key = DecisionStore.receiptKey(receipt)
+        let versions = log.filter { $0.ballotKey == key }
+        guard decision.secret, !receipt.isEmpty, let latest = versions.last else {
+            request.flash(catalog.text("receiptCheck.unknown"))
+            return request.seeOther(back)
+        }
+        let intact = DecisionStore.brokenRows(log).isEmpty
+        request.flash(catalog.text("receiptCheck.found", [String(latest.position), String(latest.hash.prefix(16)), String(versions.count)])
+            + " " + catalog.text(intact ? "receiptCheck.intact" : "receiptCheck.broken"))
         return request.seeOther(back)
     }
 

@@ -24,6 +24,7 @@ enum TerreauMigrations {
         CreateDiagnosticEditions(),
         AddInstanceAdministration(),
         RecordTerritoryImportSources(),
+        BindBallotReceipts(),
     ]
 }
 
