@@ -88,3 +88,102 @@ struct IntegrityTests {
         }
     }
 }
+
+extension IntegrityTests {
+    @Test("nobody grades their own project through a sister organisation; the rule is the community's, shown on the call and the charter", arguments: Engine.available)
+    func conflictsOfInterest(engine: Engine) async throws {
+        try await TestApp.with(engine) { app in
+            try await app.seedDemo()
+            let b = try await RegisterTests.browsers(app, ["camille", "sophie"])
+            let created = try await b["camille"]!.post("/c/grenoble-alpes/appels", [("title", "Appel 2028"),
+                ("description", "Deux projets de quartier soutenus en 2028."), ("criteria", ""),
+                ("grades", "insuffisant\npassable\nbien\ntrès bien"), ("closes", "2099-12-31")])
+            let callPath = try #require(created.location)
+            let cooperative = try #require(try await OrganisationRecord.query(on: app.db).filter(\.$name == "Atelier Vélo Solidaire (SCOP)").first()).id!
+            let mobility = try #require(try await OrganisationRecord.query(on: app.db).filter(\.$name == "Collectif mobilités douces du sud grenoblois").first()).id!
+            let gardens = try #require(try await OrganisationRecord.query(on: app.db).filter(\.$name == "Collectif des jardins de la Villeneuve").first()).id!
+            _ = try await ProposalTests.publish(b["sophie"]!, [("title", "Atelier vélo mobile"), ("summary", "Un atelier de réparation itinérant."),
+                ("themes[]", "mobilite"), ("organisation", cooperative.uuidString)])
+            _ = try await ProposalTests.publish(b["camille"]!, [("title", "Jardins au pied des tours"), ("summary", "Des jardins partagés au pied des tours."),
+                ("themes[]", "mobilite"), ("organisation", gardens.uuidString)])
+            let bikes = try #require(try await ProposalRecord.query(on: app.db).filter(\.$title == "Atelier vélo mobile").first()).id!
+            let jardins = try #require(try await ProposalRecord.query(on: app.db).filter(\.$title == "Jardins au pied des tours").first()).id!
+            _ = try await b["sophie"]!.post(callPath + "/candidature", [("proposal", bikes.uuidString)])
+            _ = try await b["camille"]!.post(callPath + "/candidature", [("proposal", jardins.uuidString)])
+            _ = try await b["camille"]!.post(callPath + "/etape", [("step", "startEvaluation")])
+            let applications = try await CallApplicationRecord.query(on: app.db).all()
+            let bikesApp = try #require(applications.first { $0.$proposal.id == bikes }).id!.uuidString
+            let jardinsApp = try #require(applications.first { $0.$proposal.id == jardins }).id!.uuidString
+
+            // Sophie admins the cooperative that carries the bikes project and the mobility
+            // collective: grading it as the collective is grading her own (the review's loophole).
+            let page = try await b["sophie"]!.get(callPath).text
+            #expect(page.contains("Ne notent pas un projet : son auteur ou autrice, ses co-auteurs et co-autrices, les membres et responsables des organisations qui le portent"))
+            #expect(page.contains("Vous ne notez pas ce projet : vous en êtes l&#39;auteur ou l&#39;autrice"))
+            _ = try await b["sophie"]!.post(callPath + "/evaluation", [("evaluator", mobility.uuidString), ("grade-\(bikesApp)-0", "3")])
+            #expect(try await b["sophie"]!.get(callPath).text.contains("vous ne pouvez pas noter « Atelier vélo mobile »"))
+            #expect(try await app.count("peer_grades") == 0)
+            // Grading the gardens' project as the collective is fine.
+            _ = try await b["sophie"]!.post(callPath + "/evaluation", [("evaluator", mobility.uuidString), ("grade-\(jardinsApp)-0", "3")])
+            #expect(try await app.count("peer_grades") == 1)
+
+            // Camille authored the gardens' project and the rule counts authors; a member of the
+            // cooperative who did not author the bikes project is still tied through it.
+            let tie = PeerEvaluation.conflict(person: UUID(), organisations: [cooperative], evaluator: mobility,
+                                              project: .init(author: UUID(), carriers: [cooperative]), counted: Set(ConflictLink.allCases))
+            #expect(tie == .carrier)
+
+            // The rule is data: a community that counts no tie leaves only « no organisation grades its own ».
+            let community = try await DecisionTests.grenoble(app)
+            var rules = try await DecisionStore(database: app.db).governance(of: community.id!)
+            rules.conflictLinks = []
+            rules.version += 1
+            let record = GovernanceRecord()
+            record.$community.id = community.id!
+            record.version = rules.version
+            record.rules = DecisionStore.json(rules)
+            record.createdAt = app.clock.now()
+            try await record.create(on: app.db)
+            _ = try await b["sophie"]!.post(callPath + "/evaluation", [("evaluator", mobility.uuidString), ("grade-\(bikesApp)-0", "3")])
+            #expect(try await app.count("peer_grades") == 2)
+            #expect(try await app.get("/c/grenoble-alpes/charte").text.contains("les règles n&#39;écartent personne d&#39;autre"))
+        }
+    }
+
+    @Test("elected officials and agents coordinate or moderate only where the rules allow it: web, /admin and the command line", arguments: Engine.available)
+    func officialsRunTheCommunityOnlyByRule(engine: Engine) async throws {
+        try await TestApp.with(engine) { app in
+            try await app.seedDemo()
+            let community = try await DecisionTests.grenoble(app)
+            let elise = try await MatchingTests.person(app, "elise@demo.terreau.invalid")
+            let lucas = try await MatchingTests.person(app, "lucas@demo.terreau.invalid")
+            let store = MembershipStore(database: app.db)
+            for (person, kind) in [(elise, ActorKind.elected), (lucas, .agent)] {
+                await #expect(throws: MembershipStore.GrantRefusal.officialsNotAllowed(kind)) {
+                    try await store.grant(.coordinator, to: person, in: community, notifier: Notifier(app), catalog: app.localization[.fr], now: Date())
+                }
+            }
+            // The coordinators' members page refuses it too, naming the rule.
+            let camille = Browser(app)
+            try await camille.signIn("camille@demo.terreau.invalid")
+            let membership = try #require(try await MembershipRecord.query(on: app.db).filter(\.$person.$id == lucas).filter(\.$community.$id == community.id!).first())
+            _ = try await camille.post("/c/grenoble-alpes/membres/\(membership.id!.uuidString)", [("roles", "moderator")])
+            #expect(try await camille.get("/c/grenoble-alpes/membres").text.contains("les règles de la communauté ne permettent pas à Lucas"))
+            #expect(!Role.parse(try #require(try await MembershipRecord.find(membership.id, on: app.db)).roles).contains(.moderator))
+            #expect(try await app.get("/c/grenoble-alpes/charte").text.contains("Les élus et les agents ne coordonnent pas et ne modèrent pas la communauté"))
+
+            // Once the rules allow it, the same grant passes.
+            var rules = try await DecisionStore(database: app.db).governance(of: community.id!)
+            rules.officialsMayRunCommunity = true
+            rules.version += 1
+            let record = GovernanceRecord()
+            record.$community.id = community.id!
+            record.version = rules.version
+            record.rules = DecisionStore.json(rules)
+            record.createdAt = app.clock.now()
+            try await record.create(on: app.db)
+            try await store.grant(.moderator, to: lucas, in: community, notifier: Notifier(app), catalog: app.localization[.fr], now: Date())
+            #expect(Role.parse(try #require(try await MembershipRecord.find(membership.id, on: app.db)).roles).contains(.moderator))
+        }
+    }
+}

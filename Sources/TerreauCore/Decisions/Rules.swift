@@ -49,6 +49,16 @@ public struct KindRule: Equatable, Sendable, Codable {
 
 /// The community's rules of governance as data, versioned: the platform reads them to open, run and count
 /// every decision, and changes them only through a decision they allow.
+/// A tie between a person and a project: its author, a co-author, a member or admin of an
+/// organisation that carries it, or of one that backs it.
+public enum ConflictLink: String, CaseIterable, Codable, Sendable, Comparable {
+    case author, coauthor, carrier, backer
+
+    public static func < (a: ConflictLink, b: ConflictLink) -> Bool {
+        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+    }
+}
+
 public struct Governance: Equatable, Sendable, Codable {
     public var version: Int
     public var kinds: [DecisionKind: KindRule]
@@ -62,9 +72,16 @@ public struct Governance: Equatable, Sendable, Codable {
     public var maximumConsentRounds: Int
     /// Months after which a decision comes up for review.
     public var reviewAfterMonths: Int
+    /// The ties to a project that keep a person from grading it (conflicts of interest).
+    public var conflictLinks: Set<ConflictLink>
+    /// Whether elected officials and municipal agents may coordinate or moderate the community.
+    /// By default they may not without a rule change: the diagnostic is the community's, « not
+    /// an obligation issued by public authorities ».
+    public var officialsMayRunCommunity: Bool
 
     public init(version: Int = 1, kinds: [DecisionKind: KindRule], deliberationDays: Int = 7, answerDelayDays: Int = 60,
-                moderationReports: Int = 3, maximumConsentRounds: Int = 3, reviewAfterMonths: Int = 12) {
+                moderationReports: Int = 3, maximumConsentRounds: Int = 3, reviewAfterMonths: Int = 12,
+                conflictLinks: Set<ConflictLink> = Set(ConflictLink.allCases), officialsMayRunCommunity: Bool = false) {
         self.version = version
         self.kinds = kinds
         self.deliberationDays = deliberationDays
@@ -72,6 +89,21 @@ public struct Governance: Equatable, Sendable, Codable {
         self.moderationReports = moderationReports
         self.maximumConsentRounds = maximumConsentRounds
         self.reviewAfterMonths = reviewAfterMonths
+        self.conflictLinks = conflictLinks
+        self.officialsMayRunCommunity = officialsMayRunCommunity
+    }
+
+    /// Rules stored before a setting existed read with its default.
+    public init(from decoder: any Decoder) throws {
+        let values = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(version: try values.decode(Int.self, forKey: .version), kinds: try values.decode([DecisionKind: KindRule].self, forKey: .kinds),
+                  deliberationDays: try values.decode(Int.self, forKey: .deliberationDays),
+                  answerDelayDays: try values.decode(Int.self, forKey: .answerDelayDays),
+                  moderationReports: try values.decode(Int.self, forKey: .moderationReports),
+                  maximumConsentRounds: try values.decode(Int.self, forKey: .maximumConsentRounds),
+                  reviewAfterMonths: try values.decode(Int.self, forKey: .reviewAfterMonths),
+                  conflictLinks: try values.decodeIfPresent(Set<ConflictLink>.self, forKey: .conflictLinks) ?? Set(ConflictLink.allCases),
+                  officialsMayRunCommunity: try values.decodeIfPresent(Bool.self, forKey: .officialsMayRunCommunity) ?? false)
     }
 
     public func rule(for kind: DecisionKind) -> KindRule {

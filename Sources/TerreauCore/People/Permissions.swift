@@ -157,8 +157,17 @@ public enum Policy {
     }
 
     /// Which roles a coordinator may hand out. The elected-official role is a verification:
-    /// only given to someone who joined as an elected official.
-    public static func assignableRoles(actorKind: ActorKind) -> [Role] {
-        Role.allCases.filter { $0 != .elected || actorKind == .elected }
+    /// only given to someone who joined as an elected official. Coordinating and moderating go to
+    /// elected officials and municipal agents only where the community's rules allow it.
+    public static func assignableRoles(actorKind: ActorKind, officialsMayRunCommunity: Bool) -> [Role] {
+        Role.allCases.filter {
+            ($0 != .elected || actorKind == .elected) && !officialRestricted($0, actorKind: actorKind, officialsMayRunCommunity: officialsMayRunCommunity)
+        }
+    }
+
+    /// Whether the community's rules keep this person from this role because they speak for the
+    /// public authorities (the diagnostic is « not an obligation issued by public authorities »).
+    public static func officialRestricted(_ role: Role, actorKind: ActorKind, officialsMayRunCommunity: Bool) -> Bool {
+        !officialsMayRunCommunity && [.coordinator, .moderator].contains(role) && [.elected, .agent].contains(actorKind)
     }
 }

@@ -58,6 +58,39 @@ public enum PeerEvaluation {
         guard (0..<grades).contains(grade) else { throw .unknownGrade }
     }
 
+    /// Who is tied to a project: its author and co-authors (people), the organisations that
+    /// carry it (the applicant and the proposal's organisation) and those that back it.
+    public struct ProjectTies: Equatable, Sendable {
+        public var author: UUID?
+        public var coauthors: Set<UUID>
+        public var carriers: Set<UUID>
+        public var backers: Set<UUID>
+
+        public init(author: UUID?, coauthors: Set<UUID> = [], carriers: Set<UUID>, backers: Set<UUID> = []) {
+            self.author = author
+            self.coauthors = coauthors
+            self.carriers = carriers
+            self.backers = backers
+        }
+    }
+
+    /// The tie that keeps `person`, grading for the organisation `evaluator`, from grading the
+    /// project — among those the community's rules count — or nil. `organisations` are the
+    /// organisations the person belongs to (member or admin): a tie through any of them counts,
+    /// so that no one grades their own project through a sister organisation.
+    public static func conflict(person: UUID, organisations: Set<UUID>, evaluator: UUID, project: ProjectTies,
+                                counted: Set<ConflictLink>) -> ConflictLink? {
+        let mine = organisations.union([evaluator])
+        return counted.sorted().first { link in
+            switch link {
+            case .author: project.author == person
+            case .coauthor: project.coauthors.contains(person)
+            case .carrier: !mine.isDisjoint(with: project.carriers)
+            case .backer: !mine.isDisjoint(with: project.backers)
+            }
+        }
+    }
+
     public struct Result: Equatable, Sendable {
         /// Applications best first, ties grouped; those nobody evaluated come last, together.
         public var ranking: Ranking

@@ -142,6 +142,9 @@ struct AccountRoleCommand: AsyncCommand {
             throw CommandFailure("« \(account.email) » n'a pas rejoint « \(community.name) » : la personne la rejoint d'abord (elle accepte la charte), puis relancez cette commande.")
         } catch MembershipStore.GrantRefusal.notAssignable(let kind) {
             throw CommandFailure("le rôle « \(role.rawValue) » est réservé aux personnes inscrites comme élues ; « \(account.email) » est inscrite comme « \(kind.rawValue) ».")
+        } catch MembershipStore.GrantRefusal.officialsNotAllowed(let kind) {
+            throw CommandFailure("les règles de « \(community.name) » ne permettent pas à une personne inscrite comme « \(kind.rawValue) » de coordonner ou de modérer ; "
+                + "une décision de changement de règles peut le permettre.")
         } catch MembershipStore.GrantRefusal.alreadyHeld {
             context.console.print("« \(account.email) » a déjà le rôle « \(role.rawValue) » dans « \(community.name) ».")
             return

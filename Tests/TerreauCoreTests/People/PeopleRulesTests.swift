@@ -44,8 +44,8 @@ struct PolicyTests {
 
     @Test("the elected role is only for people who joined as elected officials")
     func electedIsVerified() {
-        #expect(!Policy.assignableRoles(actorKind: .resident).contains(.elected))
-        #expect(Policy.assignableRoles(actorKind: .elected).contains(.elected))
+        #expect(!Policy.assignableRoles(actorKind: .resident, officialsMayRunCommunity: false).contains(.elected))
+        #expect(Policy.assignableRoles(actorKind: .elected, officialsMayRunCommunity: false).contains(.elected))
     }
 
     @Test("roles are stored as sorted words and read back, unknown words dropped")

@@ -101,6 +101,8 @@ enum AdministrationController {
                 form.fail("email", catalog.text("admin.error.notMember", [community.name]))
             } catch MembershipStore.GrantRefusal.notAssignable {
                 form.fail("role", catalog.text("admin.error.elected"))
+            } catch MembershipStore.GrantRefusal.officialsNotAllowed {
+                form.fail("role", catalog.text("admin.error.officials", [community.name]))
             } catch MembershipStore.GrantRefusal.alreadyHeld {
                 form.fail("role", catalog.text("admin.error.held"))
             }

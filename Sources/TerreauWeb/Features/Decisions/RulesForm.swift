@@ -17,10 +17,17 @@ enum RulesForm {
     struct View: Encodable {
         var kinds: [KindRow]
         var numbers: [Number]
+        var conflicts: [Flag]
+        var officialsMayRunCommunity: Bool
         struct Number: Encodable {
             var name: String
             var label: String
             var value: String
+        }
+        struct Flag: Encodable {
+            var name: String
+            var label: String
+            var checked: Bool
         }
     }
 
@@ -28,7 +35,7 @@ enum RulesForm {
     static let numbers = ["deliberation_days", "answer_delay_days", "moderation_reports", "maximum_consent_rounds", "review_after_months"]
 
     static var fieldNames: [String] {
-        numbers + DecisionKind.allCases.flatMap { ["quorum-" + $0.rawValue, "threshold-" + $0.rawValue, "secret-" + $0.rawValue, "electorate-" + $0.rawValue] }
+        numbers + ConflictLink.allCases.map { "conflict-" + $0.rawValue } + ["officials_may_run_community"] + DecisionKind.allCases.flatMap { ["quorum-" + $0.rawValue, "threshold-" + $0.rawValue, "secret-" + $0.rawValue, "electorate-" + $0.rawValue] }
     }
 
     static func numbers(_ rules: Governance) -> [Int] {
@@ -46,6 +53,8 @@ enum RulesForm {
             values["secret-" + kind.rawValue] = rule.secret ? "1" : ""
             values["electorate-" + kind.rawValue] = rule.electorate.rawValue
         }
+        for link in ConflictLink.allCases { values["conflict-" + link.rawValue] = rules.conflictLinks.contains(link) ? "1" : "" }
+        values["officials_may_run_community"] = rules.officialsMayRunCommunity ? "1" : ""
         return values
     }
 
@@ -57,7 +66,10 @@ enum RulesForm {
                 electorates: ChoiceOption.list(Electorate.allCases, labels: "decision.electorate.", catalog) { form.values["electorate-" + kind.rawValue] == $0.rawValue },
                 quorum: form.values["quorum-" + kind.rawValue] ?? "", threshold: form.values["threshold-" + kind.rawValue] ?? "",
                 secret: form.values["secret-" + kind.rawValue] == "1")
-        }, numbers: numbers.map { .init(name: $0, label: catalog.text("governance." + $0), value: form.values[$0] ?? "") })
+        }, numbers: numbers.map { .init(name: $0, label: catalog.text("governance." + $0), value: form.values[$0] ?? "") },
+        conflicts: ConflictLink.allCases.map {
+            .init(name: "conflict-" + $0.rawValue, label: catalog.text("governance.conflict." + $0.rawValue), checked: form.values["conflict-" + $0.rawValue] == "1")
+        }, officialsMayRunCommunity: form.values["officials_may_run_community"] == "1")
     }
 
     struct Problem: Error {
@@ -93,8 +105,16 @@ enum RulesForm {
             rules.kinds[kind] = KindRule(methods: methods, electorate: Electorate(rawValue: values["electorate-" + kind.rawValue] ?? "") ?? .members,
                 quorum: quorum, threshold: threshold.isEmpty ? nil : threshold, secret: values["secret-" + kind.rawValue] == "1")
         }
+        rules.conflictLinks = Set(ConflictLink.allCases.filter { values["conflict-" + $0.rawValue] == "1" })
+        rules.officialsMayRunCommunity = values["officials_may_run_community"] == "1"
         if let problem = rules.problem { return .failure(Problem(message: catalog.text("governance.error.rules", [problem]))) }
         return .success(rules)
+    }
+
+    /// Who does not grade a project, as the rules say.
+    static func conflictRule(_ rules: Governance, _ catalog: MessageCatalog) -> String {
+        let links = rules.conflictLinks.sorted().map { catalog.text("governance.conflict." + $0.rawValue) }
+        return links.isEmpty ? catalog.text("governance.conflict.none") : catalog.text("governance.conflict.rule", [links.joined(separator: ", ")])
     }
 
     static func describe(_ rules: Governance, _ catalog: MessageCatalog) -> [Fact] {
@@ -105,6 +125,9 @@ enum RulesForm {
             if let quorum = rule.quorum { parts.append(catalog.text("governance.quorumOf", [catalog.language.formatPercent(quorum)])) }
             if let threshold = rule.threshold { parts.append(catalog.text("governance.thresholdOf", [threshold])) }
             return Fact(label: catalog.text("decision.kind." + kind.rawValue), value: parts.joined(separator: " · "))
-        } + zip(numbers, numbers(rules)).map { Fact(label: catalog.text("governance." + $0.0), value: String($0.1)) }
+        } + zip(numbers, numbers(rules)).map { Fact(label: catalog.text("governance." + $0.0), value: String($0.1)) } + [
+            Fact(label: catalog.text("governance.conflicts"), value: conflictRule(rules, catalog)),
+            Fact(label: catalog.text("governance.officials"), value: catalog.text(rules.officialsMayRunCommunity ? "governance.officials.yes" : "governance.officials.no")),
+        ]
     }
 }

@@ -100,6 +100,7 @@ enum MembershipController {
         let memberships = try await MembershipRecord.query(on: request.db).filter(\.$community.$id == community.id!).with(\.$person)
             .sort(\.$joinedAt).all()
         let trained = canManage ? try await EventsController.interviewingTrainings(in: community, on: request.db) : [:]
+        let officialsMay = try await DecisionStore(database: request.db).governance(of: community.id!).officialsMayRunCommunity
         var members: [MembersPage.Member] = []
         for membership in memberships {
             let person = membership.person
@@ -115,7 +116,10 @@ enum MembershipController {
                 joined: request.language.formatDate(membership.joinedAt),
                 electedPending: kind == .elected && membership.electedVerifiedAt == nil,
                 trainedOn: trained[person.id!].map { request.language.formatDay($0) },
-                roleOptions: canManage ? ChoiceOption.list(Policy.assignableRoles(actorKind: kind), labels: "role.", catalog) { roles.contains($0) } : [],
+                // A role held before the rules changed stays listed, so saving the form keeps it.
+                roleOptions: canManage ? ChoiceOption.list(Role.allCases.filter {
+                    Policy.assignableRoles(actorKind: kind, officialsMayRunCommunity: officialsMay).contains($0) || roles.contains($0)
+                }, labels: "role.", catalog) { roles.contains($0) } : [],
                 action: SiteRoute.memberRolesSubmit(slug: community.slug, member: membership.id!.uuidString).path))
         }
         let counts = ActorKind.allCases.map { kind in
@@ -134,9 +138,15 @@ enum MembershipController {
                 .with(\.$person).first()
         else { throw Abort(.notFound) }
         let kind = ActorKind(rawValue: membership.actorKind) ?? .resident
+        let officialsMay = try await DecisionStore(database: request.db).governance(of: community.id!).officialsMayRunCommunity
         var roles: Set<Role> = [.member]
         for value in request.fields("roles") {
-            guard let role = Role(rawValue: value), Policy.assignableRoles(actorKind: kind).contains(role) else { throw Abort(.badRequest) }
+            guard let role = Role(rawValue: value) else { throw Abort(.badRequest) }
+            if !Policy.assignableRoles(actorKind: kind, officialsMayRunCommunity: officialsMay).contains(role), !Role.parse(membership.roles).contains(role) {
+                guard Policy.officialRestricted(role, actorKind: kind, officialsMayRunCommunity: officialsMay) else { throw Abort(.badRequest) }
+                request.flash(request.catalog.text("members.officialsNotAllowed", [membership.person.displayName, request.catalog.text("role." + role.rawValue)]))
+                return request.seeOther(.members(slug: community.slug))
+            }
             roles.insert(role)
         }
         let me = try await MeController.signedIn(request)
@@ -180,6 +190,9 @@ enum MembershipController {
         /// A new version is a rule-change decision (issue 8): members propose one there.
         var proposeURL: String?
         var joinURL: String
+        /// The rules every member lives by beyond the charter's words: who runs the community,
+        /// who may not grade a project.
+        var houseRules: [String]
     }
 
     @Sendable static func charter(_ request: Request) async throws -> Response {
@@ -193,11 +206,14 @@ enum MembershipController {
                 decisionURL: $0.$decision.id.map { SiteRoute.decision(slug: community.slug, decision: $0.uuidString).path })
         }
         guard let current = shown.first else { throw Abort(.notFound) }
+        let rules = try await DecisionStore(database: request.db).governance(of: community.id!)
         return try await request.render("membership/charter", CharterPage(
             layout: PageLayout(request, title: catalog.text("charter.title"), community: community, current: "charter"),
             current: current, history: Array(shown.dropFirst()),
             proposeURL: Policy.allows(viewer, .proposeDecision) ? SiteRoute.decisionNew(slug: community.slug, kind: DecisionKind.ruleChange.rawValue).path : nil,
-            joinURL: SiteRoute.join(slug: community.slug).path))
+            joinURL: SiteRoute.join(slug: community.slug).path,
+            houseRules: [catalog.text(rules.officialsMayRunCommunity ? "governance.officials.yes" : "governance.officials.no"),
+                         RulesForm.conflictRule(rules, catalog)]))
     }
 }
 
@@ -278,6 +294,8 @@ struct MembershipStore {
         case notMember
         /// The elected-official role is a verification of someone who joined as one.
         case notAssignable(ActorKind)
+        /// The community's rules keep elected officials and agents from coordinating or moderating.
+        case officialsNotAllowed(ActorKind)
         case alreadyHeld
     }
 
@@ -286,7 +304,13 @@ struct MembershipStore {
     func grant(_ role: Role, to person: UUID, in community: CommunityRecord, notifier: Notifier, catalog: MessageCatalog, now: Date) async throws {
         guard let membership = try await membership(of: person, in: community.id!) else { throw GrantRefusal.notMember }
         let kind = ActorKind(rawValue: membership.actorKind) ?? .resident
-        guard Policy.assignableRoles(actorKind: kind).contains(role) else { throw GrantRefusal.notAssignable(kind) }
+        let rules = try await DecisionStore(database: database).governance(of: community.id!)
+        if Policy.officialRestricted(role, actorKind: kind, officialsMayRunCommunity: rules.officialsMayRunCommunity) {
+            throw GrantRefusal.officialsNotAllowed(kind)
+        }
+        guard Policy.assignableRoles(actorKind: kind, officialsMayRunCommunity: rules.officialsMayRunCommunity).contains(role) else {
+            throw GrantRefusal.notAssignable(kind)
+        }
         var roles = Role.parse(membership.roles)
         guard roles.insert(role).inserted else { throw GrantRefusal.alreadyHeld }
         membership.roles = Role.store(roles)

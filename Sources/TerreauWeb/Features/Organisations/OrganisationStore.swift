@@ -36,6 +36,12 @@ struct OrganisationStore {
         }
     }
 
+    /// Every organisation the person belongs to, as member or admin.
+    func organisations(of person: UUID) async throws -> Set<UUID> {
+        Set(try await OrganisationMemberRecord.query(on: database).filter(\.$person.$id == person).filter(\.$status == "approved").all()
+            .map(\.$organisation.id))
+    }
+
     func adminOrganisations(of person: UUID) async throws -> [OrganisationRecord] {
         try await OrganisationMemberRecord.query(on: database).filter(\.$person.$id == person).filter(\.$status == "approved")
             .filter(\.$role == OrganisationRole.admin.rawValue).with(\.$organisation).all().map(\.organisation)

@@ -112,6 +112,8 @@ enum CallsController {
             struct Project: Encodable {
                 var id: String
                 var title: String
+                /// Why the person abstains on this project (a tie the rules count), or nil.
+                var abstention: String?
                 var criteria: [Criterion]
             }
             struct Criterion: Encodable {
@@ -141,6 +143,8 @@ enum CallsController {
         var steps: [ChoiceOption]
         var stepURL: String
         var form: FormState
+        /// The community's conflict-of-interest rule, in words.
+        var conflictRule: String
     }
 
     @Sendable static func show(_ request: Request) async throws -> Response {
@@ -175,10 +179,17 @@ enum CallsController {
             }
             if phase == .evaluation {
                 let given = try await PeerGradeRecord.query(on: request.db).filter(\.$application.$id ~~ applications.compactMap(\.id)).all()
+                let ties = try await ProposalStore(database: request.db).ties(of: applications)
+                let belongs = try await OrganisationStore(database: request.db).organisations(of: me.personID)
+                let rules = try await DecisionStore(database: request.db).governance(of: community.id!)
                 grids = mine.map { organisation in
                     ShowPage.Grid(evaluator: organisation.id!.uuidString, evaluatorName: organisation.name,
                         projects: applications.filter { $0.$organisation.id != organisation.id }.map { application in
-                            .init(id: application.id!.uuidString, title: application.proposal.title, criteria: criteria.enumerated().map { index, criterion in
+                            let tie = PeerEvaluation.conflict(person: me.personID, organisations: belongs, evaluator: organisation.id!,
+                                                              project: ties[application.id!]!, counted: rules.conflictLinks)
+                            return .init(id: application.id!.uuidString, title: application.proposal.title,
+                                  abstention: tie.map { catalog.text("call.conflict." + $0.rawValue) },
+                                  criteria: tie != nil ? [] : criteria.enumerated().map { index, criterion in
                                 let current = given.first { $0.$application.id == application.id && $0.$evaluator.id == organisation.id && $0.criterion == index }?.grade
                                 return .init(index: index, label: label(criterion, catalog),
                                     options: grades.enumerated().map { ChoiceOption(value: String($0.offset), label: $0.element, selected: $0.offset == current) })
@@ -197,7 +208,8 @@ enum CallsController {
             canApply: canApply, applyURL: SiteRoute.callApply(slug: community.slug, call: call.id!.uuidString).path,
             grids: grids, evaluateURL: SiteRoute.callEvaluate(slug: community.slug, call: call.id!.uuidString).path,
             steps: steps.map { ChoiceOption(value: $0.rawValue, label: catalog.text("call.step." + $0.rawValue), selected: false) },
-            stepURL: SiteRoute.callStep(slug: community.slug, call: call.id!.uuidString).path, form: FormState(request)))
+            stepURL: SiteRoute.callStep(slug: community.slug, call: call.id!.uuidString).path, form: FormState(request),
+            conflictRule: RulesForm.conflictRule(try await DecisionStore(database: request.db).governance(of: community.id!), catalog)))
     }
 
     /// The provisional ranking from the grades given so far.
@@ -241,7 +253,9 @@ enum CallsController {
     }
 
     /// An organisation's admin grades the other organisations' projects on every criterion;
-    /// a grade on its own project is refused, and nothing of that form is stored.
+    /// a grade on its own project, or on a project the person is tied to as the community's rules
+    /// say (author, co-author, member or admin of an organisation that carries or backs it), is
+    /// refused, and nothing of that form is stored.
     @Sendable static func evaluate(_ request: Request) async throws -> Response {
         let community = try await request.community()
         let call = try await request.call()
@@ -253,7 +267,10 @@ enum CallsController {
         else { throw Abort(.badRequest) }
         guard try await OrganisationStore(database: request.db).isAdmin(me.personID, of: evaluator) else { throw Abort(.forbidden) }
         let criteria = decode(call.criteria).count, scale = decode(call.grades).count
-        let applications = try await CallApplicationRecord.query(on: request.db).filter(\.$call.$id == call.id!).all()
+        let applications = try await CallApplicationRecord.query(on: request.db).filter(\.$call.$id == call.id!).with(\.$proposal).all()
+        let ties = try await ProposalStore(database: request.db).ties(of: applications)
+        let belongs = try await OrganisationStore(database: request.db).organisations(of: me.personID)
+        let counted = try await DecisionStore(database: request.db).governance(of: community.id!).conflictLinks
         var given: [(CallApplicationRecord, Int, Int)] = []
         for application in applications {
             for criterion in 0..<criteria {
@@ -264,6 +281,12 @@ enum CallsController {
                                              criteria: criteria, grades: scale, phase: CallPhase(rawValue: call.phase) ?? .applications)
                 } catch {
                     request.flash(catalog.text("call.error.grade." + error.rawValue))
+                    return request.seeOther(back)
+                }
+                // A tie through any of the person's organisations, not only the evaluating one.
+                if let tie = PeerEvaluation.conflict(person: me.personID, organisations: belongs, evaluator: evaluator,
+                                                     project: ties[application.id!]!, counted: counted) {
+                    request.flash(catalog.text("call.error.conflict", [application.proposal.title, catalog.text("call.conflict." + tie.rawValue)]))
                     return request.seeOther(back)
                 }
                 given.append((application, criterion, Int(field)!))

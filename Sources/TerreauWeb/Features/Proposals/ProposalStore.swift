@@ -160,6 +160,23 @@ struct ProposalStore {
 
     // MARK: Debate
 
+    /// Who is tied to each application's project (conflicts of interest), by application id.
+    func ties(of applications: [CallApplicationRecord]) async throws -> [UUID: PeerEvaluation.ProjectTies] {
+        let proposals = applications.map(\.$proposal.id)
+        guard !proposals.isEmpty else { return [:] }
+        let records = try await ProposalRecord.query(on: database).filter(\.$id ~~ proposals).all()
+        let coauthors = try await ProposalCoauthorRecord.query(on: database).filter(\.$proposal.$id ~~ proposals).all()
+        let backings = try await ProposalBackingRecord.query(on: database).filter(\.$proposal.$id ~~ proposals).all()
+        return Dictionary(uniqueKeysWithValues: applications.map { application in
+            let proposal = records.first { $0.id == application.$proposal.id }
+            let id = application.$proposal.id
+            return (application.id!, PeerEvaluation.ProjectTies(
+                author: proposal?.$author.id, coauthors: Set(coauthors.filter { $0.$proposal.id == id }.map(\.$person.id)),
+                carriers: Set([application.$organisation.id] + [proposal?.$organisation.id].compactMap { $0 }),
+                backers: Set(backings.filter { $0.$proposal.id == id }.map(\.$organisation.id))))
+        })
+    }
+
     func comments(of proposal: UUID) async throws -> [CommentRecord] {
         try await CommentRecord.query(on: database).filter(\.$proposal.$id == proposal).with(\.$author).sort(\.$createdAt).all()
     }

@@ -1,0 +1,56 @@
+import Foundation
+import Testing
+@testable import TerreauCore
+
+@Suite("Conflicts of interest and who runs the community: rules as data")
+struct ConflictOfInterestTests {
+    static let sophie = UUID(), camille = UUID(), karim = UUID()
+    static let cooperative = UUID(), collective = UUID(), gardens = UUID(), city = UUID()
+    /// The bikes project: Sophie wrote it, Karim co-wrote it, the cooperative carries it, the city backs it.
+    static let bikes = PeerEvaluation.ProjectTies(author: sophie, coauthors: [karim], carriers: [cooperative], backers: [city])
+    static let all = Set(ConflictLink.allCases)
+
+    @Test("the first tie the rules count, through any organisation of the person", arguments: [
+        // Sophie grades as the collective: she wrote the project.
+        (sophie, Set([cooperative, collective]), collective, all, ConflictLink?.some(.author)),
+        // Without the author rule, she still belongs to the cooperative that carries it (the review's loophole).
+        (sophie, [cooperative, collective], collective, [.coauthor, .carrier, .backer], .carrier),
+        (karim, [], gardens, all, .coauthor),
+        // Camille, admin of the gardens only, has no tie.
+        (camille, [gardens], gardens, all, nil),
+        // Camille also sits in the city's team: the city backs it.
+        (camille, [gardens, city], gardens, all, .backer),
+        (camille, [gardens, city], gardens, [.author, .coauthor, .carrier], nil),
+        // Grading for the carrier itself is always a carrier tie when counted.
+        (camille, [], cooperative, [.carrier], .carrier),
+        // A community that counts no tie.
+        (sophie, [cooperative, collective], collective, [], nil),
+    ] as [(UUID, Set<UUID>, UUID, Set<ConflictLink>, ConflictLink?)])
+    func conflict(person: UUID, organisations: Set<UUID>, evaluator: UUID, counted: Set<ConflictLink>, tie: ConflictLink?) {
+        #expect(PeerEvaluation.conflict(person: person, organisations: organisations, evaluator: evaluator, project: Self.bikes, counted: counted) == tie)
+    }
+
+    @Test("elected officials and agents coordinate or moderate only where the rules allow it", arguments: [
+        (Role.coordinator, ActorKind.elected, false, true),
+        (.moderator, .agent, false, true),
+        (.coordinator, .agent, true, false),
+        (.coordinator, .resident, false, false),
+        (.interviewer, .elected, false, false),
+        (.elected, .elected, false, false),
+    ])
+    func officials(role: Role, kind: ActorKind, allowed: Bool, restricted: Bool) {
+        #expect(Policy.officialRestricted(role, actorKind: kind, officialsMayRunCommunity: allowed) == restricted)
+        #expect(Policy.assignableRoles(actorKind: kind, officialsMayRunCommunity: allowed).contains(role) == (!restricted && (role != .elected || kind == .elected)))
+    }
+
+    @Test("rules stored before these settings read with their defaults, and round-trip")
+    func defaults() throws {
+        let old = #"{"version":2,"kinds":{},"deliberationDays":7,"answerDelayDays":60,"moderationReports":3,"maximumConsentRounds":3,"reviewAfterMonths":12}"#
+        let rules = try JSONDecoder().decode(Governance.self, from: Data(old.utf8))
+        #expect(rules.conflictLinks == Self.all && rules.officialsMayRunCommunity == false)
+        var changed = rules
+        changed.conflictLinks = [.carrier]
+        changed.officialsMayRunCommunity = true
+        #expect(try JSONDecoder().decode(Governance.self, from: JSONEncoder().encode(changed)) == changed)
+    }
+}
