@@ -104,6 +104,15 @@
 
   function token() { return form.querySelector("input[name=_csrf]").value; }
 
+  // After a failed send the queue tries again by itself, sooner first: a connection that comes
+  // back without the browser noticing (no « online » event) still empties it.
+  var retry = null, retryDelay = 5000;
+  function retryLater() {
+    if (retry) return;
+    retry = setTimeout(function () { retry = null; flush(); }, retryDelay);
+    retryDelay = Math.min(retryDelay * 2, 60000);
+  }
+
   // Sends what waits, one by one, oldest first; stops at the first network failure.
   function flush() {
     if (sending || !navigator.onLine) { showCount(); return; }
@@ -120,6 +129,7 @@
       headers: { "Accept": "application/json", "X-CSRF-Token": token() }
     }).then(function (response) {
       sending = false;
+      retryDelay = 5000;
       if (response.status === 200 || response.status === 201) {
         store(queueName(action), queue().filter(function (other) { return other.key !== item.key; }));
         flush();
@@ -138,6 +148,7 @@
     }).catch(function () {
       sending = false;
       showCount();
+      retryLater();
     });
   }
 

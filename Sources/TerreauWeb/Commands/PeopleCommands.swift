@@ -16,6 +16,8 @@ struct RNAImportCommand: AsyncCommand {
         var file: String
         @Option(name: "community", help: "Identifiant de la communauté (voir « terreau community list »).")
         var community: String?
+        @Flag(name: "hors-territoire", help: "Rattacher aussi les associations dont la commune est hors du territoire (ou absente), marquées « hors territoire ».")
+        var outsideTerritory: Bool
     }
 
     var help: String { "Importe les associations actives du RNA dans une communauté (tout ou rien ; relancer met à jour)." }
@@ -29,27 +31,40 @@ struct RNAImportCommand: AsyncCommand {
         let bar = TerminalProgress()
         let summary: OrganisationStore.ImportSummary
         do {
-            summary = try await RNAImport.run(file: signature.file, into: community, database: app.db, now: Date(), progress: bar.update)
+            summary = try await RNAImport.run(file: signature.file, into: community, database: app.db, now: Date(),
+                                              outsideTerritory: signature.outsideTerritory, operatorName: OperatorName.current, progress: bar.update)
             bar.finish()
         } catch let failure as ImportFailure {
             bar.finish()
-            throw CommandFailure("import refusé, rien n'a été enregistré.\n" + failure.description)
+            throw CommandFailure("import refusé, rien n'a été enregistré.\n" + failure.description
+                + (failure.issues.contains { $0.message.contains("territoire") } ? "\nPour rattacher ces associations « hors territoire », relancez avec --hors-territoire." : ""))
         }
-        context.console.print("Associations : \(summary.created) ajoutées, \(summary.updated) mises à jour, \(summary.skippedInactive) ignorées (dissoutes, supprimées ou reprises).")
+        context.console.print("Associations : \(summary.created) ajoutées, \(summary.updated) mises à jour, \(summary.skippedInactive) ignorées (dissoutes, supprimées ou reprises)"
+            + (summary.outsideTerritory > 0 ? ", dont \(summary.outsideTerritory) hors territoire" : "") + ". L'import est inscrit au journal public.")
     }
 }
 
 enum RNAImport {
-    static func run(file: String, into community: CommunityRecord, database: any Database, now: Date,
-        progress: @escaping @Sendable (String, Int, Int) -> Void = { _, _, _ in }) async throws -> OrganisationStore.ImportSummary
+    /// Reads, checks against the community's territory (refusing rows elsewhere unless
+    /// `outsideTerritory`), stores in one transaction, and records the import in the journal.
+    static func run(file: String, into community: CommunityRecord, database: any Database, now: Date, outsideTerritory: Bool = false,
+        operatorName: String, progress: @escaping @Sendable (String, Int, Int) -> Void = { _, _, _ in }) async throws -> OrganisationStore.ImportSummary
     {
         guard let data = FileManager.default.contents(atPath: file) else {
             throw ImportFailure(issues: [ImportIssue(file: file, message: "fichier introuvable ou illisible.")])
         }
         progress("lecture", 0, 2)
-        let result = try RNAParser.parse(SourceFile(name: (file as NSString).lastPathComponent, data: data))
+        let name = (file as NSString).lastPathComponent
+        let result = try RNAParser.parse(SourceFile(name: name, data: data))
+        let territory = try await CommunityStore(database: database).territoryCodes(of: community.id!)
+        let outside = RNATerritory.outside(result.associations, territory: territory, file: name)
+        if !outside.isEmpty, !outsideTerritory {
+            throw ImportFailure(issues: Array(outside.prefix(ImportFailure.maximumReported)), truncated: outside.count > ImportFailure.maximumReported)
+        }
         progress("enregistrement", 1, 2)
-        let summary = try await OrganisationStore(database: database).importRNA(result, into: community, now: now)
+        let source = ImportSource(name: name, sha256: HashChain.hex(SHA256.hash(data: data)), operatorName: operatorName)
+        let summary = try await OrganisationStore(database: database).importRNA(result, into: community, outsideTerritory: outside.count,
+                                                                                source: source, now: now)
         progress("terminé", 2, 2)
         return summary
     }

@@ -7,6 +7,15 @@ struct TerritoryCommandGroup: AsyncCommandGroup {
     var commands: [String: any AnyAsyncCommand] { ["import": TerritoryImportCommand()] }
 }
 
+/// Who ran a command, as the journal and the import records name them: the account that used
+/// sudo, otherwise the shell's user.
+enum OperatorName {
+    static var current: String {
+        let environment = ProcessInfo.processInfo.environment
+        return environment["SUDO_USER"] ?? environment["USER"] ?? "inconnu"
+    }
+}
+
 struct TerritoryImportCommand: AsyncCommand {
     struct Signature: CommandSignature {
         @Option(name: "from", help: "Dossier contenant cog/regions.csv, cog/departements.csv, cog/communes.csv, cog/mouvements-communes.csv et cog/donnees_communes.csv.")
@@ -51,7 +60,7 @@ struct TerritoryImportCommand: AsyncCommand {
         let scope = signature.departement.map { Set($0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).uppercased() }) }
         let app = context.application
         let bar = TerminalProgress()
-        let operatorName = ProcessInfo.processInfo.environment["SUDO_USER"] ?? ProcessInfo.processInfo.environment["USER"] ?? "inconnu"
+        let operatorName = OperatorName.current
         do {
             let (dataset, update) = try await TerritoryImporter(database: app.db).run(
                 paths, scope: scope, force: signature.force, dryRun: signature.dryRun, operatorName: operatorName, now: Date(), progress: bar.update)

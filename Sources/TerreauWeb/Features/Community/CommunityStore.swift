@@ -19,6 +19,15 @@ struct CommunityStore {
         try await CommunityCommuneRecord.query(on: database).filter(\.$community.$id == communityID).all().map(\.communeCode).sorted()
     }
 
+    /// The community's communes and the former, delegated or associated communes and
+    /// arrondissements inside them: every code a register may give for a place on the territory.
+    func territoryCodes(of communityID: UUID) async throws -> Set<String> {
+        let codes = try await communeCodes(of: communityID)
+        guard !codes.isEmpty else { return [] }
+        let inside = try await CommuneRecord.query(on: database).filter(\.$parentCode ~~ codes).all().map(\.code)
+        return Set(codes + inside)
+    }
+
     func neighbourhoods(of communityID: UUID) async throws -> [NeighbourhoodRecord] {
         try await NeighbourhoodRecord.query(on: database).filter(\.$community.$id == communityID).sort(\.$position).sort(\.$name).all()
     }

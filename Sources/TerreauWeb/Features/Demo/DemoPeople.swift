@@ -67,7 +67,9 @@ enum DemoPeople {
         }
         guard let grenoble = try await communities.find(slug: "grenoble-alpes"), !created.isEmpty else { return }
         for file in ["rna_sample_waldec.csv", "rna_sample_import.csv"] {
-            _ = try await RNAImport.run(file: resources + "Demo/rna/" + file, into: grenoble, database: database, now: now)
+            // The register's samples are associations of the Rhône: attached « hors territoire ».
+            _ = try await RNAImport.run(file: resources + "Demo/rna/" + file, into: grenoble, database: database, now: now,
+                                        outsideTerritory: true, operatorName: "démo")
         }
         let organisations: [(OrganisationKind, String, String?, String?, String, String?)] = [
             (.company, "Atelier Vélo Solidaire (SCOP)", nil, "812345676", "Réparation et réemploi de vélos ; ateliers d'autoréparation.", "sophie@demo.terreau.invalid"),

@@ -172,6 +172,10 @@ enum OrganisationController {
         if let code = organisation.communeCode {
             commune = try await CommuneRecord.query(on: request.db).filter(\.$code == code).filter(\.$kind == "COM").first().map { "\($0.name) (\(code))" } ?? code
         }
+        // Attached by an import although its commune is not the community's (`--hors-territoire`).
+        if organisation.source == "rna", try await !CommunityStore(database: request.db).territoryCodes(of: community.id!).contains(organisation.communeCode ?? "") {
+            commune = (commune.map { $0 + " — " } ?? "") + catalog.text("organisation.outsideTerritory")
+        }
         let collective = try await CollectiveController.section(for: organisation, community: community, viewer: viewer, isAdmin: isAdmin,
             me: me?.personID, request: request)
         return try await request.render("organisations/show", ShowPage(

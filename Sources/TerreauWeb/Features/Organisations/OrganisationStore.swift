@@ -51,13 +51,18 @@ struct OrganisationStore {
         var created = 0
         var updated = 0
         var skippedInactive = 0
+        /// Attached although their commune is not on the territory (`--hors-territoire`).
+        var outsideTerritory = 0
     }
 
     /// Stores the register's active associations in one transaction: an RNA number already
     /// known in the community is updated, never duplicated, so a rerun changes nothing twice.
-    func importRNA(_ result: RNAParser.Result, into community: CommunityRecord, now: Date) async throws -> ImportSummary {
+    /// The same transaction writes the import to the community's public journal: who, which
+    /// file (name and SHA-256), what changed.
+    func importRNA(_ result: RNAParser.Result, into community: CommunityRecord, outsideTerritory: Int, source: ImportSource,
+                   now: Date) async throws -> ImportSummary {
         try await database.writing { database in
-            var summary = ImportSummary(skippedInactive: result.skippedInactive)
+            var summary = ImportSummary(skippedInactive: result.skippedInactive, outsideTerritory: outsideTerritory)
             let existing = try await OrganisationRecord.query(on: database).filter(\.$community.$id == community.id!).filter(\.$rna != nil).all()
             var byRNA: [String: OrganisationRecord] = [:]
             for organisation in existing { if let rna = organisation.rna { byRNA[rna] = organisation } }
@@ -80,7 +85,18 @@ struct OrganisationStore {
                 try await record.save(on: database)
                 if isNew { summary.created += 1 } else { summary.updated += 1 }
             }
+            let record = ImportRecord(source: "rna", file: source.name, sha256: source.sha256, operatorName: source.operatorName,
+                                      created: summary.created, updated: summary.updated, skipped: summary.skippedInactive, outside: outsideTerritory)
+            try await JournalStore(database: database).append(community: community.id!, .imported, .organisation, id: nil,
+                                                              summary: String(decoding: try JSONEncoder().encode(record), as: UTF8.self), now: now)
             return summary
         }
     }
+}
+
+/// A file a command imported, as the journal names it.
+struct ImportSource {
+    var name: String
+    var sha256: String
+    var operatorName: String
 }

@@ -56,6 +56,10 @@ enum JournalController {
 
     static func summary(_ entry: JournalEntry, _ catalog: MessageCatalog) -> String {
         switch (entry.act, entry.subject) {
+        case (.imported, .organisation):
+            guard let record = try? JSONDecoder().decode(ImportRecord.self, from: Data(entry.summary.utf8)) else { return entry.summary }
+            return catalog.text("journal.importedRegister", [record.operatorName, record.file, String(record.sha256.prefix(16)), String(record.created),
+                                                            String(record.updated), String(record.skipped), String(record.outside)])
         case (.imported, _): return catalog.text("journal.imported", count: Int(entry.summary) ?? 0)
         case (.moderated, _): return catalog.text("journal.moderation." + entry.summary)
         case (_, .questionnaire): return catalog.text("journal.version", [String(entry.summary.dropFirst())])
