@@ -87,7 +87,11 @@ struct DecisionTests {
             #expect(try await DecisionRecord.find(decision.id, on: app.db)?.phase == "voting")
             app.clock.freeze(at: start.addingTimeInterval(12 * Self.day))
             try await camille.signIn("camille@demo.terreau.invalid")
-            _ = try await camille.post(path + "/etape", [("step", "close"), ("statement", "Adopté par consentement.")])
+            _ = try await camille.post(path + "/etape", [("step", "close")])
+            // The conclusion is written after the count, starting from it.
+            #expect(try await DecisionRecord.find(decision.id, on: app.db)?.outcomeStatement == "Proposition adoptée · au tour 1 · 4 bulletins comptés")
+            #expect(try await camille.get(path).text.contains("Publier la déclaration"))
+            _ = try await camille.post(path + "/etape", [("step", "statement"), ("statement", "Adopté par consentement.")])
             let closed = try #require(try await DecisionRecord.find(decision.id, on: app.db))
             #expect(closed.phase == "closed")
             #expect(closed.headHash?.count == 64)
@@ -123,6 +127,8 @@ struct DecisionTests {
             #expect(old.status == .unprocessableEntity)
             // A closed decision's statement and result cannot be reopened or changed.
             _ = try await camille.post(path + "/etape", [("step", "close"), ("statement", "Autre chose.")])
+            _ = try await camille.post(path + "/etape", [("step", "statement"), ("statement", "Autre chose.")])
+            #expect(try await camille.get(path).text.contains("La déclaration de résultat est déjà publiée"))
             #expect(try await DecisionRecord.find(decision.id, on: app.db)?.outcomeStatement == "Adopté par consentement.")
         }
     }

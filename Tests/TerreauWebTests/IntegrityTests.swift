@@ -187,3 +187,59 @@ extension IntegrityTests {
         }
     }
 }
+
+extension IntegrityTests {
+    @Test("consent in two rounds: the objection's reason is shown to the circle, each round counts its own answers, the conclusion follows the count",
+          arguments: Engine.available)
+    func consentRounds(engine: Engine) async throws {
+        try await TestApp.with(engine) { app in
+            try await app.seedDemo()
+            let start = Date(timeIntervalSince1970: 1_800_000_000)
+            app.clock.freeze(at: start)
+            let store = DecisionStore(database: app.db)
+            let community = try await DecisionTests.grenoble(app)
+            let rules = try await store.governance(of: community.id!)
+            let camilleID = try await MatchingTests.person(app, "camille@demo.terreau.invalid")
+            let decision = try await store.createDraft(.init(kind: .general, method: .consent, title: "Ouvrir le local le dimanche", text: "Le local ouvre le dimanche matin.",
+                options: [], grades: [], settings: [:], proposed: nil), community: community.id!, author: camilleID, rules: rules, now: start)
+            _ = try await store.deliberate(decision, by: camilleID, now: start)
+            #expect(try await store.openVoting(decision, until: start.addingTimeInterval(9 * DecisionTests.day), now: start.addingTimeInterval(8 * DecisionTests.day)) == nil)
+            let path = "/c/grenoble-alpes/decisions/\(decision.id!.uuidString)"
+            app.clock.freeze(at: start.addingTimeInterval(8 * DecisionTests.day + 60))
+            var members: [String: Browser] = [:]
+            for (index, name) in ["camille", "karim", "sophie", "nadia"].enumerated() {
+                let browser = Browser(app, address: "192.0.2.\(60 + index)")
+                try await browser.signIn("\(name)@demo.terreau.invalid")
+                members[name] = browser
+            }
+            // Round 1: Karim objects, with his reason; the others consent.
+            _ = try await members["karim"]!.post(path + "/bulletin", [("choice", "objection"), ("reason", "Personne n'a les clés le dimanche.")])
+            for name in ["camille", "sophie", "nadia"] { _ = try await members[name]!.post(path + "/bulletin", [("choice", "consent")]) }
+            var page = try await app.get(path).text
+            #expect(page.contains("Tour 1") && page.contains("3 consentement(s), 0 retrait(s), 1 objection(s)"))
+            #expect(page.contains("Objection : « Personne n&#39;a les clés le dimanche. » — Karim"), "the circle reads the objection and its reason")
+            app.clock.freeze(at: start.addingTimeInterval(10 * DecisionTests.day))
+            #expect(try await store.close(decision, statement: "x", now: app.clock.now()) == nil)
+            var current = try #require(try await DecisionRecord.find(decision.id, on: app.db))
+            #expect(current.phase == "deliberation" && current.round == 2, "a remaining objection sends the proposal to a second round")
+
+            // Round 2: Karim consents, Sophie stands aside; Camille and Nadia do not answer again.
+            #expect(try await store.openVoting(current, until: start.addingTimeInterval(12 * DecisionTests.day), now: app.clock.now()) == nil)
+            app.clock.freeze(at: start.addingTimeInterval(10 * DecisionTests.day + 60))
+            for (name, browser) in members { try await browser.signIn("\(name)@demo.terreau.invalid") }
+            _ = try await members["karim"]!.post(path + "/bulletin", [("choice", "consent")])
+            _ = try await members["sophie"]!.post(path + "/bulletin", [("choice", "stand-aside")])
+            page = try await app.get(path).text
+            #expect(page.contains("Tour 2") && page.contains("1 consentement(s), 1 retrait(s), 0 objection(s)"), "round 2 counts round 2's answers only")
+            #expect(page.contains("3 consentement(s), 0 retrait(s), 1 objection(s)"), "round 1 stays as it was answered")
+            app.clock.freeze(at: start.addingTimeInterval(13 * DecisionTests.day))
+            current = try #require(try await DecisionRecord.find(decision.id, on: app.db))
+            #expect(try await store.close(current, statement: { DecisionsController.prefilledStatement($0, app.localization[.fr]) }, now: app.clock.now()) == nil)
+            current = try #require(try await DecisionRecord.find(decision.id, on: app.db))
+            let report = try JSONDecoder().decode(TallyReport.self, from: Data(try #require(current.result).utf8))
+            #expect(report.outcome == .adopted && report.consentRound == 2 && report.ballots == 2)
+            #expect(current.outcomeStatement == "Proposition adoptée · au tour 2 · 2 bulletins comptés")
+            #expect(await JournalTests.verify(app, decision.id!.uuidString))
+        }
+    }
+}

@@ -91,6 +91,21 @@ public struct ConsentRound: Equatable, Sendable, Codable {
 }
 
 public enum Consent {
+    /// The ballots of each round: every voter's last ballot *of that round* (`{"round": n, …}`),
+    /// in chain order. A voter who answered in round 1 and again in round 2 counts once in each;
+    /// one who did not answer in round 2 counts in round 1 only (the count of a round is that
+    /// round's, never a ballot carried over from an earlier one).
+    public static func ballotsByRound(_ log: [(key: String, content: String)], round: (String) -> Int?) -> [Int: [(key: String, content: String)]] {
+        var latest: [String: (key: String, content: String)] = [:], order: [(round: Int, slot: String)] = []
+        for row in log {
+            guard let number = round(row.content) else { continue }
+            let slot = "\(number)\u{1F}\(row.key)"
+            if latest[slot] == nil { order.append((number, slot)) }
+            latest[slot] = row
+        }
+        return Dictionary(grouping: order, by: \.round).mapValues { $0.map { latest[$0.slot]! } }
+    }
+
     public struct Result: Equatable, Sendable {
         public var outcome: Outcome
         /// The round the outcome was reached in (1-based), or the last one.

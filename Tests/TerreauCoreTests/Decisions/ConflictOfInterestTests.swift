@@ -54,3 +54,23 @@ struct ConflictOfInterestTests {
         #expect(try JSONDecoder().decode(Governance.self, from: JSONEncoder().encode(changed)) == changed)
     }
 }
+
+@Suite("Consent rounds: each round counts its own answers")
+struct ConsentRoundTests {
+    static func round(_ content: String) -> Int? { Int(content.prefix(1)) }
+
+    @Test("a voter's last ballot of each round, never carried into another", arguments: [
+        // Karim objects in round 1, then consents in round 2; Sophie answered round 1 only.
+        ([("karim", "1 objection"), ("sophie", "1 consent"), ("karim", "2 consent")],
+         [1: ["1 objection", "1 consent"], 2: ["2 consent"]]),
+        // A change inside a round replaces that round's ballot only.
+        ([("karim", "1 objection"), ("karim", "1 consent"), ("camille", "2 consent"), ("karim", "2 stand-aside")],
+         [1: ["1 consent"], 2: ["2 consent", "2 stand-aside"]]),
+        // Rows without a round (not consent ballots) are left out.
+        ([("karim", "x"), ("sophie", "1 consent")], [1: ["1 consent"]]),
+        ([], [:]),
+    ] as [([(String, String)], [Int: [String]])])
+    func ballotsByRound(log: [(String, String)], expected: [Int: [String]]) {
+        #expect(Consent.ballotsByRound(log.map { (key: $0.0, content: $0.1) }, round: Self.round).mapValues { $0.map(\.content) } == expected)
+    }
+}

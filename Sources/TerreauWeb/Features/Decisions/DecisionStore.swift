@@ -330,16 +330,32 @@ struct DecisionStore {
         return nil
     }
 
+    /// Closes with a conclusion known beforehand (the demo's, the tests').
+    func close(_ decision: DecisionRecord, statement: String, now: Date) async throws -> StepRefusal? {
+        try await close(decision, statement: { _ in statement }, now: now)
+    }
+
+    /// The conclusion the author or a coordinator writes after the count, journalled.
+    func writeStatement(_ decision: DecisionRecord, _ statement: String, now: Date) async throws {
+        try await database.writing { database in
+            decision.outcomeStatement = statement
+            try await decision.update(on: database)
+            try await JournalStore(database: database).append(community: decision.$community.id, .edited, .decision, id: decision.id,
+                                                              summary: decision.title, now: now)
+        }
+    }
+
     /// Voting → closed: counts once, stores the result with the log's head hash, the outcome
     /// statement and its review date; applies an adopted rule change. Under consent, objections
     /// left after a round that is not the last send the proposal back to deliberation for the
     /// next round instead.
-    func close(_ decision: DecisionRecord, statement: String, now: Date) async throws -> StepRefusal? {
+    func close(_ decision: DecisionRecord, statement: (TallyReport) -> String, now: Date) async throws -> StepRefusal? {
         do {
             _ = try DecisionLifecycle.next(phase(decision), .close, now: now, deliberationStarted: decision.deliberationStartedAt,
                 deliberationDays: 0, votingEnds: decision.votingEndsAt)
         } catch { return .lifecycle(error) }
         let (report, _, head) = try await count(decision)
+        let conclusion = statement(report)
         let rules = try await governance(of: decision.$community.id)
         if decision.method == VotingMethod.consent.rawValue, report.outcome == .rejected, decision.round < rules.maximumConsentRounds,
             !(report.remainingObjections ?? []).isEmpty {
@@ -355,7 +371,7 @@ struct DecisionStore {
             decision.closedAt = now
             decision.result = Self.json(report)
             decision.headHash = head
-            decision.outcomeStatement = statement
+            decision.outcomeStatement = conclusion
             decision.reviewOn = Calendar(identifier: .gregorian).date(byAdding: .month, value: rules.reviewAfterMonths, to: now)
             let kind = DecisionKind(rawValue: decision.kind) ?? .general
             if [.ruleChange, .methodChange].contains(kind), let text = decision.proposedRules,
@@ -392,7 +408,7 @@ struct DecisionStore {
             if let proposalID = decision.$proposal.id, let proposal = try await ProposalRecord.find(proposalID, on: database) {
                 let method = VotingMethod(rawValue: decision.method) ?? .majority
                 try await ProposalStore(database: database).move(proposal, ProposalLifecycle.event(forOutcome: report.outcome, decidesOneProposal: method.decidesOneProposal),
-                    note: statement, person: nil, decision: decision.id, now: now, on: database)
+                    note: conclusion, person: nil, decision: decision.id, now: now, on: database)
             }
             try await decision.update(on: database)
             try await JournalStore(database: database).append(community: decision.$community.id, .closed, .decision, id: decision.id, summary: decision.title, now: now)
@@ -415,6 +431,17 @@ struct DecisionStore {
             latest[row.ballotKey] = row.content
         }
         return order.map { latest[$0]! }
+    }
+
+    /// Every voter's last ballot of each round, rounds in order (`consentRounds` groups them).
+    static func consentBallots(_ log: [BallotRecord]) -> [String] {
+        let rounds = Consent.ballotsByRound(log.map { ($0.ballotKey, $0.content) }, round: consentRound)
+        return rounds.keys.sorted().flatMap { rounds[$0]!.map(\.content) }
+    }
+
+    /// The round a consent ballot was cast in.
+    static func consentRound(_ content: String) -> Int? {
+        (try? JSONDecoder().decode(JSONValue.self, from: Data(content.utf8)))?["round"]?.int
     }
 
     /// Every row of the log that no longer follows from the one before (R6), from 0.
@@ -486,8 +513,8 @@ struct DecisionStore {
     func tally(_ decision: DecisionRecord) async throws -> (TallyReport, Election) {
         let rules = try await governance(of: decision.$community.id)
         if decision.method == VotingMethod.consent.rawValue {
-            // Consent is counted by rounds, from a handful of ballots.
-            let election = try Self.election(of: decision, ballots: Self.currentBallots(try await log(of: decision.id!)), rules: rules)
+            // Consent is counted by rounds, from a handful of ballots: each round's own.
+            let election = try Self.election(of: decision, ballots: Self.consentBallots(try await log(of: decision.id!)), rules: rules)
             return (election.tally(), election)
         }
         let election = try Self.election(of: decision, ballots: [], rules: rules)

@@ -225,6 +225,19 @@ enum DecisionsController {
         var proposedRules: [Fact]
         var proposedCharter: String?
         var deliberation: Deliberation?
+        /// Consent: each round's own answers, and every objection with its reason, for the circle.
+        var consentRounds: [ConsentRoundView]
+        /// Closed: the author or a coordinator writes the conclusion after the count.
+        var statementForm: String?
+        struct ConsentRoundView: Encodable {
+            var number: Int
+            var counts: String
+            var objections: [Objection]
+            struct Objection: Encodable {
+                var reason: String
+                var voter: String?
+            }
+        }
         struct Deliberation: Encodable {
             var proposal: String
             var url: String
@@ -294,10 +307,12 @@ enum DecisionsController {
                 request.session.data["ballot-draft"] = nil
             }
         }
-        var result: ResultView?
+        var result: ResultView?, prefill: String?
         if phase == .closed, let text = decision.result, let report = try? JSONDecoder().decode(TallyReport.self, from: Data(text.utf8)) {
             result = try await resultView(decision, report, request)
+            prefill = prefilledStatement(report, catalog)
         }
+        let consentRounds = decision.method == VotingMethod.consent.rawValue ? try await consentRoundViews(decision, request) : []
         let options = (try? JSONDecoder().decode([String].self, from: Data(decision.options.utf8))) ?? []
         let step: String? = switch phase {
         case .draft: DecisionStep.deliberate.rawValue
@@ -326,7 +341,61 @@ enum DecisionsController {
             canClose: phase == .voting && !(DecisionLifecycle.acceptsBallots(phase, now: request.now, votingEnds: decision.votingEndsAt)),
             form: FormState(request), ballot: ballot, voters: voters, result: result,
             proposedRules: proposed.map { RulesForm.describe($0, catalog) } ?? [], proposedCharter: decision.proposedCharter,
-            deliberation: deliberation))
+            deliberation: deliberation, consentRounds: consentRounds,
+            statementForm: canManage && prefill != nil && prefill == decision.outcomeStatement ? prefill : nil))
+    }
+
+    /// What the count says, as the conclusion starts: the outcome (or the winners), the round
+    /// for consent, the ballots counted.
+    static func prefilledStatement(_ report: TallyReport, _ catalog: MessageCatalog) -> String {
+        let outcome = report.outcome.map { catalog.text("result.outcome." + $0.rawValue) }
+            ?? catalog.text("decision.statement.winners", [report.winners.joined(separator: ", ")])
+        var parts = [outcome]
+        if let round = report.consentRound { parts.append(catalog.text("decision.statement.round", [String(round)])) }
+        parts.append(catalog.text("decision.statement.ballots", count: report.ballots))
+        return parts.joined(separator: " · ")
+    }
+
+    /// Once counted, the author or a coordinator writes the conclusion, once: until then it is
+    /// the one drawn from the count; after, it no longer changes (it is published with the result).
+    static func writeStatement(_ request: Request, community: CommunityRecord, decision: DecisionRecord) async throws -> Response {
+        let catalog = request.catalog
+        let back = SiteRoute.decision(slug: community.slug, decision: decision.id!.uuidString)
+        guard DecisionStore.phase(decision) == .closed, let text = decision.result,
+            let report = try? JSONDecoder().decode(TallyReport.self, from: Data(text.utf8)),
+            decision.outcomeStatement == prefilledStatement(report, catalog) || (decision.outcomeStatement ?? "").isEmpty
+        else {
+            request.flash(catalog.text("decision.error.statementWritten"))
+            return request.seeOther(back)
+        }
+        let statement = request.field("statement")
+        guard !statement.isEmpty, statement.count <= 5000 else {
+            request.flash(catalog.text("decision.error.statement"))
+            return request.seeOther(back)
+        }
+        try await DecisionStore(database: request.db).writeStatement(decision, statement, now: request.now)
+        request.flash(catalog.text("decision.statementWritten"))
+        return request.seeOther(back)
+    }
+
+    /// Each round of a consent decision as the circle reads it: that round's own answers (a
+    /// voter's last ballot of the round), every objection with its reason, and who objected when
+    /// the vote is open.
+    static func consentRoundViews(_ decision: DecisionRecord, _ request: Request) async throws -> [ShowPage.ConsentRoundView] {
+        let catalog = request.catalog, language = request.language
+        let log = try await DecisionStore(database: request.db).log(of: decision.id!)
+        let names = decision.secret ? [:] : try await voterNames(Array(Set(log.map(\.ballotKey))), request)
+        let rounds = Consent.ballotsByRound(log.map { ($0.ballotKey, $0.content) }, round: DecisionStore.consentRound)
+        return (1...max(1, decision.round)).compactMap { number in
+            guard let ballots = rounds[number] else { return nil }
+            let items = ballots.map { (key: $0.key, value: (try? JSONDecoder().decode(JSONValue.self, from: Data($0.content.utf8))) ?? .null) }
+            func count(_ choice: String) -> Int { items.filter { $0.value["choice"]?.string == choice }.count }
+            return .init(number: number,
+                counts: catalog.text("consent.round.counts", [language.format(count("consent")), language.format(count("stand-aside")), language.format(count("objection"))]),
+                objections: items.filter { $0.value["choice"]?.string == "objection" }.sorted { $0.key < $1.key }.map {
+                    .init(reason: $0.value["reason"]?.string ?? "", voter: decision.secret ? nil : names[$0.key])
+                })
+        }
     }
 
     static func voterNames(_ keys: [String], _ request: Request) async throws -> [String: String] {
@@ -423,6 +492,7 @@ enum DecisionsController {
         let catalog = request.catalog
         let store = DecisionStore(database: request.db)
         var refusal: DecisionStore.StepRefusal?
+        if request.field("step") == "statement" { return try await writeStatement(request, community: community, decision: decision) }
         switch DecisionStep(rawValue: request.field("step")) {
         case .deliberate?:
             refusal = try await store.deliberate(decision, by: me.personID, now: request.now).map { .lifecycle($0) }
@@ -433,12 +503,8 @@ enum DecisionsController {
             }
             refusal = try await store.openVoting(decision, until: ends, now: request.now)
         case .close?:
-            let statement = request.field("statement")
-            guard !statement.isEmpty, statement.count <= 5000 else {
-                request.flash(catalog.text("decision.error.statement"))
-                return request.seeOther(.decision(slug: community.slug, decision: decision.id!.uuidString))
-            }
-            refusal = try await store.close(decision, statement: statement, now: request.now)
+            // The conclusion is written after the count: the close stores one drawn from it.
+            refusal = try await store.close(decision, statement: { prefilledStatement($0, catalog) }, now: request.now)
         case nil: throw Abort(.badRequest)
         }
         switch refusal {
