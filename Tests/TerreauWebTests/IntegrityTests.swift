@@ -223,6 +223,15 @@ extension IntegrityTests {
             var current = try #require(try await DecisionRecord.find(decision.id, on: app.db))
             #expect(current.phase == "deliberation" && current.round == 2, "a remaining objection sends the proposal to a second round")
 
+            // Between rounds the proposer amends the proposal; the circle reads what changed.
+            #expect(try await members["karim"]!.post(path + "/etape", [("step", "amend"), ("text", "Autre chose")]).status == .forbidden)
+            try await members["camille"]!.signIn("camille@demo.terreau.invalid")
+            _ = try await members["camille"]!.post(path + "/etape", [("step", "amend"), ("text", "Le local ouvre le dimanche matin, clés chez Karim.")])
+            page = try await members["camille"]!.get(path).text
+            #expect(page.contains("La proposition est amendée"))
+            #expect(page.contains("Texte amendé pour le tour 2") && page.contains("<del>matin.</del><ins>matin, clés chez Karim.</ins>"))
+            #expect(try await DecisionAmendmentRecord.query(on: app.db).count() == 1)
+
             // Round 2: Karim consents, Sophie stands aside; Camille and Nadia do not answer again.
             #expect(try await store.openVoting(current, until: start.addingTimeInterval(12 * DecisionTests.day), now: app.clock.now()) == nil)
             app.clock.freeze(at: start.addingTimeInterval(10 * DecisionTests.day + 60))
@@ -231,6 +240,8 @@ extension IntegrityTests {
             _ = try await members["sophie"]!.post(path + "/bulletin", [("choice", "stand-aside")])
             page = try await app.get(path).text
             #expect(page.contains("Tour 2") && page.contains("1 consentement(s), 1 retrait(s), 0 objection(s)"), "round 2 counts round 2's answers only")
+            _ = try await members["camille"]!.post(path + "/etape", [("step", "amend"), ("text", "Pendant le vote")])
+            #expect(try await DecisionAmendmentRecord.query(on: app.db).count() == 1, "no amendment while the round is voting")
             #expect(page.contains("3 consentement(s), 0 retrait(s), 1 objection(s)"), "round 1 stays as it was answered")
             app.clock.freeze(at: start.addingTimeInterval(13 * DecisionTests.day))
             current = try #require(try await DecisionRecord.find(decision.id, on: app.db))

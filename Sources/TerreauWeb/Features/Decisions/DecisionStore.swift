@@ -330,6 +330,33 @@ struct DecisionStore {
         return nil
     }
 
+    /// Between consent rounds, the proposer amends the proposal to answer the objections; the
+    /// text before and after is kept, and the journal says so. Refused outside that moment.
+    func amend(_ decision: DecisionRecord, text: String, by person: UUID, now: Date) async throws -> Bool {
+        guard decision.method == VotingMethod.consent.rawValue, decision.round > 1, Self.phase(decision) == .deliberation, text != decision.text else {
+            return false
+        }
+        try await database.writing { database in
+            let amendment = DecisionAmendmentRecord()
+            amendment.$decision.id = decision.id!
+            amendment.round = decision.round
+            amendment.previousText = decision.text
+            amendment.text = text
+            amendment.$amendedBy.id = person
+            amendment.amendedAt = now
+            try await amendment.create(on: database)
+            decision.text = text
+            try await decision.update(on: database)
+            try await JournalStore(database: database).append(community: decision.$community.id, .edited, .decision, id: decision.id,
+                                                              summary: decision.title, now: now)
+        }
+        return true
+    }
+
+    func amendments(of decision: UUID) async throws -> [DecisionAmendmentRecord] {
+        try await DecisionAmendmentRecord.query(on: database).filter(\.$decision.$id == decision).sort(\.$round).sort(\.$amendedAt).all()
+    }
+
     /// Closes with a conclusion known beforehand (the demo's, the tests').
     func close(_ decision: DecisionRecord, statement: String, now: Date) async throws -> StepRefusal? {
         try await close(decision, statement: { _ in statement }, now: now)

@@ -229,6 +229,14 @@ enum DecisionsController {
         var consentRounds: [ConsentRoundView]
         /// Closed: the author or a coordinator writes the conclusion after the count.
         var statementForm: String?
+        /// Between consent rounds: the proposer amends the proposal (the current text).
+        var amendForm: String?
+        var amendments: [AmendmentView]
+        struct AmendmentView: Encodable {
+            var round: Int
+            var date: String
+            var pieces: [TextDiff.Piece]
+        }
         struct ConsentRoundView: Encodable {
             var number: Int
             var counts: String
@@ -342,7 +350,11 @@ enum DecisionsController {
             form: FormState(request), ballot: ballot, voters: voters, result: result,
             proposedRules: proposed.map { RulesForm.describe($0, catalog) } ?? [], proposedCharter: decision.proposedCharter,
             deliberation: deliberation, consentRounds: consentRounds,
-            statementForm: canManage && prefill != nil && prefill == decision.outcomeStatement ? prefill : nil))
+            statementForm: canManage && prefill != nil && prefill == decision.outcomeStatement ? prefill : nil,
+            amendForm: canManage && decision.method == VotingMethod.consent.rawValue && decision.round > 1 && phase == .deliberation ? decision.text : nil,
+            amendments: try await store.amendments(of: decision.id!).map {
+                .init(round: $0.round, date: language.formatDate($0.amendedAt), pieces: TextDiff.words($0.previousText, $0.text))
+            }))
     }
 
     /// What the count says, as the conclusion starts: the outcome (or the winners), the round
@@ -493,6 +505,13 @@ enum DecisionsController {
         let store = DecisionStore(database: request.db)
         var refusal: DecisionStore.StepRefusal?
         if request.field("step") == "statement" { return try await writeStatement(request, community: community, decision: decision) }
+        if request.field("step") == "amend" {
+            let text = request.field("text")
+            guard text.count <= 20_000 else { throw Abort(.payloadTooLarge) }
+            let done = try await store.amend(decision, text: text, by: me.personID, now: request.now)
+            request.flash(catalog.text(done ? "consent.amended" : "consent.error.amend"))
+            return request.seeOther(.decision(slug: community.slug, decision: decision.id!.uuidString))
+        }
         switch DecisionStep(rawValue: request.field("step")) {
         case .deliberate?:
             refusal = try await store.deliberate(decision, by: me.personID, now: request.now).map { .lifecycle($0) }

@@ -25,6 +25,7 @@ enum TerreauMigrations {
         AddInstanceAdministration(),
         RecordTerritoryImportSources(),
         BindBallotReceipts(),
+        CreateDecisionAmendments(),
     ]
 }
 

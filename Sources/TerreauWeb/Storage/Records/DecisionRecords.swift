@@ -80,3 +80,18 @@ final class BallotRecord: Model, @unchecked Sendable {
 
     init() {}
 }
+
+/// The proposal's text changed between two consent rounds, to answer the objections.
+final class DecisionAmendmentRecord: Model, @unchecked Sendable {
+    static let schema = "decision_amendments"
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "decision_id") var decision: DecisionRecord
+    /// The round the amended text is put to.
+    @Field(key: "round") var round: Int
+    @Field(key: "previous_text") var previousText: String
+    @Field(key: "text") var text: String
+    @OptionalParent(key: "amended_by") var amendedBy: PersonRecord?
+    @Field(key: "amended_at") var amendedAt: Date
+
+    init() {}
+}
