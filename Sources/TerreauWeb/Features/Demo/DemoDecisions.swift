@@ -99,6 +99,8 @@ enum DemoDecisions {
             start = start.addingTimeInterval(10 * day)
             try await run(plan, proposed: nil, community: community, members: members, author: camille.$person.id, store: store, database: database, at: start)
         }
+        start = start.addingTimeInterval(10 * day)
+        try await consentInTwoRounds(community: community, members: members, author: camille.$person.id, store: store, database: database, at: start)
 
         // 3. Still open: the priorities of the call for support, one vote per organisation.
         let priorities = Plan(kind: .priorities, method: .majorityJudgment, title: "Priorités de l'appel à soutien 2027",
@@ -108,6 +110,38 @@ enum DemoDecisions {
             rules: try await store.governance(of: community.id!), now: now.addingTimeInterval(-10 * day))
         _ = try await store.deliberate(open, by: camille.$person.id, now: now.addingTimeInterval(-10 * day))
         _ = try await store.openVoting(open, until: now.addingTimeInterval(14 * day), now: now.addingTimeInterval(-2 * day))
+    }
+
+    /// Consent as sociocracy practises it: in round 1 a member objects, with her reason; the
+    /// proposer amends the proposal to answer it; round 2 consents.
+    static func consentInTwoRounds(community: CommunityRecord, members: [UUID], author: UUID, store: DecisionStore, database: any Database,
+                                   at start: Date) async throws {
+        let day = 86_400.0
+        let rules = try await store.governance(of: community.id!)
+        let decision = try await store.createDraft(.init(kind: .general, method: .consent, title: "Ouvrir la maison des habitants le dimanche",
+            text: "La maison des habitants ouvre le dimanche de 10 h à 13 h, tenue par les bénévoles.", options: [], grades: DecisionsController.defaultGrades,
+            settings: [:], proposed: nil), community: community.id!, author: author, rules: rules, now: start)
+        _ = try await store.deliberate(decision, by: author, now: start)
+        // An hour past the deliberation: the dates read back from the database are rounded.
+        let opened = start.addingTimeInterval(Double(rules.deliberationDays) * day + 3600)
+        for (round, at) in [(1, opened), (2, opened.addingTimeInterval(6 * day))] {
+            guard let current = try await DecisionRecord.find(decision.id, on: database) else { return }
+            if round == 2 {
+                _ = try await store.amend(current, text: "La maison des habitants ouvre le dimanche de 10 h à 13 h, tenue par les bénévoles ; "
+                    + "deux bénévoles formés gardent les clés et ouvrent à tour de rôle.", by: author, now: at.addingTimeInterval(-day))
+            }
+            if let refusal = try await store.openVoting(current, until: at.addingTimeInterval(3 * day), now: at) {
+                throw Abort(.internalServerError, reason: "démo : le tour \(round) du consentement n'a pas pu s'ouvrir (\(refusal))")
+            }
+            for (index, person) in members.enumerated() {
+                let choice = round == 1 && index == 2 ? "objection" : round == 2 && index == 5 ? "stand-aside" : "consent"
+                let reason = choice == "objection" ? "Personne n'a les clés le dimanche : qui ouvre, qui ferme, qui répond en cas de souci ?" : ""
+                _ = try await store.cast(DecisionStore.json(JSONValue.object(["round": .int(round), "choice": .string(choice), "reason": .string(reason)])),
+                                         in: current, as: "person:" + person.uuidString, receipt: nil, now: at.addingTimeInterval(day))
+            }
+            _ = try await store.close(current, statement: "Adopté par consentement au second tour, une fois la question des clés réglée.",
+                                      now: at.addingTimeInterval(4 * day))
+        }
     }
 
     static func draft(_ plan: Plan, proposed: Governance?) -> DecisionStore.Draft {
