@@ -80,3 +80,23 @@ def test_a_result_fits_a_small_screen(phone, base_url):
     phone.get(links["Nom du journal de quartier"])
     width = phone.execute_script("return document.documentElement.scrollWidth")
     assert width <= 360, f"a result page scrolls sideways on a 360 px screen ({width} px)"
+
+
+def test_consent_in_two_rounds_reads_on_a_small_screen(phone, base_url):
+    links = dict(decision_links(phone, base_url))
+    phone.get(links["Ouvrir la maison des habitants le dimanche"])
+    text = phone.find_element(By.TAG_NAME, "main").text
+    for shown in ["Tour 1", "Objection : « Personne n’a les clés le dimanche", "Tour 2", "Texte amendé pour le tour 2", "Proposition adoptée"]:
+        assert shown.replace("’", "'") in text.replace("’", "'"), shown
+    assert phone.find_elements(By.CSS_SELECTOR, ".diff ins"), "the amendment shows what it added"
+    width = phone.execute_script("return document.documentElement.scrollWidth")
+    assert width <= 360, f"the consent rounds scroll sideways on a 360 px screen ({width} px)"
+
+
+def test_a_receipt_is_checked_without_javascript(browser_without_js, base_url):
+    b = browser_without_js
+    links = dict(decision_links(b, base_url))
+    b.get(links["Nom du journal de quartier"])
+    b.find_element(By.ID, "check-receipt").send_keys("AAAAA-BBBBB-CCCCC-DDDDD-EEEEE-F")
+    b.find_element(By.CSS_SELECTOR, "form[action$='/recu'] button[type=submit]").click()
+    wait_for(b, "Aucun bulletin de ce vote ne correspond à ce code")
