@@ -57,6 +57,14 @@ struct PageTests {
             let drawn = try await app.get("/c/grenoble-alpes/quartiers/villeneuve")
             #expect(drawn.status == .ok)
             #expect(drawn.text.contains("dessiné le contour"))
+            // Never a whole commune's population for a drawn neighbourhood (integrity issue: the
+            // Villeneuve showed Grenoble's and Échirolles' 156,140 + inhabitants).
+            #expect(drawn.text.contains("Population du quartier : non calculée"))
+            #expect(!drawn.text.contains("Population des communes concernées"))
+            let open = try await app.get("/c/grenoble-alpes/donnees/statistiques-quartiers.csv")
+            let villeneuve = try #require(open.text.split(whereSeparator: \.isNewline).first { $0.hasPrefix("villeneuve,") })
+            #expect(villeneuve.split(separator: ",", omittingEmptySubsequences: false)[2].isEmpty,
+                    "no population in the open data for a drawn neighbourhood: \(villeneuve)")
             let area = try await app.get("/c/trieves/quartiers/pays-de-mens")
             #expect(area.text.contains(">Mens</a>"))
             #expect(area.text.components(separatedBy: "<path class=\"commune tone-1\"").count - 1 == 6)

@@ -135,7 +135,7 @@ enum CommunityController {
             layout: PageLayout(request, title: "\(record.name) — \(community.name)", community: community),
             community: summary(community, territory, catalog),
             name: record.name, description: record.description, drawn: record.geometry != nil,
-            population: catalog.language.format(row.population),
+            population: row.population.map(catalog.language.format) ?? "",
             communes: territory.communes.filter { members.contains($0.code) }.map { communeItem($0, community, catalog) },
             map: mapView(territory.map(highlighting: members), territory: territory, catalog: catalog, focusName: record.name)))
     }
@@ -186,7 +186,7 @@ enum CommunityController {
         territory.neighbourhoods.map { row in
             NeighbourhoodItem(
                 name: row.record.name, url: SiteRoute.neighbourhood(slug: community.slug, neighbourhood: row.record.slug).path,
-                communeCount: row.communeCodes.count, population: catalog.language.format(row.population), tone: row.tone,
+                communeCount: row.communeCodes.count, population: row.population.map(catalog.language.format) ?? "", tone: row.tone,
                 drawn: row.record.geometry != nil)
         }
     }

@@ -17,7 +17,9 @@ struct CommunityTerritory {
     struct NeighbourhoodRow {
         var record: NeighbourhoodRecord
         var communeCodes: [String]
-        var population: Int
+        /// The census population of its communes; nil for a neighbourhood drawn as a polygon,
+        /// which does not follow commune limits: never a whole commune's population for it.
+        var population: Int?
         var tone: Int
     }
 
@@ -47,7 +49,8 @@ struct CommunityTerritory {
         let neighbourhoods = neighbourhoodRecords.enumerated().map { index, record in
             let members = membership[record.id ?? UUID()] ?? []
             return NeighbourhoodRow(
-                record: record, communeCodes: members, population: members.compactMap { populationByCode[$0] }.reduce(0, +),
+                record: record, communeCodes: members,
+                population: record.geometry != nil || members.isEmpty ? nil : members.compactMap { populationByCode[$0] }.reduce(0, +),
                 tone: index % toneCount + 1)
         }
         // French order: « Échirolles » sorts with the E's, not after Z.

@@ -225,7 +225,7 @@ struct OpenDataCatalog {
             return territory.communes.map { line($0.code, $0.name, $0.population, organisations: byCode[$0.code] ?? 0) }
         }
         return territory.neighbourhoods.map { row in
-            line(row.record.slug, row.record.name, row.communeCodes.isEmpty ? nil : row.population, organisations: nil)
+            line(row.record.slug, row.record.name, row.population, organisations: nil)
         }
     }
 
