@@ -8,6 +8,8 @@ public enum InventoryFieldError: Equatable, Sendable {
     case notAChoice
     case notANumber(ClosedRange<Int>)
     case unknownPlace
+    /// A neighbourhood that does not cover the commune given with it.
+    case outsideCommune
     /// Vocabulary labels that match no term (the person may propose them).
     case unknownSkills([String])
 }
@@ -18,11 +20,14 @@ public struct InventoryForm: Sendable {
     public var kind: InventoryKind
     public var communes: Set<String>
     public var neighbourhoods: Set<String>
+    /// The communes each neighbourhood covers (a drawn one: those it touches), by its key.
+    public var neighbourhoodCommunes: [String: Set<String>]
 
-    public init(kind: InventoryKind, communes: Set<String>, neighbourhoods: Set<String>) {
+    public init(kind: InventoryKind, communes: Set<String>, neighbourhoods: Set<String>, neighbourhoodCommunes: [String: Set<String>] = [:]) {
         self.kind = kind
         self.communes = communes
         self.neighbourhoods = neighbourhoods
+        self.neighbourhoodCommunes = neighbourhoodCommunes
     }
 
     public struct Outcome: Equatable, Sendable {
@@ -77,6 +82,12 @@ public struct InventoryForm: Sendable {
             }
             if field.isRequired && value.isEmpty && errors[field] == nil { errors[field] = .required }
             values[field] = value
+        }
+        // A record's neighbourhood covers its commune (integrity issue: a Grenoble neighbourhood
+        // held records of other communes, and the figures of the two disagreed).
+        if let commune = values[.commune], !commune.isEmpty, let area = values[.neighbourhood], !area.isEmpty,
+            errors[.commune] == nil, errors[.neighbourhood] == nil, let covered = neighbourhoodCommunes[area], !covered.contains(commune) {
+            errors[.neighbourhood] = .outsideCommune
         }
         return Outcome(values: values, errors: errors)
     }

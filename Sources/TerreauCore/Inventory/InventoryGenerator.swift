@@ -34,11 +34,12 @@ public struct InventoryGenerator {
     }
 
     public var communes: [String]
-    public var neighbourhoods: [String]
+    /// Each neighbourhood's communes, by key: a record gets a neighbourhood that covers its commune.
+    public var neighbourhoods: [String: Set<String>]
     public var skillLabels: [String]
     var random: SeededRandom
 
-    public init(seed: UInt64, communes: [String], neighbourhoods: [String], skillLabels: [String]) {
+    public init(seed: UInt64, communes: [String], neighbourhoods: [String: Set<String>], skillLabels: [String]) {
         random = SeededRandom(seed: seed)
         self.communes = communes
         self.neighbourhoods = neighbourhoods
@@ -106,7 +107,8 @@ public struct InventoryGenerator {
     mutating func place() -> [String: String] {
         var values: [String: String] = [:]
         if !communes.isEmpty { values["commune"] = pick(communes) }
-        if !neighbourhoods.isEmpty && chance(70) { values["neighbourhood"] = pick(neighbourhoods) }
+        let covering = neighbourhoods.filter { $0.value.contains(values["commune"] ?? "") }.keys.sorted()
+        if !covering.isEmpty && chance(70) { values["neighbourhood"] = pick(covering) }
         return values
     }
 

@@ -275,18 +275,30 @@ struct InventoryDataTests {
         #expect(Availability.overlaps(a, b) == expected)
     }
 
+    @Test("a record's neighbourhood covers its commune", arguments: [
+        ("38185", "villeneuve", nil), ("38151", "villeneuve", InventoryFieldError?.some(.outsideCommune)), ("38151", "", nil), ("", "villeneuve", nil),
+    ] as [(String, String, InventoryFieldError?)])
+    func neighbourhoodCoversCommune(commune: String, neighbourhood: String, error: InventoryFieldError?) {
+        let form = InventoryForm(kind: .place, communes: ["38185", "38151"], neighbourhoods: ["villeneuve"], neighbourhoodCommunes: ["villeneuve": ["38185"]])
+        let outcome = form.check(["title": "Salle des fêtes", "place_type": "room", "visibility": "public", "commune": commune, "neighbourhood": neighbourhood])
+        #expect(outcome.errors[.neighbourhood] == error)
+    }
+
     @Test("the generator is deterministic and its records pass the form checks")
     func generator() {
         func make() -> [InventoryGenerator.Record] {
-            var generator = InventoryGenerator(seed: 7, communes: ["38185", "38151"], neighbourhoods: ["villeneuve"], skillLabels: ["jardiner", "réparer un vélo"])
+            var generator = InventoryGenerator(seed: 7, communes: ["38185", "38151"], neighbourhoods: ["villeneuve": ["38185"]], skillLabels: ["jardiner", "réparer un vélo"])
             let organisations = generator.organisations(5)
             return (0..<30).map { _ in generator.portrait() } + organisations.enumerated().map { generator.profile(of: $0.element, index: $0.offset) }
                 + InventoryKind.allCases.filter { ![.portrait, .organisation].contains($0) }.flatMap { kind in (0..<10).map { _ in generator.resource(kind, organisations: 5) } }
         }
         let records = make()
         #expect(records == make())
+        #expect(records.contains { $0.values["neighbourhood"] == "villeneuve" }, "some records are placed in the neighbourhood")
+        #expect(!records.contains { $0.values["neighbourhood"] == "villeneuve" && $0.values["commune"] != "38185" }, "only on the commune it covers")
         for record in records {
-            let outcome = InventoryForm(kind: record.kind, communes: ["38185", "38151"], neighbourhoods: ["villeneuve"]).check(record.values)
+            let outcome = InventoryForm(kind: record.kind, communes: ["38185", "38151"], neighbourhoods: ["villeneuve"],
+                                        neighbourhoodCommunes: ["villeneuve": ["38185"]]).check(record.values)
             #expect(outcome.isValid, "\(record.kind): \(outcome.errors)")
         }
     }

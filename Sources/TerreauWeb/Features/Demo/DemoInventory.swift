@@ -51,7 +51,7 @@ enum DemoInventory {
     static func generate(_ plan: Plan, community: CommunityRecord, author: UUID?, database: any Database, now: Date) async throws {
         let places = try await CommunityPlaces.load(community, on: database)
         let pool = try await skillPool(on: database, seed: plan.seed, size: 40)
-        var generator = InventoryGenerator(seed: plan.seed, communes: places.communes.map(\.code), neighbourhoods: places.neighbourhoods.map(\.slug),
+        var generator = InventoryGenerator(seed: plan.seed, communes: places.communes.map(\.code), neighbourhoods: places.neighbourhoodCommunes,
             skillLabels: pool.map(\.label))
         let organisations = generator.organisations(plan.organisations)
         var records = organisations.map { organisation in

@@ -141,7 +141,7 @@ enum ClaimController {
         let places = try await CommunityPlaces.load(community, on: request.db)
         let text = InventoryText(catalog: request.catalog, places: places)
         let submitted = request.inventoryValues(InventoryKind.portrait.fields)
-        let outcome = InventoryForm(kind: .portrait, communes: Set(places.communes.map(\.code)), neighbourhoods: Set(places.neighbourhoods.map(\.slug)))
+        let outcome = places.form(.portrait)
             .check(submitted)
         let values = Dictionary(uniqueKeysWithValues: outcome.values.map { ($0.key.rawValue, $0.value) })
         let errors = outcome.errors.filter { $0.key != .skills }.reduce(into: [InventoryField: String]()) { $0[$1.key] = text.error($1.key, $1.value) }

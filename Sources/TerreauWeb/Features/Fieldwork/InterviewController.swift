@@ -256,7 +256,7 @@ enum InterviewController {
         if portrait[InventoryField.title.rawValue, default: ""].isEmpty { portrait[InventoryField.title.rawValue] = catalog.text("interview.anonymous") }
         portrait[InventoryField.visibility.rawValue] = (visibility ?? .statistics).rawValue
         portrait[InventoryField.contactPreference.rawValue] = "through-coordinator"
-        let outcome = InventoryForm(kind: .portrait, communes: communes, neighbourhoods: neighbourhoods).check(portrait)
+        let outcome = context.places.form(.portrait).check(portrait)
         for (field, _) in outcome.errors where field != .skills {
             if let question = questionnaire.questions.first(where: { $0.mapsTo == field }) { submission.errors[question.key] = catalog.text("interview.error.choice") }
         }

@@ -345,7 +345,7 @@ enum InventoryController {
 
     /// Checks a submitted form; on success returns the draft to store.
     static func check(_ request: Request, _ context: Context, kind: InventoryKind, input: inout FormInput) async throws -> InventoryStore.Draft? {
-        let form = InventoryForm(kind: kind, communes: Set(context.places.communes.map(\.code)), neighbourhoods: Set(context.places.neighbourhoods.map(\.slug)))
+        let form = context.places.form(kind)
         let outcome = form.check(input.values)
         input.values = Dictionary(uniqueKeysWithValues: outcome.values.map { ($0.key.rawValue, $0.value) })
         for (field, error) in outcome.errors { input.errors[field] = context.text.error(field, error) }

@@ -7,6 +7,8 @@ import Vapor
 struct CommunityPlaces {
     var communes: [(code: String, name: String)]
     var neighbourhoods: [(slug: String, name: String)]
+    /// Each neighbourhood's communes, by slug: a record's neighbourhood must cover its commune.
+    var neighbourhoodCommunes: [String: Set<String>]
 
     static func load(_ community: CommunityRecord, on database: any Database) async throws -> CommunityPlaces {
         let id = try community.requireID()
@@ -15,8 +17,16 @@ struct CommunityPlaces {
         let french = Locale(identifier: "fr_FR")
         let communes = records.map { ($0.code, $0.name) }
             .sorted { $0.1.compare($1.1, options: [.caseInsensitive, .diacriticInsensitive], locale: french) == .orderedAscending }
-        let neighbourhoods = try await CommunityStore(database: database).neighbourhoods(of: id).map { ($0.slug, $0.name) }
-        return CommunityPlaces(communes: communes, neighbourhoods: neighbourhoods)
+        let areas = try await CommunityStore(database: database).neighbourhoods(of: id)
+        let covered = try await CommunityStore(database: database).neighbourhoodCommunes(of: id)
+        return CommunityPlaces(communes: communes, neighbourhoods: areas.map { ($0.slug, $0.name) },
+                               neighbourhoodCommunes: Dictionary(areas.map { ($0.slug, Set(covered[$0.id!] ?? [])) }, uniquingKeysWith: { $1 }))
+    }
+
+    /// The record form, checked against this community's places.
+    func form(_ kind: InventoryKind) -> InventoryForm {
+        InventoryForm(kind: kind, communes: Set(communes.map(\.code)), neighbourhoods: Set(neighbourhoods.map(\.slug)),
+                      neighbourhoodCommunes: neighbourhoodCommunes)
     }
 
     func communeName(_ code: String?) -> String? { code.flatMap { code in communes.first { $0.code == code }?.name } }
@@ -76,6 +86,7 @@ struct InventoryText {
         case .notANumber(let range):
             return catalog.text("inventory.error.number", [label, catalog.language.format(range.lowerBound), catalog.language.format(range.upperBound)])
         case .unknownPlace: return catalog.text("inventory.error.place", [label])
+        case .outsideCommune: return catalog.text("inventory.error.outsideCommune", [label])
         case .unknownSkills(let labels): return catalog.text("inventory.error.skills", [labels.map { "« \($0) »" }.joined(separator: ", ")])
         }
     }

@@ -48,8 +48,7 @@ enum WelcomeController {
         var values = request.inventoryValues(fields)
         let step = min(max(Int(request.field("step")) ?? 1, 1), 4)
         // Checked as the portrait they may become, but only the fields asked so far.
-        let form = InventoryForm(kind: .portrait, communes: Set(context.places.communes.map(\.code)),
-            neighbourhoods: Set(context.places.neighbourhoods.map(\.slug)))
+        let form = context.places.form(.portrait)
         var submitted = values
         if submitted[InventoryField.title.rawValue, default: ""].isEmpty { submitted[InventoryField.title.rawValue] = request.catalog.text("welcome.anonymous") }
         submitted[InventoryField.visibility.rawValue] = Visibility.members.rawValue
