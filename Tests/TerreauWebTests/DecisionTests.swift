@@ -91,6 +91,10 @@ struct DecisionTests {
             // The conclusion is written after the count, starting from it.
             #expect(try await DecisionRecord.find(decision.id, on: app.db)?.outcomeStatement == "Proposition adoptée · au tour 1 · 4 bulletins comptés")
             #expect(try await camille.get(path).text.contains("Publier la déclaration"))
+            // A coordinator reading in English is offered the same form (the stored text is French).
+            camille.extraHeaders = ["Accept-Language": "en"]
+            #expect(try await camille.get(path).text.contains("Publish the statement"))
+            camille.extraHeaders = [:]
             _ = try await camille.post(path + "/etape", [("step", "statement"), ("statement", "Adopté par consentement.")])
             let closed = try #require(try await DecisionRecord.find(decision.id, on: app.db))
             #expect(closed.phase == "closed")

@@ -315,10 +315,10 @@ enum DecisionsController {
                 request.session.data["ballot-draft"] = nil
             }
         }
-        var result: ResultView?, prefill: String?
+        var result: ResultView?, conclusionForm: String?
         if phase == .closed, let text = decision.result, let report = try? JSONDecoder().decode(TallyReport.self, from: Data(text.utf8)) {
             result = try await resultView(decision, report, request)
-            prefill = prefilledStatement(report, catalog)
+            if canManage, awaitsConclusion(decision, report, request) { conclusionForm = prefilledStatement(report, catalog) }
         }
         let consentRounds = decision.method == VotingMethod.consent.rawValue ? try await consentRoundViews(decision, request) : []
         let options = (try? JSONDecoder().decode([String].self, from: Data(decision.options.utf8))) ?? []
@@ -350,7 +350,7 @@ enum DecisionsController {
             form: FormState(request), ballot: ballot, voters: voters, result: result,
             proposedRules: proposed.map { RulesForm.describe($0, catalog) } ?? [], proposedCharter: decision.proposedCharter,
             deliberation: deliberation, consentRounds: consentRounds,
-            statementForm: canManage && prefill != nil && prefill == decision.outcomeStatement ? prefill : nil,
+            statementForm: conclusionForm,
             amendForm: canManage && decision.method == VotingMethod.consent.rawValue && decision.round > 1 && phase == .deliberation ? decision.text : nil,
             amendments: try await store.amendments(of: decision.id!).map {
                 .init(round: $0.round, date: language.formatDate($0.amendedAt), pieces: TextDiff.words($0.previousText, $0.text))
@@ -368,14 +368,20 @@ enum DecisionsController {
         return parts.joined(separator: " · ")
     }
 
+    /// Whether the stored conclusion is still the one drawn from the count (in whichever language
+    /// the vote was closed): the author or a coordinator has not written theirs yet.
+    static func awaitsConclusion(_ decision: DecisionRecord, _ report: TallyReport, _ request: Request) -> Bool {
+        let stored = decision.outcomeStatement ?? ""
+        return stored.isEmpty || Language.allCases.contains { prefilledStatement(report, request.application.localization[$0]) == stored }
+    }
+
     /// Once counted, the author or a coordinator writes the conclusion, once: until then it is
     /// the one drawn from the count; after, it no longer changes (it is published with the result).
     static func writeStatement(_ request: Request, community: CommunityRecord, decision: DecisionRecord) async throws -> Response {
         let catalog = request.catalog
         let back = SiteRoute.decision(slug: community.slug, decision: decision.id!.uuidString)
         guard DecisionStore.phase(decision) == .closed, let text = decision.result,
-            let report = try? JSONDecoder().decode(TallyReport.self, from: Data(text.utf8)),
-            decision.outcomeStatement == prefilledStatement(report, catalog) || (decision.outcomeStatement ?? "").isEmpty
+            let report = try? JSONDecoder().decode(TallyReport.self, from: Data(text.utf8)), awaitsConclusion(decision, report, request)
         else {
             request.flash(catalog.text("decision.error.statementWritten"))
             return request.seeOther(back)
