@@ -165,19 +165,28 @@ struct DecisionTests {
         }
     }
 
+    /// Puts Grenoble under its current rules changed by `change`, as the next version (set by the
+    /// test, without the decision a community would take).
+    @discardableResult
+    static func adoptRules(_ app: Application, _ change: (inout Governance) -> Void) async throws -> Governance {
+        let community = try await grenoble(app)
+        var rules = try await DecisionStore(database: app.db).governance(of: community.id!).normalized
+        change(&rules)
+        rules.version += 1
+        let record = GovernanceRecord()
+        record.$community.id = community.id!
+        record.version = rules.version
+        record.rules = DecisionStore.json(rules)
+        record.createdAt = app.clock.now()
+        try await record.create(on: app.db)
+        return rules
+    }
+
     /// A secret majority vote open now in Grenoble, under rules that allow it (set by the test).
     static func openVote(_ app: Application, secret: Bool = true) async throws -> DecisionRecord {
         let community = try await grenoble(app)
         let store = DecisionStore(database: app.db)
-        var rules = try await store.governance(of: community.id!).normalized
-        rules.kinds[.general] = KindRule(methods: [.majority, .schulze], secret: secret)
-        let record = GovernanceRecord()
-        record.$community.id = community.id!
-        record.version = rules.version + 1
-        record.rules = DecisionStore.json(rules)
-        record.createdAt = app.clock.now()
-        try await record.create(on: app.db)
-        rules.version += 1
+        let rules = try await adoptRules(app) { $0.kinds[.general] = KindRule(methods: [.majority, .schulze], secret: secret) }
         let now = app.clock.now()
         let camille = try await MatchingTests.person(app, "camille@demo.terreau.invalid")
         let decision = try await store.createDraft(.init(kind: .general, method: .majority, title: "Acheter une sono", text: "", options: [], grades: [],

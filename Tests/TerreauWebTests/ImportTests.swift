@@ -24,8 +24,7 @@ struct RNAImportTests {
         try await TestApp.with(engine) { app in
             try await app.seedDemo()
             let community = try #require(try await CommunityStore(database: app.db).find(slug: "trieves"))
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("terreau-rna-\(UUID().uuidString)").path
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            let directory = try BackupTests.temporary("rna")
             defer { try? FileManager.default.removeItem(atPath: directory) }
             let bad = Set((0..<37).map { $0 * 27 + 3 })
             try Self.file(count: 1000, bad: bad).write(toFile: directory + "/bad.csv", atomically: true, encoding: .utf8)
@@ -59,8 +58,7 @@ struct RNAImportTests {
         try await TestApp.with(engine) { app in
             try await app.seedDemo()
             let community = try #require(try await CommunityStore(database: app.db).find(slug: "trieves"))
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("terreau-rna-\(UUID().uuidString)").path
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            let directory = try BackupTests.temporary("rna")
             defer { try? FileManager.default.removeItem(atPath: directory) }
             // Rows 2 and 5 are in Grenoble (not Trièves), row 4 has no commune.
             let file = Self.file(count: 5).split(separator: "\n", omittingEmptySubsequences: false).enumerated().map { index, line in

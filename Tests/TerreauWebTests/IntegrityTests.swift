@@ -99,15 +99,8 @@ extension IntegrityTests {
                 ("description", "Deux projets de quartier soutenus en 2028."), ("criteria", ""),
                 ("grades", "insuffisant\npassable\nbien\ntrès bien"), ("closes", "2099-12-31")])
             let callPath = try #require(created.location)
-            let cooperative = try #require(try await OrganisationRecord.query(on: app.db).filter(\.$name == "Atelier Vélo Solidaire (SCOP)").first()).id!
             let mobility = try #require(try await OrganisationRecord.query(on: app.db).filter(\.$name == "Collectif mobilités douces du sud grenoblois").first()).id!
-            let gardens = try #require(try await OrganisationRecord.query(on: app.db).filter(\.$name == "Collectif des jardins de la Villeneuve").first()).id!
-            _ = try await ProposalTests.publish(b["sophie"]!, [("title", "Atelier vélo mobile"), ("summary", "Un atelier de réparation itinérant."),
-                ("themes[]", "mobilite"), ("organisation", cooperative.uuidString)])
-            _ = try await ProposalTests.publish(b["camille"]!, [("title", "Jardins au pied des tours"), ("summary", "Des jardins partagés au pied des tours."),
-                ("themes[]", "mobilite"), ("organisation", gardens.uuidString)])
-            let bikes = try #require(try await ProposalRecord.query(on: app.db).filter(\.$title == "Atelier vélo mobile").first()).id!
-            let jardins = try #require(try await ProposalRecord.query(on: app.db).filter(\.$title == "Jardins au pied des tours").first()).id!
+            let (cooperative, _, bikes, jardins) = try await RegisterTests.twoProjects(app, b)
             _ = try await b["sophie"]!.post(callPath + "/candidature", [("proposal", bikes.uuidString)])
             _ = try await b["camille"]!.post(callPath + "/candidature", [("proposal", jardins.uuidString)])
             _ = try await b["camille"]!.post(callPath + "/etape", [("step", "startEvaluation")])
@@ -134,16 +127,7 @@ extension IntegrityTests {
             #expect(tie == .carrier)
 
             // The rule is data: a community that counts no tie leaves only « no organisation grades its own ».
-            let community = try await DecisionTests.grenoble(app)
-            var rules = try await DecisionStore(database: app.db).governance(of: community.id!)
-            rules.conflictLinks = []
-            rules.version += 1
-            let record = GovernanceRecord()
-            record.$community.id = community.id!
-            record.version = rules.version
-            record.rules = DecisionStore.json(rules)
-            record.createdAt = app.clock.now()
-            try await record.create(on: app.db)
+            try await DecisionTests.adoptRules(app) { $0.conflictLinks = [] }
             _ = try await b["sophie"]!.post(callPath + "/evaluation", [("evaluator", mobility.uuidString), ("grade-\(bikesApp)-0", "3")])
             #expect(try await app.count("peer_grades") == 2)
             #expect(try await app.get("/c/grenoble-alpes/charte").text.contains("les règles n&#39;écartent personne d&#39;autre"))
@@ -173,15 +157,7 @@ extension IntegrityTests {
             #expect(try await app.get("/c/grenoble-alpes/charte").text.contains("Les élus et les agents ne coordonnent pas et ne modèrent pas la communauté"))
 
             // Once the rules allow it, the same grant passes.
-            var rules = try await DecisionStore(database: app.db).governance(of: community.id!)
-            rules.officialsMayRunCommunity = true
-            rules.version += 1
-            let record = GovernanceRecord()
-            record.$community.id = community.id!
-            record.version = rules.version
-            record.rules = DecisionStore.json(rules)
-            record.createdAt = app.clock.now()
-            try await record.create(on: app.db)
+            try await DecisionTests.adoptRules(app) { $0.officialsMayRunCommunity = true }
             try await store.grant(.moderator, to: lucas, in: community, notifier: Notifier(app), catalog: app.localization[.fr], now: Date())
             #expect(Role.parse(try #require(try await MembershipRecord.find(membership.id, on: app.db)).roles).contains(.moderator))
         }

@@ -89,6 +89,20 @@ struct RegisterTests {
         }
     }
 
+    /// Sophie's cooperative carries « Atelier vélo mobile », Camille's gardens « Jardins au pied des
+    /// tours »: both published, as the calls' tests apply with them.
+    static func twoProjects(_ app: Application, _ b: [String: Browser]) async throws -> (cooperative: UUID, gardens: UUID, bikes: UUID, jardins: UUID) {
+        let cooperative = try #require(try await OrganisationRecord.query(on: app.db).filter(\.$name == "Atelier Vélo Solidaire (SCOP)").first()).id!
+        let gardens = try #require(try await OrganisationRecord.query(on: app.db).filter(\.$name == "Collectif des jardins de la Villeneuve").first()).id!
+        _ = try await ProposalTests.publish(b["sophie"]!, [("title", "Atelier vélo mobile"), ("summary", "Un atelier de réparation itinérant."),
+            ("themes[]", "mobilite"), ("organisation", cooperative.uuidString)])
+        _ = try await ProposalTests.publish(b["camille"]!, [("title", "Jardins au pied des tours"), ("summary", "Des jardins partagés au pied des tours."),
+            ("themes[]", "mobilite"), ("organisation", gardens.uuidString)])
+        let bikes = try #require(try await ProposalRecord.query(on: app.db).filter(\.$title == "Atelier vélo mobile").first()).id!
+        let jardins = try #require(try await ProposalRecord.query(on: app.db).filter(\.$title == "Jardins au pied des tours").first()).id!
+        return (cooperative, gardens, bikes, jardins)
+    }
+
     @Test("a call for support: bad input named; apply with one's own projects; no organisation grades its own; medians rank; the priorities go to the organisations' vote",
           arguments: Engine.available)
     func call(engine: Engine) async throws {
@@ -111,14 +125,7 @@ struct RegisterTests {
             #expect(CallsController.decode(call.criteria) == CallCriteria.seed + ["Utilité pour les jeunes"])
 
             // Each admin applies with a project their organisation carries.
-            let cooperative = try #require(try await OrganisationRecord.query(on: app.db).filter(\.$name == "Atelier Vélo Solidaire (SCOP)").first()).id!
-            let gardens = try #require(try await OrganisationRecord.query(on: app.db).filter(\.$name == "Collectif des jardins de la Villeneuve").first()).id!
-            _ = try await ProposalTests.publish(b["sophie"]!, [("title", "Atelier vélo mobile"), ("summary", "Un atelier de réparation itinérant."),
-                ("themes[]", "mobilite"), ("organisation", cooperative.uuidString)])
-            _ = try await ProposalTests.publish(b["camille"]!, [("title", "Jardins au pied des tours"), ("summary", "Des jardins partagés au pied des tours."),
-                ("themes[]", "mobilite"), ("organisation", gardens.uuidString)])
-            let bikes = try #require(try await ProposalRecord.query(on: app.db).filter(\.$title == "Atelier vélo mobile").first()).id!
-            let jardins = try #require(try await ProposalRecord.query(on: app.db).filter(\.$title == "Jardins au pied des tours").first()).id!
+            let (cooperative, gardens, bikes, jardins) = try await Self.twoProjects(app, b)
             #expect(try await b["karim"]!.post(callPath + "/candidature", [("proposal", bikes.uuidString)]).status == .forbidden)
             #expect(try await b["sophie"]!.post(callPath + "/candidature", [("proposal", bikes.uuidString)]).status == .seeOther)
             #expect(try await b["camille"]!.post(callPath + "/candidature", [("proposal", jardins.uuidString)]).status == .seeOther)
