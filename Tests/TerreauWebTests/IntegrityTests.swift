@@ -100,7 +100,7 @@ extension IntegrityTests {
                 ("grades", "insuffisant\npassable\nbien\ntrès bien"), ("closes", "2099-12-31")])
             let callPath = try #require(created.location)
             let mobility = try #require(try await OrganisationRecord.query(on: app.db).filter(\.$name == "Collectif mobilités douces du sud grenoblois").first()).id!
-            let (cooperative, _, bikes, jardins) = try await RegisterTests.twoProjects(app, b)
+            let (cooperative, gardens, bikes, jardins) = try await RegisterTests.twoProjects(app, b)
             _ = try await b["sophie"]!.post(callPath + "/candidature", [("proposal", bikes.uuidString)])
             _ = try await b["camille"]!.post(callPath + "/candidature", [("proposal", jardins.uuidString)])
             _ = try await b["camille"]!.post(callPath + "/etape", [("step", "startEvaluation")])
@@ -111,7 +111,7 @@ extension IntegrityTests {
             // Sophie admins the cooperative that carries the bikes project and the mobility
             // collective: grading it as the collective is grading her own (the review's loophole).
             let page = try await b["sophie"]!.get(callPath).text
-            #expect(page.contains("Ne notent pas un projet : son auteur ou autrice, ses co-auteurs et co-autrices, les membres et responsables des organisations qui le portent"))
+            #expect(page.contains("Ne notent pas un projet et ne votent pas sur sa priorité : son auteur ou autrice, ses co-auteurs et co-autrices, les membres et responsables des organisations qui le portent"))
             #expect(page.contains("Vous ne notez pas ce projet : vous en êtes l&#39;auteur ou l&#39;autrice"))
             _ = try await b["sophie"]!.post(callPath + "/evaluation", [("evaluator", mobility.uuidString), ("grade-\(bikesApp)-0", "3")])
             #expect(try await b["sophie"]!.get(callPath).text.contains("vous ne pouvez pas noter « Atelier vélo mobile »"))
@@ -131,6 +131,39 @@ extension IntegrityTests {
             _ = try await b["sophie"]!.post(callPath + "/evaluation", [("evaluator", mobility.uuidString), ("grade-\(bikesApp)-0", "3")])
             #expect(try await app.count("peer_grades") == 2)
             #expect(try await app.get("/c/grenoble-alpes/charte").text.contains("les règles n&#39;écartent personne d&#39;autre"))
+            try await DecisionTests.adoptRules(app) { $0.conflictLinks = Set(ConflictLink.allCases) }
+            // The priorities vote between organisations: neither Sophie (for the collective) nor
+            // Camille (for the gardens) votes on a project she is tied to, and the recusal neither
+            // lowers nor raises it (majority judgment over the grades it did receive).
+            _ = try await b["camille"]!.post(callPath + "/etape", [("step", "submitToDecision")])
+            let decision = try #require(try await CallRecord.query(on: app.db).first()?.$decision.get(on: app.db))
+            let store = DecisionStore(database: app.db)
+            let now = app.clock.now()
+            _ = try await store.deliberate(decision, by: decision.$createdBy.id!, now: now.addingTimeInterval(-20 * 86_400))
+            #expect(try await store.openVoting(decision, until: now.addingTimeInterval(86_400), now: now.addingTimeInterval(-10 * 86_400)) == nil)
+            let options = CallsController.decode(decision.options)
+            let bikesOption = try #require(options.firstIndex(of: "Atelier vélo mobile")), jardinsOption = 1 - bikesOption
+            let decisionPath = "/c/grenoble-alpes/decisions/\(decision.id!.uuidString)"
+            let ballotPage = try await b["sophie"]!.get(decisionPath).text
+            #expect(ballotPage.contains("<strong>Atelier vélo mobile</strong> — Vous ne vous prononcez pas sur ce projet, car vous en êtes l&#39;auteur ou l&#39;autrice"))
+            #expect(!ballotPage.contains("name=\"option-\(bikesOption)\""))
+            _ = try await b["sophie"]!.post(decisionPath + "/bulletin", [("as", "organisation:" + mobility.uuidString),
+                ("option-\(bikesOption)", "très bien"), ("option-\(jardinsOption)", "passable")])
+            #expect(try await b["sophie"]!.get(decisionPath).text.contains("Bulletin non enregistré : vous ne pouvez pas vous prononcer sur « Atelier vélo mobile »"))
+            #expect(try await Self.ballots(app, decision).isEmpty)
+            _ = try await b["sophie"]!.post(decisionPath + "/bulletin", [("as", "organisation:" + mobility.uuidString), ("option-\(jardinsOption)", "passable")])
+            _ = try await b["camille"]!.post(decisionPath + "/bulletin", [("as", "organisation:" + gardens.uuidString), ("option-\(bikesOption)", "bien")])
+            let cast = try await Self.ballots(app, decision)
+            #expect(cast["organisation:" + mobility.uuidString] == #"{"Atelier vélo mobile":null,"Jardins au pied des tours":"passable"}"#)
+            #expect(cast["organisation:" + gardens.uuidString] == #"{"Atelier vélo mobile":"bien","Jardins au pied des tours":null}"#)
+            let counted = try #require(try await DecisionRecord.find(decision.id, on: app.db))
+            #expect(try await store.close(counted, statement: "Priorités", now: now.addingTimeInterval(2 * 86_400)) == nil)
+            let report = try JSONDecoder().decode(TallyReport.self, from: Data(try #require(try await DecisionRecord.find(decision.id, on: app.db)?.result).utf8))
+            #expect(report.gradeCounts?["Atelier vélo mobile"] == [0, 0, 0, 0, 1, 0, 0])
+            #expect(report.gradeCounts?["Jardins au pied des tours"] == [0, 0, 1, 0, 0, 0, 0])
+            #expect(report.ranking.first == ["Atelier vélo mobile"])
+            #expect(try await app.get(decisionPath).text.contains("Atelier vélo mobile : ne se prononce pas (lien d&#39;intérêt)"))
+
         }
     }
 

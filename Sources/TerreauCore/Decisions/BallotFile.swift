@@ -104,6 +104,7 @@ public enum BallotFile {
                 var grades = [Int?](repeating: nil, count: candidates.count)
                 for (name, grade) in map {
                     let position = try candidate(.string(name), offset + 1)
+                    if case .null = grade { grades[position] = MajorityJudgmentTally.recused; continue }
                     guard let word = grade.string, let level = gradeIndex[word] else {
                         throw fail("bulletin \(offset + 1) : mention inconnue « \(grade) » pour « \(name) » (mentions : \(election.grades.joined(separator: ", "))).")
                     }

@@ -22,7 +22,7 @@ extension Counter {
     /// A majority-judgment ballot, `{"name": "grade", …}`, read in one loop straight into the
     /// counts: no array per ballot, no closure. Stored ballots list names in the same order one
     /// after another, so the name met at each place last time is tried first. A candidate left
-    /// ungraded gets the worst grade, as in `MajorityJudgmentTally.add`.
+    /// ungraded gets the worst grade, as in `MajorityJudgmentTally.add`; one graded `null` is recused.
     mutating func addJudgment(_ reader: inout JSONBytes) throws {
         let count = election.candidates.count
         guard count <= 64 else { throw Unreadable(description: "plus de 64 options") }
@@ -34,7 +34,10 @@ extension Counter {
             while true {
                 let name = try reader.span()
                 try reader.expect(UInt8(ascii: ":"))
-                let grade = try reader.span()
+                // `null`: the judge recuses themself from this candidate (not counted for it).
+                let recused = reader.peek() == UInt8(ascii: "n")
+                let grade = recused ? nil : try reader.span()
+                if recused { try reader.literal("null") }
                 let position: Int
                 if place < namesMet.count, name.equals(nameBytes[namesMet[place]]) {
                     position = namesMet[place]
@@ -45,10 +48,12 @@ extension Counter {
                     position = found
                     if place < namesMet.count { namesMet[place] = found } else { namesMet.append(found) }
                 }
-                guard let level = try grade.match(gradeBytes, from: 0) ?? gradeIndex[grade.text()] else {
-                    throw Unreadable(description: "mention inconnue « \((try? grade.text()) ?? "") »")
+                if let grade {
+                    guard let level = try grade.match(gradeBytes, from: 0) ?? gradeIndex[grade.text()] else {
+                        throw Unreadable(description: "mention inconnue « \((try? grade.text()) ?? "") »")
+                    }
+                    judgment.count(position, level)
                 }
-                judgment.count(position, level)
                 graded |= 1 << UInt64(position)
                 place += 1
                 if reader.peek() == UInt8(ascii: ",") { reader.position += 1; continue }
@@ -136,6 +141,16 @@ struct JSONBytes {
     mutating func expect(_ byte: UInt8) throws {
         guard peek() == byte else { throw Counter.Unreadable(description: "bulletin illisible (position \(position))") }
         position += 1
+    }
+
+    /// A bare word such as `null`.
+    mutating func literal(_ word: StaticString) throws {
+        let count = word.utf8CodeUnitCount
+        guard position + count <= bytes.count,
+              memcmp(bytes.baseAddress! + position, word.utf8Start, count) == 0 else {
+            throw Counter.Unreadable(description: "bulletin illisible (position \(position))")
+        }
+        position += count
     }
 
     /// A string's bytes as they stand between the quotes.

@@ -6,7 +6,15 @@ import Foundation
 /// *majority value*: remove one median grade and take the median again, and so on, comparing
 /// the two sequences lexicographically. Two candidates stay tied only with identical grade
 /// counts.
+///
+/// A judge who recuses themself from a candidate (a conflict of interest in a priorities vote:
+/// an organisation never grades its own project) gives `recused`: that candidate's merit is
+/// taken over the grades it did receive — the grade is neither the worst nor any other, as a
+/// jury's recused member simply does not sit for that candidate.
 public struct MajorityJudgmentTally: Sendable {
+    /// The grade of a judge who does not grade this candidate (a conflict of interest).
+    public static let recused = -1
+
     /// Grade counts, candidate after candidate, in one flat array: a million ballots of twenty
     /// grades are twenty million increments, which nested arrays slow down.
     private var flat: [Int]
@@ -24,7 +32,7 @@ public struct MajorityJudgmentTally: Sendable {
     }
 
     public mutating func add(_ grades: [Int?]) {
-        for (candidate, grade) in grades.enumerated() { count(candidate, grade ?? 0) }
+        for (candidate, grade) in grades.enumerated() where grade != Self.recused { count(candidate, grade ?? 0) }
         ballots += 1
     }
 

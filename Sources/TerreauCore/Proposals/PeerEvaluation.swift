@@ -78,9 +78,10 @@ public enum PeerEvaluation {
     /// project — among those the community's rules count — or nil. `organisations` are the
     /// organisations the person belongs to (member or admin): a tie through any of them counts,
     /// so that no one grades their own project through a sister organisation.
-    public static func conflict(person: UUID, organisations: Set<UUID>, evaluator: UUID, project: ProjectTies,
+    /// A person voting in their own name (`evaluator` nil) is tied through their organisations only.
+    public static func conflict(person: UUID, organisations: Set<UUID>, evaluator: UUID?, project: ProjectTies,
                                 counted: Set<ConflictLink>) -> ConflictLink? {
-        let mine = organisations.union([evaluator])
+        let mine = organisations.union([evaluator].compactMap { $0 })
         return counted.sorted().first { link in
             switch link {
             case .author: project.author == person

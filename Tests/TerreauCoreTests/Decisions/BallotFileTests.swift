@@ -127,6 +127,8 @@ struct CounterTests {
         #"{"method":"majority","ballots":["pour","contre","pour","abstention"]}"#,
         #"{"method":"dot-voting","candidates":["A","B"],"dots":3,"amount":90,"ballots":[{"A":2,"B":1},{"B":3}]}"#,
         #"{"method":"majority-judgment","candidates":["Vélo \"solidaire\"","B"],"grades":["mal","bien"],"ballots":[{"Vélo \"solidaire\"":"bien","B":"mal"},{"B":"bien"}]}"#,
+        // A recused judge (`null`): not counted for that candidate, by either reader.
+        #"{"method":"majority-judgment","candidates":["A","B"],"grades":["mal","bien"],"ballots":[{"A":null,"B":"mal"},{"A":"bien","B":"bien"},{"B": null ,"A":"mal"}]}"#,
     ])
     func sameCount(text: String) throws {
         let election = try BallotFile.readJSON(Data(text.utf8), file: "f.json")

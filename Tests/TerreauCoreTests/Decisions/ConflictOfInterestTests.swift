@@ -30,6 +30,21 @@ struct ConflictOfInterestTests {
         #expect(PeerEvaluation.conflict(person: person, organisations: organisations, evaluator: evaluator, project: Self.bikes, counted: counted) == tie)
     }
 
+    @Test("a priorities vote: the organisation that recuses itself neither lowers nor raises its own project")
+    func recusedGrade() throws {
+        // Three organisations grade two projects; the cooperative carries « Vélos » and recuses itself.
+        // Counted as « à rejeter » (an ungraded project on paper) it would lose; not counted, it wins.
+        let text = #"{"method":"majority-judgment","candidates":["Vélos","Jardin"],"grades":["à rejeter","passable","bien"],"#
+            + #""ballots":[{"Vélos":null,"Jardin":"passable"},{"Vélos":"bien","Jardin":"passable"},{"Vélos":"bien","Jardin":"bien"}]}"#
+        let report = try BallotFile.readJSON(Data(text.utf8), file: "priorites.json").tally()
+        #expect(report.gradeCounts?["Vélos"] == [0, 0, 2])
+        #expect(report.medians?["Vélos"] == "bien" && report.medians?["Jardin"] == "passable")
+        #expect(report.ranking.first == ["Vélos"])
+        let ungraded = text.replacingOccurrences(of: #"{"Vélos":null,"#, with: "{")
+        let penalised = try BallotFile.readJSON(Data(ungraded.utf8), file: "priorites.json").tally()
+        #expect(penalised.gradeCounts?["Vélos"] == [1, 0, 2])
+    }
+
     @Test("elected officials and agents coordinate or moderate only where the rules allow it", arguments: [
         (Role.coordinator, ActorKind.elected, false, true),
         (.moderator, .agent, false, true),

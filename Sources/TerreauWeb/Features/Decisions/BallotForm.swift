@@ -11,6 +11,8 @@ enum BallotForm {
         var value: String
         var grades: [ChoiceOption]
         var ranks: [ChoiceOption]
+        /// Why this voter does not grade this option (a priorities vote on their own project).
+        var recused: String?
     }
 
     struct View: Encodable {
@@ -38,7 +40,8 @@ enum BallotForm {
 
     static func list(_ text: String) -> [String] { (try? JSONDecoder().decode([String].self, from: Data(text.utf8))) ?? [] }
 
-    static func view(for decision: DecisionRecord, catalog: MessageCatalog, values: [String: [String]]) -> View {
+    /// `recused`: the options this voter may not grade (conflicts of interest), with the tie.
+    static func view(for decision: DecisionRecord, catalog: MessageCatalog, values: [String: [String]], recused: [Int: ConflictLink] = [:]) -> View {
         let method = VotingMethod(rawValue: decision.method) ?? .majority
         let names = list(decision.options), grades = list(decision.grades)
         let settings = DecisionStore.header(of: decision)
@@ -47,7 +50,8 @@ enum BallotForm {
             let value = method == .approval ? (values["approve"] ?? []).contains(String(index)) ? "1" : "" : first("option-\(index)")
             return Option(index: index, name: name, value: value,
                 grades: grades.map { ChoiceOption(value: $0, label: $0, selected: $0 == value) },
-                ranks: (1...max(1, names.count)).map { ChoiceOption(value: String($0), label: String($0), selected: String($0) == value) })
+                ranks: (1...max(1, names.count)).map { ChoiceOption(value: String($0), label: String($0), selected: String($0) == value) },
+                recused: recused[index].map { catalog.text("ballot.recused", [catalog.text("call.conflict." + $0.rawValue)]) })
         }
         let choiceKeys = method == .consent ? ["consent", "stand-aside", "objection"] : ["pour", "contre", "abstention"]
         return View(shape: shape(method), options: options,
@@ -59,10 +63,17 @@ enum BallotForm {
         var message: String
     }
 
-    /// The JSON item for the submitted form, or what is wrong with it in French.
-    static func read(_ request: Request, decision: DecisionRecord, catalog: MessageCatalog) -> Result<String, Problem> {
+    /// The JSON item for the submitted form, or what is wrong with it in French. An option the
+    /// voter is `recused` from must stay blank; majority judgment records the recusal (`null`,
+    /// not counted for that option), the other methods leave it out as on paper.
+    static func read(_ request: Request, decision: DecisionRecord, catalog: MessageCatalog, recused: [Int: ConflictLink] = [:]) -> Result<String, Problem> {
         let method = VotingMethod(rawValue: decision.method) ?? .majority
         let names = list(decision.options)
+        for (index, link) in recused.sorted(by: { $0.key < $1.key }) where index < names.count {
+            if !request.field("option-\(index)").isEmpty || request.fields("approve").contains(String(index)) {
+                return .failure(Problem(message: catalog.text("ballot.error.recused", [names[index], catalog.text("call.conflict." + link.rawValue)])))
+            }
+        }
         var item: JSONValue
         switch method {
         case .majority, .qualifiedMajority, .consensus:
@@ -89,6 +100,7 @@ enum BallotForm {
         case .majorityJudgment:
             var map: [String: JSONValue] = [:]
             for (index, name) in names.enumerated() {
+                if recused[index] != nil { map[name] = .null; continue }
                 let grade = request.field("option-\(index)")
                 guard !grade.isEmpty else { return .failure(Problem(message: catalog.text("ballot.error.grade", [name]))) }
                 map[name] = .string(grade)
@@ -132,7 +144,10 @@ enum BallotForm {
                 let reason = map["reason"]?.string ?? ""
                 return catalog.text("ballot.choice." + choice) + (reason.isEmpty ? "" : " — " + reason)
             }
-            return map.keys.sorted().map { "\($0) : \(map[$0]!.description)" }.joined(separator: ", ")
+            return map.keys.sorted().map { name in
+                if case .null = map[name]! { return "\(name) : " + catalog.text("ballot.recusedShort") }
+                return "\(name) : \(map[name]!.description)"
+            }.joined(separator: ", ")
         default: return item.description
         }
     }

@@ -173,6 +173,17 @@ struct DecisionStore {
             .sorted { $0.0 < $1.0 }
     }
 
+    /// A call's priorities: the options (by index, in the order of the call's applications, as
+    /// the decision listed them) that `person` may not vote on, with the tie that prevents it.
+    /// Empty for any other decision.
+    func recusals(of person: UUID, in decision: DecisionRecord) async throws -> [Int: ConflictLink] {
+        guard decision.kind == DecisionKind.priorities.rawValue,
+              let call = try await CallRecord.query(on: database).filter(\.$decision.$id == decision.id!).first() else { return [:] }
+        let applications = try await CallApplicationRecord.query(on: database).filter(\.$call.$id == call.id!).sort(\.$createdAt).all()
+        let conflicts = try await ProposalStore(database: database).conflicts(of: person, in: applications, community: decision.$community.id)
+        return Dictionary(uniqueKeysWithValues: applications.enumerated().compactMap { index, application in conflicts[application.id!].map { (index, $0) } })
+    }
+
     // MARK: Ballots
 
     enum CastResult: Equatable {

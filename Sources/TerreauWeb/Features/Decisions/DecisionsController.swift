@@ -311,7 +311,8 @@ enum DecisionsController {
             if !keys.isEmpty {
                 let names = try await voterNames(keys.map(\.key), request)
                 voters = keys.map { .init(key: $0.key, name: names[$0.key] ?? "", hasVoted: $0.hasVoted) }
-                ballot = BallotForm.view(for: decision, catalog: catalog, values: request.session.data["ballot-draft"].flatMap(BallotForm.decodeDraft) ?? [:])
+                ballot = BallotForm.view(for: decision, catalog: catalog, values: request.session.data["ballot-draft"].flatMap(BallotForm.decodeDraft) ?? [:],
+                                         recused: try await store.recusals(of: me.personID, in: decision))
                 request.session.data["ballot-draft"] = nil
             }
         }
@@ -553,7 +554,7 @@ enum DecisionsController {
         guard let voterKey = keys.first(where: { asKey.isEmpty || $0.key == asKey })?.key else { throw Abort(.forbidden) }
         let back = SiteRoute.decision(slug: community.slug, decision: decision.id!.uuidString)
         let content: String
-        switch BallotForm.read(request, decision: decision, catalog: catalog) {
+        switch BallotForm.read(request, decision: decision, catalog: catalog, recused: try await store.recusals(of: me.personID, in: decision)) {
         case .success(let json): content = json
         case .failure(let problem):
             request.flash(problem.message)

@@ -179,14 +179,11 @@ enum CallsController {
             }
             if phase == .evaluation {
                 let given = try await PeerGradeRecord.query(on: request.db).filter(\.$application.$id ~~ applications.compactMap(\.id)).all()
-                let ties = try await ProposalStore(database: request.db).ties(of: applications)
-                let belongs = try await OrganisationStore(database: request.db).organisations(of: me.personID)
-                let rules = try await DecisionStore(database: request.db).governance(of: community.id!)
+                let conflicts = try await ProposalStore(database: request.db).conflicts(of: me.personID, in: applications, community: community.id!)
                 grids = mine.map { organisation in
                     ShowPage.Grid(evaluator: organisation.id!.uuidString, evaluatorName: organisation.name,
                         projects: applications.filter { $0.$organisation.id != organisation.id }.map { application in
-                            let tie = PeerEvaluation.conflict(person: me.personID, organisations: belongs, evaluator: organisation.id!,
-                                                              project: ties[application.id!]!, counted: rules.conflictLinks)
+                            let tie = conflicts[application.id!]
                             return .init(id: application.id!.uuidString, title: application.proposal.title,
                                   abstention: tie.map { catalog.text("call.conflict." + $0.rawValue) },
                                   criteria: tie != nil ? [] : criteria.enumerated().map { index, criterion in
@@ -268,9 +265,7 @@ enum CallsController {
         guard try await OrganisationStore(database: request.db).isAdmin(me.personID, of: evaluator) else { throw Abort(.forbidden) }
         let criteria = decode(call.criteria).count, scale = decode(call.grades).count
         let applications = try await CallApplicationRecord.query(on: request.db).filter(\.$call.$id == call.id!).with(\.$proposal).all()
-        let ties = try await ProposalStore(database: request.db).ties(of: applications)
-        let belongs = try await OrganisationStore(database: request.db).organisations(of: me.personID)
-        let counted = try await DecisionStore(database: request.db).governance(of: community.id!).conflictLinks
+        let conflicts = try await ProposalStore(database: request.db).conflicts(of: me.personID, in: applications, community: community.id!)
         var given: [(CallApplicationRecord, Int, Int)] = []
         for application in applications {
             for criterion in 0..<criteria {
@@ -284,8 +279,7 @@ enum CallsController {
                     return request.seeOther(back)
                 }
                 // A tie through any of the person's organisations, not only the evaluating one.
-                if let tie = PeerEvaluation.conflict(person: me.personID, organisations: belongs, evaluator: evaluator,
-                                                     project: ties[application.id!]!, counted: counted) {
+                if let tie = conflicts[application.id!] {
                     request.flash(catalog.text("call.error.conflict", [application.proposal.title, catalog.text("call.conflict." + tie.rawValue)]))
                     return request.seeOther(back)
                 }

@@ -177,6 +177,16 @@ struct ProposalStore {
         })
     }
 
+    /// The tie that keeps `person` from grading, scoring or voting on each application's
+    /// project, among the links the community's rules count, by application id (absent: free).
+    /// Every organisation the person belongs to counts, whichever one they act for.
+    func conflicts(of person: UUID, in applications: [CallApplicationRecord], community: UUID) async throws -> [UUID: ConflictLink] {
+        let ties = try await ties(of: applications)
+        let belongs = try await OrganisationStore(database: database).organisations(of: person)
+        let counted = try await DecisionStore(database: database).governance(of: community).conflictLinks
+        return ties.compactMapValues { PeerEvaluation.conflict(person: person, organisations: belongs, evaluator: nil, project: $0, counted: counted) }
+    }
+
     func comments(of proposal: UUID) async throws -> [CommentRecord] {
         try await CommentRecord.query(on: database).filter(\.$proposal.$id == proposal).with(\.$author).sort(\.$createdAt).all()
     }
