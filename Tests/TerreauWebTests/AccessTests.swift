@@ -137,6 +137,7 @@ struct AccessTests {
             .decisions(slug: slug), .decisionNew(slug: slug, kind: nil), .decisionCreate(slug: slug), .governance(slug: slug),
             .decision(slug: slug, decision: UUID().uuidString), .decisionStep(slug: slug, decision: UUID().uuidString),
             .ballot(slug: slug, decision: UUID().uuidString), .ballotReceipt(slug: slug, decision: UUID().uuidString),
+            .decisionContribution(slug: slug, decision: UUID().uuidString),
             .proposals(slug: slug), .proposalNew(slug: slug), .proposalCreate(slug: slug), .proposal(slug: slug, proposal: f.proposal, view: "positions"),
             // Record-level rules (its authors, the contribution's author) answer 403 themselves: unknown ids keep the walk on the policy.
             .proposalEdit(slug: slug, proposal: UUID().uuidString), .proposalUpdate(slug: slug, proposal: UUID().uuidString),

@@ -65,6 +65,8 @@ struct DecisionTests {
             #expect(debated.title == "Décider à la majorité")
             #expect(debated.status == "decision")
             #expect(try await app.get(path).text.contains("La délibération a lieu dans le débat de la proposition « Décider à la majorité »"))
+            // Consent: the questions close and the reactions come before the consent round.
+            _ = try await camille.post(path + "/etape", [("step", "reactions")])
             // Voting cannot open before the seven days of deliberation the rules require.
             _ = try await camille.post(path + "/etape", [("step", "openVoting"), ("ends_on", "2027-02-01")])
             #expect(try await camille.get(path).text.contains("la délibération n&#39;a pas duré le temps que fixent les règles"))
@@ -150,6 +152,7 @@ struct DecisionTests {
                 settings: [:], proposed: rules, charter: "La charte, réécrite par la communauté et adoptée par consentement."),
                 community: community.id!, author: camille, rules: rules, now: now.addingTimeInterval(-20 * Self.day))
             _ = try await store.deliberate(decision, by: camille, now: now.addingTimeInterval(-20 * Self.day))
+            #expect(try await store.openReactions(decision, now: now.addingTimeInterval(-15 * Self.day)) == nil)
             #expect(try await store.openVoting(decision, until: now.addingTimeInterval(-Self.day), now: now.addingTimeInterval(-10 * Self.day)) == nil)
             let members = try await MembershipRecord.query(on: app.db).filter(\.$community.$id == community.id!).all().map(\.$person.id)
             for member in members.prefix(5) {

@@ -212,23 +212,52 @@ extension IntegrityTests {
             let decision = try await store.createDraft(.init(kind: .general, method: .consent, title: "Ouvrir le local le dimanche", text: "Le local ouvre le dimanche matin.",
                 options: [], grades: [], settings: [:], proposed: nil), community: community.id!, author: camilleID, rules: rules, now: start)
             _ = try await store.deliberate(decision, by: camilleID, now: start)
-            #expect(try await store.openVoting(decision, until: start.addingTimeInterval(9 * DecisionTests.day), now: start.addingTimeInterval(8 * DecisionTests.day)) == nil)
             let path = "/c/grenoble-alpes/decisions/\(decision.id!.uuidString)"
-            app.clock.freeze(at: start.addingTimeInterval(8 * DecisionTests.day + 60))
+            app.clock.freeze(at: start.addingTimeInterval(8 * DecisionTests.day))
             var members: [String: Browser] = [:]
             for (index, name) in ["camille", "karim", "sophie", "nadia"].enumerated() {
                 let browser = Browser(app, address: "192.0.2.\(60 + index)")
                 try await browser.signIn("\(name)@demo.terreau.invalid")
                 members[name] = browser
             }
+
+            // Clarifying questions first: a member asks, the proposer answers; no reaction yet,
+            // and the consent round cannot open before the reactions.
+            var page = try await members["nadia"]!.get(path).text
+            #expect(page.contains("<li aria-current=\"step\" class=\"current\">Questions de clarification"))
+            _ = try await members["nadia"]!.post(path + "/echanges", [("kind", "question"), ("text", "Qui garde les clés ?")])
+            _ = try await members["nadia"]!.post(path + "/echanges", [("kind", "reaction"), ("text", "Trop tôt pour réagir.")])
+            #expect(try await members["nadia"]!.get(path).text.contains("ce moment du processus est passé"))
+            let question = try #require(try await DecisionContributionRecord.query(on: app.db).filter(\.$kind == "question").first())
+            #expect(try await members["karim"]!.post(path + "/echanges", [("kind", "answer"), ("question", question.id!.uuidString), ("text", "Moi")]).status == .forbidden)
+            _ = try await members["camille"]!.post(path + "/echanges", [("kind", "answer"), ("question", question.id!.uuidString),
+                                                                        ("text", "Les bénévoles, à tour de rôle <script>alert(1)</script>")])
+            _ = try await members["camille"]!.post(path + "/etape", [("step", "openVoting"), ("ends_on", "2099-01-01")])
+            #expect(try await members["camille"]!.get(path).text.contains("Le tour de consentement s&#39;ouvre après les réactions"))
+            #expect(try await DecisionRecord.find(decision.id, on: app.db)?.phase == "deliberation")
+            // Reactions: once each, a second replaces the first; questions are closed.
+            _ = try await members["camille"]!.post(path + "/etape", [("step", "reactions")])
+            _ = try await members["karim"]!.post(path + "/echanges", [("kind", "question"), ("text", "Encore une question ?")])
+            for (name, text) in [("karim", "Bonne idée."), ("karim", "Bonne idée, mais les clés m'inquiètent."), ("sophie", "J'en serai.")] {
+                _ = try await members[name]!.post(path + "/echanges", [("kind", "reaction"), ("text", text)])
+            }
+            #expect(try await DecisionContributionRecord.query(on: app.db).count() == 4, "one question, its answer, one reaction each")
+            page = try await app.get(path).text
+            #expect(page.contains("Question de Nadia") && page.contains("Réponse de Camille"))
+            #expect(page.contains("Les bénévoles, à tour de rôle &lt;script&gt;alert(1)&lt;/script&gt;"))
+            #expect(page.contains("Bonne idée, mais les clés m&#39;inquiètent.") && !page.contains("Bonne idée.</span>"))
+            let reacted = try #require(try await DecisionRecord.find(decision.id, on: app.db))
+            #expect(try await store.openVoting(reacted, until: start.addingTimeInterval(9 * DecisionTests.day), now: app.clock.now()) == nil)
+            app.clock.freeze(at: start.addingTimeInterval(8 * DecisionTests.day + 60))
+            for (name, browser) in members { try await browser.signIn("\(name)@demo.terreau.invalid") }
             // Round 1: Karim objects, with his reason; the others consent.
             _ = try await members["karim"]!.post(path + "/bulletin", [("choice", "objection"), ("reason", "Personne n'a les clés le dimanche.")])
             for name in ["camille", "sophie", "nadia"] { _ = try await members[name]!.post(path + "/bulletin", [("choice", "consent")]) }
-            var page = try await app.get(path).text
-            #expect(page.contains("Tour 1") && page.contains("3 consentement(s), 0 retrait(s), 1 objection(s)"))
+            page = try await app.get(path).text
+            #expect(page.contains("Tour 1") && page.contains("3 consentement(s), 0 préoccupation(s), 1 objection(s)"))
             #expect(page.contains("Objection : « Personne n&#39;a les clés le dimanche. » — Karim"), "the circle reads the objection and its reason")
             app.clock.freeze(at: start.addingTimeInterval(10 * DecisionTests.day))
-            #expect(try await store.close(decision, statement: "x", now: app.clock.now()) == nil)
+            #expect(try await store.close(reacted, statement: "x", now: app.clock.now()) == nil)
             var current = try #require(try await DecisionRecord.find(decision.id, on: app.db))
             #expect(current.phase == "deliberation" && current.round == 2, "a remaining objection sends the proposal to a second round")
 
@@ -246,12 +275,13 @@ extension IntegrityTests {
             app.clock.freeze(at: start.addingTimeInterval(10 * DecisionTests.day + 60))
             for (name, browser) in members { try await browser.signIn("\(name)@demo.terreau.invalid") }
             _ = try await members["karim"]!.post(path + "/bulletin", [("choice", "consent")])
-            _ = try await members["sophie"]!.post(path + "/bulletin", [("choice", "stand-aside")])
+            _ = try await members["sophie"]!.post(path + "/bulletin", [("choice", "stand-aside"), ("reason", "Il faudra un planning.")])
             page = try await app.get(path).text
-            #expect(page.contains("Tour 2") && page.contains("1 consentement(s), 1 retrait(s), 0 objection(s)"), "round 2 counts round 2's answers only")
+            #expect(page.contains("Tour 2") && page.contains("1 consentement(s), 1 préoccupation(s), 0 objection(s)"), "round 2 counts round 2's answers only")
+            #expect(page.contains("Préoccupation : « Il faudra un planning. » — Sophie"), "a concern is read by the circle too")
             _ = try await members["camille"]!.post(path + "/etape", [("step", "amend"), ("text", "Pendant le vote")])
             #expect(try await DecisionAmendmentRecord.query(on: app.db).count() == 1, "no amendment while the round is voting")
-            #expect(page.contains("3 consentement(s), 0 retrait(s), 1 objection(s)"), "round 1 stays as it was answered")
+            #expect(page.contains("3 consentement(s), 0 préoccupation(s), 1 objection(s)"), "round 1 stays as it was answered")
             app.clock.freeze(at: start.addingTimeInterval(13 * DecisionTests.day))
             current = try #require(try await DecisionRecord.find(decision.id, on: app.db))
             #expect(try await store.close(current, statement: { DecisionsController.prefilledStatement($0, app.localization[.fr]) }, now: app.clock.now()) == nil)
@@ -260,6 +290,51 @@ extension IntegrityTests {
             #expect(report.outcome == .adopted && report.consentRound == 2 && report.ballots == 2)
             #expect(current.outcomeStatement == "Proposition adoptée · au tour 2 · 2 bulletins comptés")
             #expect(await JournalTests.verify(app, decision.id!.uuidString))
+        }
+    }
+
+    @Test("after the last round allowed, an objection left sends the final text to the rules' fallback vote, which decides it",
+          arguments: Engine.available)
+    func consentFallback(engine: Engine) async throws {
+        try await TestApp.with(engine) { app in
+            try await app.seedDemo()
+            let start = Date(timeIntervalSince1970: 1_800_000_000)
+            app.clock.freeze(at: start)
+            let store = DecisionStore(database: app.db)
+            let community = try await DecisionTests.grenoble(app)
+            let rules = try await DecisionTests.adoptRules(app) { $0.maximumConsentRounds = 1; $0.consentFallback = .majority }
+            #expect(try await app.get("/c/grenoble-alpes/charte").text.contains("un vote à la majorité décide du texte final"))
+            let camille = try await MatchingTests.person(app, "camille@demo.terreau.invalid")
+            let decision = try await store.createDraft(.init(kind: .general, method: .consent, title: "Fermer la rue le samedi", text: "La rue des écoles est piétonne le samedi.",
+                options: [], grades: [], settings: [:], proposed: nil), community: community.id!, author: camille, rules: rules, now: start)
+            _ = try await store.deliberate(decision, by: camille, now: start)
+            #expect(try await store.openReactions(decision, now: start) == nil)
+            #expect(try await store.openVoting(decision, until: start.addingTimeInterval(10 * DecisionTests.day), now: start.addingTimeInterval(8 * DecisionTests.day)) == nil)
+            let members = try await MembershipRecord.query(on: app.db).filter(\.$community.$id == community.id!).all().map(\.$person.id)
+            for (index, member) in members.enumerated() {
+                let choice = index == 0 ? "objection" : "consent"
+                _ = try await store.cast(DecisionStore.json(JSONValue.object(["round": .int(1), "choice": .string(choice), "reason": .string(index == 0 ? "Les livraisons ?" : "")])),
+                                         in: decision, as: "person:" + member.uuidString, receipt: nil, now: start.addingTimeInterval(9 * DecisionTests.day))
+            }
+            app.clock.freeze(at: start.addingTimeInterval(10 * DecisionTests.day))
+            #expect(try await store.close(decision, statement: { DecisionsController.prefilledStatement($0, app.localization[.fr]) },
+                                          fallbackTitle: "Fermer la rue le samedi — vote de repli", now: app.clock.now()) == nil)
+            let closed = try #require(try await DecisionRecord.find(decision.id, on: app.db))
+            #expect(closed.phase == "closed")
+            let fallback = try #require(try await store.fallback(of: decision.id!))
+            #expect(fallback.method == "majority" && fallback.phase == "voting" && fallback.text == closed.text)
+            #expect(fallback.$proposal.id == closed.$proposal.id && fallback.electorateSize == members.count)
+            #expect(fallback.votingEndsAt == app.clock.now().addingTimeInterval(2 * DecisionTests.day), "as long as the last round lasted")
+            let proposal = try #require(try await ProposalRecord.find(closed.$proposal.id, on: app.db))
+            #expect(proposal.status == "decision", "the proposal waits for the fallback vote")
+            let consentPage = try await app.get("/c/grenoble-alpes/decisions/\(decision.id!.uuidString)").text
+            #expect(consentPage.contains("un vote de repli décide du texte final") && consentPage.contains("Fermer la rue le samedi — vote de repli"))
+            #expect(try await app.get("/c/grenoble-alpes/decisions/\(fallback.id!.uuidString)").text.contains("Ce vote de repli suit le processus de consentement"))
+            for member in members { _ = try await store.cast(DecisionStore.json(JSONValue.string("pour")), in: fallback, as: "person:" + member.uuidString, receipt: nil, now: app.clock.now()) }
+            app.clock.freeze(at: start.addingTimeInterval(13 * DecisionTests.day))
+            let counted = try #require(try await DecisionRecord.find(fallback.id, on: app.db))
+            #expect(try await store.close(counted, statement: "Adoptée au vote de repli.", now: app.clock.now()) == nil)
+            #expect(try await ProposalRecord.find(closed.$proposal.id, on: app.db)?.status != "decision", "the fallback vote decided the proposal")
         }
     }
 }

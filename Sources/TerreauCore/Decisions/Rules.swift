@@ -78,10 +78,14 @@ public struct Governance: Equatable, Sendable, Codable {
     /// By default they may not without a rule change: the diagnostic is the community's, « not
     /// an obligation issued by public authorities ».
     public var officialsMayRunCommunity: Bool
+    /// Consent: the vote on the final text when objections remain after the last round
+    /// (majority or qualified majority), or nil — the proposal is then not adopted.
+    public var consentFallback: VotingMethod?
 
     public init(version: Int = 1, kinds: [DecisionKind: KindRule], deliberationDays: Int = 7, answerDelayDays: Int = 60,
                 moderationReports: Int = 3, maximumConsentRounds: Int = 3, reviewAfterMonths: Int = 12,
-                conflictLinks: Set<ConflictLink> = Set(ConflictLink.allCases), officialsMayRunCommunity: Bool = false) {
+                conflictLinks: Set<ConflictLink> = Set(ConflictLink.allCases), officialsMayRunCommunity: Bool = false,
+                consentFallback: VotingMethod? = nil) {
         self.version = version
         self.kinds = kinds
         self.deliberationDays = deliberationDays
@@ -91,6 +95,7 @@ public struct Governance: Equatable, Sendable, Codable {
         self.reviewAfterMonths = reviewAfterMonths
         self.conflictLinks = conflictLinks
         self.officialsMayRunCommunity = officialsMayRunCommunity
+        self.consentFallback = consentFallback
     }
 
     /// Rules stored before a setting existed read with its default.
@@ -103,7 +108,8 @@ public struct Governance: Equatable, Sendable, Codable {
                   maximumConsentRounds: try values.decode(Int.self, forKey: .maximumConsentRounds),
                   reviewAfterMonths: try values.decode(Int.self, forKey: .reviewAfterMonths),
                   conflictLinks: try values.decodeIfPresent(Set<ConflictLink>.self, forKey: .conflictLinks) ?? Set(ConflictLink.allCases),
-                  officialsMayRunCommunity: try values.decodeIfPresent(Bool.self, forKey: .officialsMayRunCommunity) ?? false)
+                  officialsMayRunCommunity: try values.decodeIfPresent(Bool.self, forKey: .officialsMayRunCommunity) ?? false,
+                  consentFallback: try values.decodeIfPresent(VotingMethod.self, forKey: .consentFallback))
     }
 
     public func rule(for kind: DecisionKind) -> KindRule {
@@ -130,6 +136,9 @@ public struct Governance: Equatable, Sendable, Codable {
         }
         if deliberationDays < 0 || answerDelayDays < 1 || moderationReports < 1 || maximumConsentRounds < 1 || reviewAfterMonths < 1 {
             return "les délais, seuils et nombres de tours doivent être positifs."
+        }
+        if let fallback = consentFallback, !ConsentProcess.fallbackMethods.contains(fallback) {
+            return "le vote de repli du consentement se fait à la majorité ou à la majorité qualifiée, pas « \(fallback.rawValue) »."
         }
         return nil
     }

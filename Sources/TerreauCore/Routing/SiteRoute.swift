@@ -58,6 +58,8 @@ public enum SiteRoute: Hashable, Sendable {
     case decisions(slug: String), decisionNew(slug: String, kind: String?, proposal: String? = nil), decisionCreate(slug: String)
     case decision(slug: String, decision: String), decisionStep(slug: String, decision: String), ballot(slug: String, decision: String)
     case ballotReceipt(slug: String, decision: String)
+    /// Consent: a clarifying question, the proposer's answer, a member's reaction.
+    case decisionContribution(slug: String, decision: String)
     case governance(slug: String)
 
     case proposals(slug: String), proposalNew(slug: String), proposalCreate(slug: String)
@@ -109,7 +111,7 @@ public enum SiteRoute: Hashable, Sendable {
         case inventory, inventoryNew, inventoryCreate, inventoryItem, inventoryEdit, inventoryUpdate, inventoryHistory, inventoryRevert
         case skills, skillPropose, skill, skillMerge, welcome, welcomeSubmit, welcomeCard
         case connectionRequest, connections, connectionDecision, organisationNetwork, gaps, young
-        case decisions, decisionNew, decisionCreate, decision, decisionStep, ballot, ballotReceipt, governance
+        case decisions, decisionNew, decisionCreate, decision, decisionStep, ballot, ballotReceipt, decisionContribution, governance
         case proposals, proposalNew, proposalCreate, proposal, proposalEdit, proposalUpdate, proposalStatus, proposalBack, proposalFollow
         case commentCreate, commentReport, commentAppeal, moderation, moderationDecision
         case register, registerDeposit, registerStep, officialDashboard
@@ -194,6 +196,7 @@ public enum SiteRoute: Hashable, Sendable {
             case .decisionStep: return ["c", ":slug", "decisions", ":decision", "etape"]
             case .ballot: return ["c", ":slug", "decisions", ":decision", "bulletin"]
             case .ballotReceipt: return ["c", ":slug", "decisions", ":decision", "recu"]
+            case .decisionContribution: return ["c", ":slug", "decisions", ":decision", "echanges"]
             case .governance: return ["c", ":slug", "gouvernance"]
             case .proposals, .proposalCreate: return ["c", ":slug", "propositions"]
             case .proposalNew: return ["c", ":slug", "propositions", "nouvelle"]
@@ -280,7 +283,7 @@ public enum SiteRoute: Hashable, Sendable {
                 .notificationPreferencesSubmit, .actAs, .joinSubmit, .leave, .memberRolesSubmit,
                 .organisationCreate, .organisationClaim, .organisationClaimDecision, .collectiveCreate, .collectiveInvite, .collectiveAnswer,
                 .inventoryCreate, .inventoryUpdate, .inventoryRevert, .skillPropose, .skillMerge, .welcomeSubmit,
-                .connectionRequest, .connectionDecision, .decisionCreate, .decisionStep, .ballot, .ballotReceipt,
+                .connectionRequest, .connectionDecision, .decisionCreate, .decisionStep, .ballot, .ballotReceipt, .decisionContribution,
                 .proposalCreate, .proposalUpdate, .proposalStatus, .proposalBack, .proposalFollow, .commentCreate, .commentReport,
                 .commentAppeal, .moderationDecision, .registerDeposit, .registerStep, .callCreate, .callApply, .callEvaluate, .callStep,
                 .recognitionSubmit, .commitmentCreate, .commitmentStatus, .eventCreate, .eventRegister, .eventReport, .festivalCreate,
@@ -312,7 +315,8 @@ public enum SiteRoute: Hashable, Sendable {
                 return .manageFieldwork
             case .interviewNew, .paperEntry, .interviewCreate, .interview, .paperForms: return .interview
             case .claimTakeOver: return .useAccount
-            case .inventoryNew, .inventoryCreate, .inventoryEdit, .inventoryUpdate, .inventoryRevert, .skillPropose, .connectionRequest:
+            case .inventoryNew, .inventoryCreate, .inventoryEdit, .inventoryUpdate, .inventoryRevert, .skillPropose, .connectionRequest,
+                .decisionContribution:
                 return .contribute
             case .decisionNew, .decisionCreate, .decisionStep: return .proposeDecision
             case .proposalNew, .proposalCreate, .proposalEdit, .proposalUpdate, .proposalStatus, .commentCreate, .commentReport: return .contribute
@@ -462,6 +466,7 @@ public enum SiteRoute: Hashable, Sendable {
         case .decisionStep: return .decisionStep
         case .ballot: return .ballot
         case .ballotReceipt: return .ballotReceipt
+        case .decisionContribution: return .decisionContribution
         case .governance: return .governance
         case .proposals: return .proposals
         case .proposalNew: return .proposalNew
@@ -601,7 +606,7 @@ public enum SiteRoute: Hashable, Sendable {
         case .commentReport(let slug, let comment), .commentAppeal(let slug, let comment), .moderationDecision(let slug, let comment):
             return ["slug": slug, "comment": comment]
         case .decision(let slug, let decision), .decisionStep(let slug, let decision), .ballot(let slug, let decision),
-            .ballotReceipt(let slug, let decision):
+            .ballotReceipt(let slug, let decision), .decisionContribution(let slug, let decision):
             return ["slug": slug, "decision": decision]
         case .inventoryNew(let slug, let kind), .inventoryCreate(let slug, let kind): return ["slug": slug, "kind": kind.pathSegment]
         case .inventoryItem(let slug, let item), .inventoryEdit(let slug, let item), .inventoryUpdate(let slug, let item),

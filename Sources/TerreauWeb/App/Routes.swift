@@ -89,6 +89,7 @@ func registerRoutes(_ app: Application) {
         case .decisionStep: handler = DecisionsController.step
         case .ballot: handler = DecisionsController.ballot
         case .ballotReceipt: handler = DecisionsController.checkReceipt
+        case .decisionContribution: handler = DecisionsController.contribute
         case .governance: handler = DecisionsController.governance
         case .proposals: handler = ProposalsController.list
         case .proposalNew: handler = ProposalsController.new

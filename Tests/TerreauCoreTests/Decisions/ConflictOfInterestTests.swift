@@ -89,3 +89,62 @@ struct ConsentRoundTests {
         #expect(Consent.ballotsByRound(log.map { (key: $0.0, content: $0.1) }, round: Self.round).mapValues { $0.map(\.content) } == expected)
     }
 }
+
+@Suite("The sociocratic consent process")
+struct ConsentProcessTests {
+    @Test("where a consent decision stands", arguments: [
+        (DecisionPhase.draft, 1, false, ConsentStage.presentation),
+        (.deliberation, 1, false, .clarifying),
+        (.deliberation, 1, true, .reactions),
+        (.voting, 1, true, .consentRound),
+        (.deliberation, 2, true, .integration),
+        (.deliberation, 2, false, .integration),
+        (.voting, 2, true, .consentRound),
+        (.closed, 3, true, .decided),
+    ])
+    func stage(phase: DecisionPhase, round: Int, reactionsOpen: Bool, stage: ConsentStage) {
+        #expect(ConsentProcess.stage(phase: phase, round: round, reactionsOpen: reactionsOpen) == stage)
+    }
+
+    @Test("questions while clarifying, answers until the round, reactions while reacting; the round after reactions or integration")
+    func accepts() {
+        let table: [ConsentStage: (question: Bool, answer: Bool, reaction: Bool, opens: Bool)] = [
+            .presentation: (false, false, false, false),
+            .clarifying: (true, true, false, false),
+            .reactions: (false, true, true, true),
+            .consentRound: (false, false, false, false),
+            .integration: (false, false, false, true),
+            .decided: (false, false, false, false),
+        ]
+        for stage in ConsentStage.allCases {
+            let row = table[stage]!
+            #expect(ConsentProcess.accepts(.question, in: stage) == row.question, "\(stage)")
+            #expect(ConsentProcess.accepts(.answer, in: stage) == row.answer, "\(stage)")
+            #expect(ConsentProcess.accepts(.reaction, in: stage) == row.reaction, "\(stage)")
+            #expect(ConsentProcess.mayOpenConsentRound(from: stage) == row.opens, "\(stage)")
+        }
+    }
+
+    @Test("after a round: adopted, another round, the rules' fallback or not adopted", arguments: [
+        (true, 0, 1, 3, VotingMethod?.none, ConsentProcess.Next.adopted),
+        (false, 1, 1, 3, nil, .nextRound),
+        (false, 1, 2, 3, .majority, .nextRound),
+        (false, 1, 3, 3, .majority, .fallback(.majority)),
+        (false, 2, 3, 3, .qualifiedMajority, .fallback(.qualifiedMajority)),
+        (false, 1, 3, 3, nil, .notAdopted),
+        // Nobody consented and nobody objected: no objection to integrate, no fallback to hold.
+        (false, 0, 1, 3, .majority, .notAdopted),
+    ])
+    func next(adopted: Bool, remaining: Int, round: Int, maximum: Int, fallback: VotingMethod?, expected: ConsentProcess.Next) {
+        #expect(ConsentProcess.next(adopted: adopted, remainingObjections: remaining, round: round, maximumRounds: maximum, fallback: fallback) == expected)
+    }
+
+    @Test("a fallback is a for/against vote; rules naming another are refused")
+    func fallbackMethods() {
+        var rules = RulesTemplate.consent.rules
+        for method in VotingMethod.allCases {
+            rules.consentFallback = method
+            #expect((rules.problem == nil) == [.majority, .qualifiedMajority].contains(method), "\(method)")
+        }
+    }
+}

@@ -83,7 +83,7 @@ enum BallotForm {
             guard ["consent", "stand-aside", "objection"].contains(choice) else { return .failure(Problem(message: catalog.text("ballot.error.choice"))) }
             if choice == "objection", reason.isEmpty { return .failure(Problem(message: catalog.text("ballot.error.reason"))) }
             if reason.count > 2000 { return .failure(Problem(message: catalog.text("ballot.error.reasonLength"))) }
-            item = .object(["round": .int(decision.round), "choice": .string(choice), "reason": .string(choice == "objection" ? reason : "")])
+            item = .object(["round": .int(decision.round), "choice": .string(choice), "reason": .string(choice == "consent" ? "" : reason)])
             return .success(DecisionStore.json(item))
         case .approval:
             let chosen = Set(request.fields("approve").compactMap(Int.init))

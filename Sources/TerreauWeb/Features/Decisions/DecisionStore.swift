@@ -309,6 +309,64 @@ struct DecisionStore {
     enum StepRefusal: Error {
         case lifecycle(DecisionLifecycle.Refusal)
         case rules(RuleRefusal)
+        /// Consent: the consent round opens after the reactions (or, later, the integration).
+        case consentStage(ConsentStage)
+    }
+
+    static func consentStage(_ decision: DecisionRecord) -> ConsentStage? {
+        guard decision.method == VotingMethod.consent.rawValue else { return nil }
+        return ConsentProcess.stage(phase: phase(decision), round: decision.round, reactionsOpen: decision.reactionsOpen ?? false)
+    }
+
+    /// Consent, first round: from clarifying questions to reactions.
+    func openReactions(_ decision: DecisionRecord, now: Date) async throws -> StepRefusal? {
+        guard let stage = Self.consentStage(decision), stage == .clarifying else {
+            return .consentStage(Self.consentStage(decision) ?? .decided)
+        }
+        try await database.writing { database in
+            decision.reactionsOpen = true
+            try await decision.update(on: database)
+            try await JournalStore(database: database).append(community: decision.$community.id, .edited, .decision, id: decision.id,
+                                                              summary: decision.title, now: now)
+        }
+        return nil
+    }
+
+    /// A clarifying question, the proposer's answer to one, or a member's reaction (one per
+    /// member and round: a second replaces the first). False when the stage does not take it.
+    func contribute(_ kind: ConsentContribution, to decision: DecisionRecord, text: String, answering question: UUID?,
+                    by person: UUID, now: Date) async throws -> Bool {
+        guard let stage = Self.consentStage(decision), ConsentProcess.accepts(kind, in: stage) else { return false }
+        if kind == .answer {
+            guard let question, try await DecisionContributionRecord.query(on: database).filter(\.$id == question)
+                .filter(\.$decision.$id == decision.id!).filter(\.$kind == ConsentContribution.question.rawValue).first() != nil else { return false }
+        }
+        try await database.writing { database in
+            let existing = kind == .reaction
+                ? try await DecisionContributionRecord.query(on: database).filter(\.$decision.$id == decision.id!).filter(\.$round == decision.round)
+                    .filter(\.$kind == kind.rawValue).filter(\.$author.$id == person).first()
+                : nil
+            let record = existing ?? DecisionContributionRecord()
+            record.$decision.id = decision.id!
+            record.round = decision.round
+            record.kind = kind.rawValue
+            record.text = text
+            record.$answers.id = kind == .answer ? question : nil
+            record.$author.id = person
+            record.createdAt = now
+            try await record.save(on: database)
+        }
+        return true
+    }
+
+    func contributions(of decision: UUID) async throws -> [DecisionContributionRecord] {
+        try await DecisionContributionRecord.query(on: database).filter(\.$decision.$id == decision).with(\.$author)
+            .sort(\.$round).sort(\.$createdAt).all()
+    }
+
+    /// The fallback vote that followed this consent decision, if any.
+    func fallback(of decision: UUID) async throws -> DecisionRecord? {
+        try await DecisionRecord.query(on: database).filter(\.$fallbackOf.$id == decision).first()
     }
 
     /// Deliberation → voting, until `ends`. The rules in force must still allow the method; the
@@ -316,10 +374,19 @@ struct DecisionStore {
     func openVoting(_ decision: DecisionRecord, until ends: Date, now: Date) async throws -> StepRefusal? {
         let rules = try await governance(of: decision.$community.id)
         let kind = DecisionKind(rawValue: decision.kind) ?? .general
-        do { try DecisionRules.checkOpening(kind: kind, method: VotingMethod(rawValue: decision.method) ?? .majority, under: rules) } catch { return .rules(error) }
+        let method = VotingMethod(rawValue: decision.method) ?? .majority
+        // A fallback vote uses the method the rules name for it, whatever the kind's list says.
+        let isFallback = decision.$fallbackOf.id != nil && rules.consentFallback == method
+        if !isFallback {
+            do { try DecisionRules.checkOpening(kind: kind, method: method, under: rules) } catch { return .rules(error) }
+        }
+        if let stage = Self.consentStage(decision), phase(decision) == .deliberation, !ConsentProcess.mayOpenConsentRound(from: stage) {
+            return .consentStage(stage)
+        }
         do {
+            // Later consent rounds and a fallback vote follow a deliberation already held.
             _ = try DecisionLifecycle.next(phase(decision), .openVoting, now: now, deliberationStarted: decision.deliberationStartedAt,
-                deliberationDays: decision.round > 1 ? 0 : rules.deliberationDays, votingEnds: ends)
+                deliberationDays: decision.round > 1 || isFallback ? 0 : rules.deliberationDays, votingEnds: ends)
         } catch { return .lifecycle(error) }
         let rule = rules.rule(for: kind)
         try await database.writing { database in
@@ -385,9 +452,10 @@ struct DecisionStore {
 
     /// Voting → closed: counts once, stores the result with the log's head hash, the outcome
     /// statement and its review date; applies an adopted rule change. Under consent, objections
-    /// left after a round that is not the last send the proposal back to deliberation for the
-    /// next round instead.
-    func close(_ decision: DecisionRecord, statement: (TallyReport) -> String, now: Date) async throws -> StepRefusal? {
+    /// left after a round that is not the last send the proposal back to integration for the
+    /// next round instead; after the last round, the rules' fallback vote opens on the final
+    /// text (titled `fallbackTitle`), for as long as the last round lasted.
+    func close(_ decision: DecisionRecord, statement: (TallyReport) -> String, fallbackTitle: String? = nil, now: Date) async throws -> StepRefusal? {
         do {
             _ = try DecisionLifecycle.next(phase(decision), .close, now: now, deliberationStarted: decision.deliberationStartedAt,
                 deliberationDays: 0, votingEnds: decision.votingEndsAt)
@@ -395,8 +463,11 @@ struct DecisionStore {
         let (report, _, head) = try await count(decision)
         let conclusion = statement(report)
         let rules = try await governance(of: decision.$community.id)
-        if decision.method == VotingMethod.consent.rawValue, report.outcome == .rejected, decision.round < rules.maximumConsentRounds,
-            !(report.remainingObjections ?? []).isEmpty {
+        let after: ConsentProcess.Next? = decision.method == VotingMethod.consent.rawValue
+            ? ConsentProcess.next(adopted: report.outcome == .adopted, remainingObjections: report.remainingObjections?.count ?? 0,
+                                  round: decision.round, maximumRounds: rules.maximumConsentRounds, fallback: rules.consentFallback)
+            : nil
+        if after == .nextRound {
             decision.round += 1
             decision.phase = DecisionPhase.deliberation.rawValue
             decision.deliberationStartedAt = now
@@ -443,7 +514,8 @@ struct DecisionStore {
             }
             // A call for support whose priorities this was is now decided.
             try await CallRecord.query(on: database).filter(\.$decision.$id == decision.id!).set(\.$phase, to: CallPhase.decided.rawValue).update()
-            if let proposalID = decision.$proposal.id, let proposal = try await ProposalRecord.find(proposalID, on: database) {
+            // A proposal going to the fallback vote is decided by that vote.
+            if case .fallback = after {} else if let proposalID = decision.$proposal.id, let proposal = try await ProposalRecord.find(proposalID, on: database) {
                 let method = VotingMethod(rawValue: decision.method) ?? .majority
                 try await ProposalStore(database: database).move(proposal, ProposalLifecycle.event(forOutcome: report.outcome, decidesOneProposal: method.decidesOneProposal),
                     note: conclusion, person: nil, decision: decision.id, now: now, on: database)
@@ -451,7 +523,25 @@ struct DecisionStore {
             try await decision.update(on: database)
             try await JournalStore(database: database).append(community: decision.$community.id, .closed, .decision, id: decision.id, summary: decision.title, now: now)
         }
+        if case .fallback(let method) = after {
+            try await openFallback(of: decision, method: method, title: fallbackTitle ?? decision.title + " — vote de repli", rules: rules, now: now)
+        }
         return nil
+    }
+
+    /// The fallback vote on a consent decision's final text: same kind, proposal and proposed
+    /// rules, the method the rules name, open at once (the rounds were its deliberation).
+    private func openFallback(of consent: DecisionRecord, method: VotingMethod, title: String, rules: Governance, now: Date) async throws {
+        let proposed = consent.proposedRules.flatMap { try? JSONDecoder().decode(Governance.self, from: Data($0.utf8)) }
+        let vote = try await createDraft(.init(kind: DecisionKind(rawValue: consent.kind) ?? .general, method: method, title: title, text: consent.text,
+            options: [], grades: [], settings: [:], proposed: proposed, charter: consent.proposedCharter, proposal: consent.$proposal.id),
+            community: consent.$community.id, author: consent.$createdBy.id, rules: rules, now: now)
+        vote.$fallbackOf.id = consent.id
+        vote.phase = DecisionPhase.deliberation.rawValue
+        vote.deliberationStartedAt = now
+        try await vote.update(on: database)
+        let window = max(86_400, (consent.votingEndsAt ?? now).timeIntervalSince(consent.votingOpenedAt ?? now))
+        _ = try await openVoting(vote, until: now.addingTimeInterval(window), now: now)
     }
 
     // MARK: Counting and checking

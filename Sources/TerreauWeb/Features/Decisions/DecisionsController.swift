@@ -232,6 +232,39 @@ enum DecisionsController {
         /// Between consent rounds: the proposer amends the proposal (the current text).
         var amendForm: String?
         var amendments: [AmendmentView]
+        /// Consent: the process's stages, questions, answers and reactions.
+        var process: ProcessView?
+        /// The fallback vote this consent decision went to, or the consent decision this vote follows.
+        var fallback: Link?
+        var fallbackOf: Link?
+        struct Link: Encodable {
+            var title: String
+            var url: String
+        }
+        struct ProcessView: Encodable {
+            var stages: [Stage]
+            var url: String
+            var questions: [Question]
+            var reactions: [Contribution]
+            var canAsk: Bool
+            var canAnswer: Bool
+            var canReact: Bool
+            var myReaction: String
+            struct Stage: Encodable {
+                var label: String
+                var current: Bool
+            }
+            struct Contribution: Encodable {
+                var round: Int
+                var text: String
+                var author: String
+            }
+            struct Question: Encodable {
+                var id: String
+                var question: Contribution
+                var answers: [Contribution]
+            }
+        }
         struct AmendmentView: Encodable {
             var round: Int
             var date: String
@@ -241,6 +274,8 @@ enum DecisionsController {
             var number: Int
             var counts: String
             var objections: [Objection]
+            /// Consents given with a concern (« préoccupation »), whose text the circle reads too.
+            var concerns: [Objection]
             struct Objection: Encodable {
                 var reason: String
                 var voter: String?
@@ -323,8 +358,10 @@ enum DecisionsController {
         }
         let consentRounds = decision.method == VotingMethod.consent.rawValue ? try await consentRoundViews(decision, request) : []
         let options = (try? JSONDecoder().decode([String].self, from: Data(decision.options.utf8))) ?? []
+        let stage = DecisionStore.consentStage(decision)
         let step: String? = switch phase {
         case .draft: DecisionStep.deliberate.rawValue
+        case .deliberation where stage == .clarifying: "reactions"
         case .deliberation: DecisionStep.openVoting.rawValue
         case .voting: DecisionStep.close.rawValue
         case .closed: nil
@@ -355,7 +392,60 @@ enum DecisionsController {
             amendForm: canManage && decision.method == VotingMethod.consent.rawValue && decision.round > 1 && phase == .deliberation ? decision.text : nil,
             amendments: try await store.amendments(of: decision.id!).map {
                 .init(round: $0.round, date: language.formatDate($0.amendedAt), pieces: TextDiff.words($0.previousText, $0.text))
-            }))
+            },
+            process: stage == nil ? nil : try await processView(decision, stage: stage!, canManage: canManage, viewer: viewer, me: me?.personID, request),
+            fallback: try await store.fallback(of: decision.id!).map { link($0, community) },
+            fallbackOf: try await decision.$fallbackOf.get(on: request.db).map { link($0, community) }))
+    }
+
+    static func link(_ decision: DecisionRecord, _ community: CommunityRecord) -> ShowPage.Link {
+        .init(title: decision.title, url: SiteRoute.decision(slug: community.slug, decision: decision.id!.uuidString).path)
+    }
+
+    /// The consent process as the circle follows it: where it stands, each question with its
+    /// answers, each reaction, and what this reader may write now.
+    static func processView(_ decision: DecisionRecord, stage: ConsentStage, canManage: Bool, viewer: Viewer, me: UUID?,
+                            _ request: Request) async throws -> ShowPage.ProcessView {
+        let catalog = request.catalog
+        let written = try await DecisionStore(database: request.db).contributions(of: decision.id!)
+        func view(_ record: DecisionContributionRecord) -> ShowPage.ProcessView.Contribution {
+            .init(round: record.round, text: record.text, author: record.author?.displayName ?? catalog.text("result.formerVoter"))
+        }
+        let member = me != nil && Policy.allows(viewer, .contribute)
+        return .init(
+            stages: ConsentStage.allCases.map { .init(label: catalog.text("consent.stage." + $0.rawValue), current: $0 == stage) },
+            url: SiteRoute.decisionContribution(slug: try await request.community().slug, decision: decision.id!.uuidString).path,
+            questions: written.filter { $0.kind == ConsentContribution.question.rawValue }.map { question in
+                .init(id: question.id!.uuidString, question: view(question),
+                      answers: written.filter { $0.$answers.id == question.id }.map(view))
+            },
+            reactions: written.filter { $0.kind == ConsentContribution.reaction.rawValue }.map(view),
+            canAsk: member && ConsentProcess.accepts(.question, in: stage),
+            canAnswer: canManage && ConsentProcess.accepts(.answer, in: stage),
+            canReact: member && ConsentProcess.accepts(.reaction, in: stage),
+            myReaction: written.last { $0.kind == ConsentContribution.reaction.rawValue && $0.round == decision.round && $0.$author.id == me }?.text ?? "")
+    }
+
+    /// A clarifying question (any member, while clarifying), the proposer's answer to one (the
+    /// author or a coordinator), or a member's reaction (once per round, while reacting).
+    @Sendable static func contribute(_ request: Request) async throws -> Response {
+        let community = try await request.community()
+        let decision = try await request.decision()
+        let me = try await MeController.signedIn(request)
+        let viewer = try await Access.viewer(in: community, request)
+        let catalog = request.catalog
+        let back = SiteRoute.decision(slug: community.slug, decision: decision.id!.uuidString).path + "#echanges"
+        guard let kind = ConsentContribution(rawValue: request.field("kind")) else { throw Abort(.badRequest) }
+        if kind == .answer, !(decision.$createdBy.id == me.personID || viewer.roles.contains(.coordinator)) { throw Abort(.forbidden) }
+        let text = request.field("text").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard (2...2000).contains(text.count) else {
+            request.flash(catalog.text("consent.error.text"))
+            return request.redirect(to: back, redirectType: .normal)
+        }
+        let done = try await DecisionStore(database: request.db).contribute(kind, to: decision, text: text,
+            answering: UUID(uuidString: request.field("question")), by: me.personID, now: request.now)
+        request.flash(catalog.text(done ? "consent.contributed." + kind.rawValue : "consent.error.stage"))
+        return request.redirect(to: back, redirectType: .normal)
     }
 
     /// What the count says, as the conclusion starts: the outcome (or the winners), the round
@@ -409,11 +499,14 @@ enum DecisionsController {
             guard let ballots = rounds[number] else { return nil }
             let items = ballots.map { (key: $0.key, value: (try? JSONDecoder().decode(JSONValue.self, from: Data($0.content.utf8))) ?? .null) }
             func count(_ choice: String) -> Int { items.filter { $0.value["choice"]?.string == choice }.count }
+            func reasons(_ choice: String) -> [ShowPage.ConsentRoundView.Objection] {
+                items.filter { $0.value["choice"]?.string == choice && !($0.value["reason"]?.string ?? "").isEmpty }.sorted { $0.key < $1.key }.map {
+                    .init(reason: $0.value["reason"]?.string ?? "", voter: decision.secret ? nil : names[$0.key])
+                }
+            }
             return .init(number: number,
                 counts: catalog.text("consent.round.counts", [language.format(count("consent")), language.format(count("stand-aside")), language.format(count("objection"))]),
-                objections: items.filter { $0.value["choice"]?.string == "objection" }.sorted { $0.key < $1.key }.map {
-                    .init(reason: $0.value["reason"]?.string ?? "", voter: decision.secret ? nil : names[$0.key])
-                })
+                objections: reasons("objection"), concerns: reasons("stand-aside"))
         }
     }
 
@@ -520,6 +613,8 @@ enum DecisionsController {
             return request.seeOther(.decision(slug: community.slug, decision: decision.id!.uuidString))
         }
         switch DecisionStep(rawValue: request.field("step")) {
+        case nil where request.field("step") == "reactions":
+            refusal = try await store.openReactions(decision, now: request.now)
         case .deliberate?:
             refusal = try await store.deliberate(decision, by: me.personID, now: request.now).map { .lifecycle($0) }
         case .openVoting?:
@@ -530,12 +625,15 @@ enum DecisionsController {
             refusal = try await store.openVoting(decision, until: ends, now: request.now)
         case .close?:
             // The conclusion is written after the count: the close stores one drawn from it.
-            refusal = try await store.close(decision, statement: { prefilledStatement($0, catalog) }, now: request.now)
+            refusal = try await store.close(decision, statement: { prefilledStatement($0, catalog) },
+                                            fallbackTitle: catalog.text("consent.fallbackTitle", [decision.title]), now: request.now)
         case nil: throw Abort(.badRequest)
         }
         switch refusal {
         case .lifecycle(let reason)?: request.flash(catalog.text("decision.refused", [reason.description]))
         case .rules(let reason)?: request.flash(catalog.text("decision.refused", [reason.description]))
+        case .consentStage(let stage)?: request.flash(catalog.text("consent.error.step." + stage.rawValue))
+        case nil where request.field("step") == "reactions": request.flash(catalog.text("consent.stepDone.reactions"))
         case nil: request.flash(catalog.text("decision.stepDone." + decision.phase))
         }
         return request.seeOther(.decision(slug: community.slug, decision: decision.id!.uuidString))

@@ -19,6 +19,8 @@ enum RulesForm {
         var numbers: [Number]
         var conflicts: [Flag]
         var officialsMayRunCommunity: Bool
+        /// What happens after the last consent round with objections left.
+        var consentFallbacks: [ChoiceOption]
         struct Number: Encodable {
             var name: String
             var label: String
@@ -35,7 +37,7 @@ enum RulesForm {
     static let numbers = ["deliberation_days", "answer_delay_days", "moderation_reports", "maximum_consent_rounds", "review_after_months"]
 
     static var fieldNames: [String] {
-        numbers + ConflictLink.allCases.map { "conflict-" + $0.rawValue } + ["officials_may_run_community"] + DecisionKind.allCases.flatMap { ["quorum-" + $0.rawValue, "threshold-" + $0.rawValue, "secret-" + $0.rawValue, "electorate-" + $0.rawValue] }
+        numbers + ConflictLink.allCases.map { "conflict-" + $0.rawValue } + ["officials_may_run_community", "consent_fallback"] + DecisionKind.allCases.flatMap { ["quorum-" + $0.rawValue, "threshold-" + $0.rawValue, "secret-" + $0.rawValue, "electorate-" + $0.rawValue] }
     }
 
     static func numbers(_ rules: Governance) -> [Int] {
@@ -55,6 +57,7 @@ enum RulesForm {
         }
         for link in ConflictLink.allCases { values["conflict-" + link.rawValue] = rules.conflictLinks.contains(link) ? "1" : "" }
         values["officials_may_run_community"] = rules.officialsMayRunCommunity ? "1" : ""
+        values["consent_fallback"] = rules.consentFallback?.rawValue ?? "none"
         return values
     }
 
@@ -69,7 +72,10 @@ enum RulesForm {
         }, numbers: numbers.map { .init(name: $0, label: catalog.text("governance." + $0), value: form.values[$0] ?? "") },
         conflicts: ConflictLink.allCases.map {
             .init(name: "conflict-" + $0.rawValue, label: catalog.text("governance.conflict." + $0.rawValue), checked: form.values["conflict-" + $0.rawValue] == "1")
-        }, officialsMayRunCommunity: form.values["officials_may_run_community"] == "1")
+        }, officialsMayRunCommunity: form.values["officials_may_run_community"] == "1",
+        consentFallbacks: (["none"] + ConsentProcess.fallbackMethods.map(\.rawValue)).map {
+            ChoiceOption(value: $0, label: catalog.text("governance.consentFallback." + $0), selected: (form.values["consent_fallback"] ?? "none") == $0)
+        })
     }
 
     struct Problem: Error {
@@ -107,6 +113,7 @@ enum RulesForm {
         }
         rules.conflictLinks = Set(ConflictLink.allCases.filter { values["conflict-" + $0.rawValue] == "1" })
         rules.officialsMayRunCommunity = values["officials_may_run_community"] == "1"
+        rules.consentFallback = VotingMethod(rawValue: values["consent_fallback"] ?? "")
         if let problem = rules.problem { return .failure(Problem(message: catalog.text("governance.error.rules", [problem]))) }
         return .success(rules)
     }
@@ -128,6 +135,7 @@ enum RulesForm {
         } + zip(numbers, numbers(rules)).map { Fact(label: catalog.text("governance." + $0.0), value: String($0.1)) } + [
             Fact(label: catalog.text("governance.conflicts"), value: conflictRule(rules, catalog)),
             Fact(label: catalog.text("governance.officials"), value: catalog.text(rules.officialsMayRunCommunity ? "governance.officials.yes" : "governance.officials.no")),
+            Fact(label: catalog.text("governance.consentFallback"), value: catalog.text("governance.consentFallback." + (rules.consentFallback?.rawValue ?? "none"))),
         ]
     }
 }

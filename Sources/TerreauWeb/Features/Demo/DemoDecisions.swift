@@ -122,6 +122,20 @@ enum DemoDecisions {
             text: "La maison des habitants ouvre le dimanche de 10 h à 13 h, tenue par les bénévoles.", options: [], grades: DecisionsController.defaultGrades,
             settings: [:], proposed: nil), community: community.id!, author: author, rules: rules, now: start)
         _ = try await store.deliberate(decision, by: author, now: start)
+        // The circle understands the proposal (a question, the proposer's answer), then each
+        // reacts once, without debate.
+        _ = try await store.contribute(.question, to: decision, text: "Qui ouvre et qui ferme la maison le dimanche ?", answering: nil,
+                                       by: members[2], now: start.addingTimeInterval(day))
+        if let question = try await store.contributions(of: decision.id!).first {
+            _ = try await store.contribute(.answer, to: decision, text: "Les bénévoles de la permanence, comme en semaine.", answering: question.id,
+                                           by: author, now: start.addingTimeInterval(2 * day))
+        }
+        _ = try await store.openReactions(decision, now: start.addingTimeInterval(3 * day))
+        for (index, text) in [(0, "Le dimanche, c'est quand les familles sont libres : j'y crois."),
+                              (2, "L'idée me plaît, mais je m'inquiète pour les clés."),
+                              (5, "Je viendrai avec les enfants du quartier.")] where index < members.count {
+            _ = try await store.contribute(.reaction, to: decision, text: text, answering: nil, by: members[index], now: start.addingTimeInterval(4 * day))
+        }
         // An hour past the deliberation: the dates read back from the database are rounded.
         let opened = start.addingTimeInterval(Double(rules.deliberationDays) * day + 3600)
         for (round, at) in [(1, opened), (2, opened.addingTimeInterval(6 * day))] {
@@ -135,7 +149,8 @@ enum DemoDecisions {
             }
             for (index, person) in members.enumerated() {
                 let choice = round == 1 && index == 2 ? "objection" : round == 2 && index == 5 ? "stand-aside" : "consent"
-                let reason = choice == "objection" ? "Personne n'a les clés le dimanche : qui ouvre, qui ferme, qui répond en cas de souci ?" : ""
+                let reason = choice == "objection" ? "Personne n'a les clés le dimanche : qui ouvre, qui ferme, qui répond en cas de souci ?"
+                    : choice == "stand-aside" ? "Il faudra un planning des bénévoles affiché à l'entrée." : ""
                 _ = try await store.cast(DecisionStore.json(JSONValue.object(["round": .int(round), "choice": .string(choice), "reason": .string(reason)])),
                                          in: current, as: "person:" + person.uuidString, receipt: nil, now: at.addingTimeInterval(day))
             }
@@ -156,6 +171,7 @@ enum DemoDecisions {
         let rules = try await store.governance(of: community.id!)
         let decision = try await store.createDraft(draft(plan, proposed: proposed), community: community.id!, author: author, rules: rules, now: start)
         _ = try await store.deliberate(decision, by: author, now: start)
+        if plan.method == .consent { _ = try await store.openReactions(decision, now: start.addingTimeInterval(day)) }
         if let refusal = try await store.openVoting(decision, until: start.addingTimeInterval(Double(rules.deliberationDays + 3) * day),
             now: start.addingTimeInterval(Double(rules.deliberationDays) * day)) {
             throw Abort(.internalServerError, reason: "démo : « \(plan.title) » n'a pas pu être ouverte (\(refusal))")

@@ -213,7 +213,8 @@ enum MembershipController {
             proposeURL: Policy.allows(viewer, .proposeDecision) ? SiteRoute.decisionNew(slug: community.slug, kind: DecisionKind.ruleChange.rawValue).path : nil,
             joinURL: SiteRoute.join(slug: community.slug).path,
             houseRules: [catalog.text(rules.officialsMayRunCommunity ? "governance.officials.yes" : "governance.officials.no"),
-                         RulesForm.conflictRule(rules, catalog)]))
+                         RulesForm.conflictRule(rules, catalog),
+                         catalog.text("governance.consentFallback") + " : " + catalog.text("governance.consentFallback." + (rules.consentFallback?.rawValue ?? "none")) + "."]))
     }
 }
 

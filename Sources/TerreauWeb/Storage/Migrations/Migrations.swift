@@ -26,6 +26,7 @@ enum TerreauMigrations {
         RecordTerritoryImportSources(),
         BindBallotReceipts(),
         CreateDecisionAmendments(),
+        AddConsentProcess(),
     ]
 }
 

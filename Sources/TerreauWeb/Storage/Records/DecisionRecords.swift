@@ -63,6 +63,10 @@ final class DecisionRecord: Model, @unchecked Sendable {
     @OptionalParent(key: "proposal_id") var proposal: ProposalRecord?
     /// For a rule change: a new text of the ethics charter, published if adopted.
     @OptionalField(key: "proposed_charter") var proposedCharter: String?
+    /// Consent, first round: the circle has moved from clarifying questions to reactions.
+    @OptionalField(key: "reactions_open") var reactionsOpen: Bool?
+    /// A fallback vote: the consent decision whose objections outlasted its rounds.
+    @OptionalParent(key: "fallback_of") var fallbackOf: DecisionRecord?
 
     init() {}
 }
@@ -82,6 +86,23 @@ final class BallotRecord: Model, @unchecked Sendable {
 }
 
 /// The proposal's text changed between two consent rounds, to answer the objections.
+/// A clarifying question, the proposer's answer to one, or a member's reaction, in a consent
+/// decision's deliberation (`ConsentContribution`), with the round it belongs to.
+final class DecisionContributionRecord: Model, @unchecked Sendable {
+    static let schema = "decision_contributions"
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "decision_id") var decision: DecisionRecord
+    @Field(key: "round") var round: Int
+    @Field(key: "kind") var kind: String
+    @Field(key: "text") var text: String
+    /// An answer: the question it answers.
+    @OptionalParent(key: "answers_id") var answers: DecisionContributionRecord?
+    @OptionalParent(key: "author_id") var author: PersonRecord?
+    @Field(key: "created_at") var createdAt: Date
+
+    init() {}
+}
+
 final class DecisionAmendmentRecord: Model, @unchecked Sendable {
     static let schema = "decision_amendments"
     @ID(key: .id) var id: UUID?
