@@ -59,12 +59,16 @@ struct PageTests {
             #expect(drawn.text.contains("dessiné le contour"))
             // Never a whole commune's population for a drawn neighbourhood (integrity issue: the
             // Villeneuve showed Grenoble's and Échirolles' 156,140 + inhabitants).
-            #expect(drawn.text.contains("Population du quartier : non calculée"))
+            // Its population is estimated by the share of each commune's area it covers, and said so.
+            let villeneuveRecord = try #require(try await NeighbourhoodRecord.query(on: app.db).filter(\.$slug == "villeneuve").first())
+            let estimate = try #require(villeneuveRecord.populationEstimate)
+            #expect(estimate > 1_000 && estimate < 30_000, "a part of two communes, not their 200,000 inhabitants: \(estimate)")
+            #expect(drawn.text.contains("Population estimée du quartier : environ \(app.localization[.fr].language.format(estimate)) habitants"))
             #expect(!drawn.text.contains("Population des communes concernées"))
             let open = try await app.get("/c/grenoble-alpes/donnees/statistiques-quartiers.csv")
             let villeneuve = try #require(open.text.split(whereSeparator: \.isNewline).first { $0.hasPrefix("villeneuve,") })
-            #expect(villeneuve.split(separator: ",", omittingEmptySubsequences: false)[2].isEmpty,
-                    "no population in the open data for a drawn neighbourhood: \(villeneuve)")
+            let cells = villeneuve.split(separator: ",", omittingEmptySubsequences: false)
+            #expect(cells[2] == "\(estimate)" && cells[3] == "true", "the open data says the population is an estimate: \(villeneuve)")
             let area = try await app.get("/c/trieves/quartiers/pays-de-mens")
             #expect(area.text.contains(">Mens</a>"))
             #expect(area.text.components(separatedBy: "<path class=\"commune tone-1\"").count - 1 == 6)

@@ -96,6 +96,21 @@ public enum CommunityRules {
     /// A neighbourhood is either a named group of communes of the community, or a polygon the
     /// community draws. A polygon is attached to the communes whose representative point lies
     /// inside it, and to the commune its own centre falls in (a district inside one town).
+    /// A drawn neighbourhood's population, estimated: each commune it touches counts for its
+    /// census population times the share of its area the drawing covers (people are assumed
+    /// spread evenly within a commune — hence an estimate). Nil when a touched commune has no
+    /// population: never a whole commune's population for part of it.
+    public static func estimatedPopulation(of polygon: MultiPolygon, communes: [(population: Int?, boundary: MultiPolygon)]) -> Int? {
+        var total = 0.0
+        for commune in communes {
+            let share = Geometry.coveredShare(of: commune.boundary, by: polygon)
+            guard share > 0 else { continue }
+            guard let population = commune.population else { return nil }
+            total += Double(population) * share
+        }
+        return Int(total.rounded())
+    }
+
     public static func communesCovered(by polygon: MultiPolygon, boundaries: [String: MultiPolygon]) -> [String] {
         let centre = Geometry.centroid(polygon)
         return boundaries.compactMap { code, geometry in

@@ -106,6 +106,30 @@ public enum Geometry {
         multi.polygons.contains { contains($0, point) }
     }
 
+    /// The share (0…1) of `region`'s area that `cover` covers, measured on a grid of
+    /// `resolution` × `resolution` cell centres over the region's bounding box. Exact clipping of
+    /// two arbitrary polygons is not needed for a population estimate; the grid's error stays
+    /// under a percent of the region at the default resolution (tested on squares).
+    public static func coveredShare(of region: MultiPolygon, by cover: MultiPolygon, resolution: Int = 96) -> Double {
+        guard let box = region.boundingBox, let coverBox = cover.boundingBox,
+              coverBox.minLongitude <= box.maxLongitude, coverBox.maxLongitude >= box.minLongitude,
+              coverBox.minLatitude <= box.maxLatitude, coverBox.maxLatitude >= box.minLatitude else { return 0 }
+        let width = (box.maxLongitude - box.minLongitude) / Double(resolution)
+        let height = (box.maxLatitude - box.minLatitude) / Double(resolution)
+        var inside = 0, covered = 0
+        for row in 0..<resolution {
+            let latitude = box.minLatitude + (Double(row) + 0.5) * height
+            for column in 0..<resolution {
+                let point = Position(box.minLongitude + (Double(column) + 0.5) * width, latitude)
+                guard contains(region, point) else { continue }
+                inside += 1
+                if point.longitude >= coverBox.minLongitude, point.longitude <= coverBox.maxLongitude,
+                   point.latitude >= coverBox.minLatitude, point.latitude <= coverBox.maxLatitude, contains(cover, point) { covered += 1 }
+            }
+        }
+        return inside == 0 ? 0 : Double(covered) / Double(inside)
+    }
+
     /// Area-weighted centroid of the largest exterior ring: a representative point for a commune.
     public static func centroid(_ multi: MultiPolygon) -> Position? {
         guard let ring = multi.polygons.map(\.exterior).max(by: { abs(signedArea($0)) < abs(signedArea($1)) }), ring.count > 2

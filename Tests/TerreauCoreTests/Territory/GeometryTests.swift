@@ -74,3 +74,30 @@ struct GeometryTests {
         #expect(abs(map.height - 851) <= 1)
     }
 }
+
+@Suite("A drawn neighbourhood's population, by the area it covers")
+struct CoveredShareTests {
+    /// An axis-aligned square as a one-polygon multipolygon.
+    static func square(_ x: Double, _ y: Double, _ side: Double) -> MultiPolygon {
+        MultiPolygon(polygons: [Polygon(rings: [[Position(x, y), Position(x + side, y), Position(x + side, y + side), Position(x, y + side), Position(x, y)]])])
+    }
+
+    @Test("the share of a commune a drawing covers", arguments: [
+        // The whole commune, half of it, a quarter, none, a drawing wholly inside covering 4 %.
+        (square(0, 0, 2), 1.0), (square(1, 0, 2), 0.5), (square(1, 1, 2), 0.25), (square(5, 5, 1), 0.0), (square(0.5, 0.5, 0.4), 0.04),
+    ])
+    func share(cover: MultiPolygon, expected: Double) {
+        #expect(abs(Geometry.coveredShare(of: Self.square(0, 0, 2), by: cover) - expected) < 0.01)
+    }
+
+    @Test("population: each commune's census times its covered share; unknown where a touched commune has none")
+    func population() {
+        let west = Self.square(0, 0, 2), east = Self.square(2, 0, 2)
+        // Half of the west commune (1,000 people) and a quarter of the east one (400).
+        let cover = MultiPolygon(polygons: [Polygon(rings: [[Position(1, 0), Position(3, 0), Position(3, 1), Position(2, 1), Position(2, 2), Position(1, 2), Position(1, 0)]])])
+        let estimate = CommunityRules.estimatedPopulation(of: cover, communes: [(1_000, west), (400, east)])
+        #expect(estimate.map { abs($0 - 600) <= 10 } == true, "500 + 100, not 1,400")
+        #expect(CommunityRules.estimatedPopulation(of: cover, communes: [(1_000, west), (nil, east)]) == nil)
+        #expect(CommunityRules.estimatedPopulation(of: Self.square(9, 9, 1), communes: [(1_000, west)]) == 0)
+    }
+}

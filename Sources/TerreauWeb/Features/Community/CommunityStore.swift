@@ -73,6 +73,13 @@ struct CommunityStore {
         case polygon(MultiPolygon)
     }
 
+    /// A drawn neighbourhood's population, from the communes of `boundaries` it covers.
+    func populationEstimate(of polygon: MultiPolygon, boundaries: [String: MultiPolygon]) async throws -> Int? {
+        let censuses = try await TerritoryStore(database: database).currentCommunes(codes: Array(boundaries.keys))
+        let population = Dictionary(censuses.map { ($0.code, $0.population) }, uniquingKeysWith: { first, _ in first })
+        return CommunityRules.estimatedPopulation(of: polygon, communes: boundaries.map { (population[$0.key] ?? nil, $0.value) })
+    }
+
     /// Adds a neighbourhood drawn by the community: a group of its communes, or a polygon.
     func addNeighbourhood(to community: CommunityRecord, name: String, slug: String?, description: String, shape: NeighbourhoodShape) async throws -> NeighbourhoodRecord {
         let communityID = try community.requireID()
@@ -85,7 +92,7 @@ struct CommunityStore {
             errors.append(FieldError(field: "quartier", message: "« \(slug) » existe déjà dans cette communauté."))
         }
         let members: [String]
-        var geometryText: String?
+        var geometryText: String?, estimate: Int?
         switch shape {
         case .communes(let requested):
             let outside = requested.filter { !territory.contains($0) }
@@ -101,12 +108,14 @@ struct CommunityStore {
                 errors.append(FieldError(field: "contour", message: "le polygone ne recouvre aucune commune du territoire."))
             }
             geometryText = GeoJSON.text(of: polygon)
+            estimate = try await populationEstimate(of: polygon, boundaries: boundaries)
         }
         if !errors.isEmpty { throw FieldErrors(errors) }
         let position = try await NeighbourhoodRecord.query(on: database).filter(\.$community.$id == communityID).count()
         let record = NeighbourhoodRecord(
             communityID: communityID, slug: slug, name: name.trimmingCharacters(in: .whitespacesAndNewlines),
             description: description, geometry: geometryText, position: position)
+        record.populationEstimate = estimate
         try await database.writing { db in
             try await record.create(on: db)
             let id = try record.requireID()

@@ -17,8 +17,9 @@ struct CommunityTerritory {
     struct NeighbourhoodRow {
         var record: NeighbourhoodRecord
         var communeCodes: [String]
-        /// The census population of its communes; nil for a neighbourhood drawn as a polygon,
-        /// which does not follow commune limits: never a whole commune's population for it.
+        /// The census population of its communes; for a neighbourhood drawn as a polygon, which
+        /// does not follow commune limits, the estimate by covered area (or nil): never a whole
+        /// commune's population for it.
         var population: Int?
         var tone: Int
     }
@@ -50,7 +51,8 @@ struct CommunityTerritory {
             let members = membership[record.id ?? UUID()] ?? []
             return NeighbourhoodRow(
                 record: record, communeCodes: members,
-                population: record.geometry != nil || members.isEmpty ? nil : members.compactMap { populationByCode[$0] }.reduce(0, +),
+                population: record.geometry != nil ? record.populationEstimate
+                    : members.isEmpty ? nil : members.compactMap { populationByCode[$0] }.reduce(0, +),
                 tone: index % toneCount + 1)
         }
         // French order: « Échirolles » sorts with the E's, not after Z.

@@ -49,7 +49,8 @@ struct OpenDataCatalog {
                     fields: [field("commune_code"), field("commune"), field("population", .integer)] + counts + [field("portraits_per_thousand", .number)],
                     geometry: true),
             dataset("statistiques-quartiers", licences: [.odbl, .licenceOuverte],
-                    fields: [field("neighbourhood"), field("neighbourhood_name"), field("population", .integer)] + counts.filter { $0.name != "organisations" }
+                    fields: [field("neighbourhood"), field("neighbourhood_name"), field("population", .integer), field("population_estimated", .boolean)]
+                        + counts.filter { $0.name != "organisations" }
                         + [field("portraits_per_thousand", .number)]),
             dataset("propositions", fields: ["id", "title", "summary", "status", "themes", "commune_code"].map { field($0) }
                     + ["backings", "arguments_for", "arguments_against", "arguments_nuanced"].map { field($0, .integer) }
@@ -210,11 +211,14 @@ struct OpenDataCatalog {
             counts[try row.decode(column: "place", as: String.self), default: [:]][try row.decode(column: "kind", as: String.self)] = try row.decode(column: "n", as: Int.self)
         }
         let territory = try await CommunityTerritory.load(community, on: database)
-        func line(_ key: String, _ name: String, _ population: Int?, organisations: Int?) -> [String?] {
+        /// `estimated`: a drawn neighbourhood's population, by covered area (nil for communes).
+        func line(_ key: String, _ name: String, _ population: Int?, estimated: Bool? = nil, organisations: Int?) -> [String?] {
             let count = counts[key] ?? [:]
             let portraits = SmallCells.publishable(count["portrait"] ?? 0)
             let rate = portraits.flatMap { value in population.flatMap { $0 > 0 ? String(format: "%.2f", Double(value) * 1000 / Double($0)) : nil } }
-            var cells: [String?] = [key, name, population.map(String.init), portraits.map(String.init)]
+            var cells: [String?] = [key, name, population.map(String.init)]
+            if let estimated { cells.append(String(estimated)) }
+            cells.append(portraits.map(String.init))
             if let organisations { cells.append(String(organisations)) }
             cells += ["place", "equipment", "offer", "need"].map { String(count[$0] ?? 0) }
             return cells + [rate]
@@ -225,7 +229,7 @@ struct OpenDataCatalog {
             return territory.communes.map { line($0.code, $0.name, $0.population, organisations: byCode[$0.code] ?? 0) }
         }
         return territory.neighbourhoods.map { row in
-            line(row.record.slug, row.record.name, row.population, organisations: nil)
+            line(row.record.slug, row.record.name, row.population, estimated: row.record.geometry != nil, organisations: nil)
         }
     }
 

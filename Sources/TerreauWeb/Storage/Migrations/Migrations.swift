@@ -27,6 +27,7 @@ enum TerreauMigrations {
         BindBallotReceipts(),
         CreateDecisionAmendments(),
         AddConsentProcess(),
+        AddNeighbourhoodPopulationEstimate(),
     ]
 }
 

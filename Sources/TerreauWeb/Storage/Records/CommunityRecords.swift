@@ -49,6 +49,9 @@ final class NeighbourhoodRecord: Model, @unchecked Sendable {
     /// A polygon the community drew (GeoJSON geometry text), or nil for a group of communes.
     @OptionalField(key: "geometry") var geometry: String?
     @Field(key: "position") var position: Int
+    /// A drawn neighbourhood: its population estimated by the covered share of each commune's
+    /// area (`CommunityRules.estimatedPopulation`); nil for a group of communes, or unknown.
+    @OptionalField(key: "population_estimate") var populationEstimate: Int?
 
     init() {}
     init(communityID: UUID, slug: String, name: String, description: String, geometry: String?, position: Int) {
