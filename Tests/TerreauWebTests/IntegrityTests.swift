@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Foundation
 import TerreauCore
 import Testing
@@ -335,6 +336,74 @@ extension IntegrityTests {
             let counted = try #require(try await DecisionRecord.find(fallback.id, on: app.db))
             #expect(try await store.close(counted, statement: "Adoptée au vote de repli.", now: app.clock.now()) == nil)
             #expect(try await ProposalRecord.find(closed.$proposal.id, on: app.db)?.status != "decision", "the fallback vote decided the proposal")
+        }
+    }
+}
+
+extension IntegrityTests {
+    @Test("coherence: the command lists then repairs records whose neighbourhood misses their commune, links kept; the same perimeter gives the same figures on the campaign, the open data and the diagnostic",
+          arguments: Engine.available)
+    func coherence(engine: Engine) async throws {
+        try await TestApp.with(engine) { app in
+            try await app.seedInventory()
+            let grenoble = try await DecisionTests.grenoble(app)
+            try await DemoInventory.generate(DemoInventory.Plan(slug: "grenoble-alpes", seed: 21, portraits: 120, organisations: 10,
+                resources: [(.place, 30), (.need, 30)]), community: grenoble, author: nil, database: app.db, now: app.clock.now())
+            try await DemoFieldwork.ensure(on: app.db, catalog: app.localization[.fr], now: app.clock.now())
+            #expect(await app.run(CoherenceCommand(), ["--community", "grenoble-alpes"]).printed.contains("Tout est cohérent."))
+            // A record saved before the check: in a commune of « Est » but filed under « Grenoble »;
+            // a neighbourhood drawn before the estimate existed.
+            let item = try #require(try await InventoryItemRecord.query(on: app.db).filter(\.$neighbourhood == "est").filter(\.$communeCode != nil).sort(\.$createdAt).first())
+            let sql = app.db as! any SQLDatabase
+            try await sql.raw("UPDATE inventory_items SET neighbourhood = 'grenoble' WHERE id = \(bind: item.id!)").run()
+            try await sql.raw("UPDATE neighbourhoods SET population_estimate = NULL WHERE slug = 'villeneuve'").run()
+            let skills = try await InventoryItemSkillRecord.query(on: app.db).filter(\.$item.$id == item.id!).count()
+            let listed = await app.run(CoherenceCommand(), ["--community", "grenoble-alpes"])
+            let places = try await CommunityPlaces.load(try await DecisionTests.grenoble(app), on: app.db)
+            #expect(listed.printed.contains("« \(item.title) » : commune \(places.communeName(item.communeCode)!) hors du quartier « grenoble » → quartier « Est » (à corriger)"))
+            #expect(listed.printed.contains("quartier dessiné « Villeneuve » : population non estimée (à corriger)"))
+            #expect(listed.printed.contains("2 incohérence(s)"))
+            #expect(try await InventoryItemRecord.find(item.id, on: app.db)?.neighbourhood == "grenoble", "listing changes nothing")
+            let fixed = await app.run(CoherenceCommand(), ["--community", "grenoble-alpes", "--corriger"])
+            #expect(fixed.failure == nil && fixed.printed.contains("2 correction(s) faite(s)."))
+            let repaired = try #require(try await InventoryItemRecord.find(item.id, on: app.db))
+            #expect(repaired.neighbourhood == "est" && repaired.version == item.version + 1)
+            #expect(repaired.$person.id == item.$person.id && repaired.$organisation.id == item.$organisation.id, "the record's links are kept")
+            #expect(try await InventoryItemSkillRecord.query(on: app.db).filter(\.$item.$id == item.id!).count() == skills, "and its skills")
+            #expect(try await InventoryStore(database: app.db).revisions(of: item.id!).first { $0.version == repaired.version }?.summary.hasPrefix("Cohérence") == true)
+            #expect(try await NeighbourhoodRecord.query(on: app.db).filter(\.$slug == "villeneuve").first()?.populationEstimate != nil)
+            #expect(await app.run(CoherenceCommand(), ["--community", "grenoble-alpes"]).printed.contains("Tout est cohérent."))
+
+            // The same perimeter, the same figures: each commune's portraits on the diagnostic and
+            // in the open data; each group of communes counts its communes' portraits, on the
+            // campaign's coverage and in the open data (the review saw 42 for « Grenoble » and 25
+            // for the commune of Grenoble).
+            let community = try await DecisionTests.grenoble(app)
+            let diagnostic = try await DiagnosticController.snapshot(community, on: app.db)
+            func csv(_ name: String) async throws -> [String: [Substring]] {
+                let lines = try await app.get("/c/grenoble-alpes/donnees/\(name).csv").text.split(whereSeparator: \.isNewline).dropFirst()
+                return Dictionary(lines.map { line in let cells = line.split(separator: ",", omittingEmptySubsequences: false); return (String(cells[0]), cells) },
+                                  uniquingKeysWith: { first, _ in first })
+            }
+            let communes = try await csv("statistiques-communes"), areas = try await csv("statistiques-quartiers")
+            for coverage in diagnostic.coverage {
+                #expect(communes[coverage.code]?[3] == (coverage.portraits.map(String.init) ?? "")[...], "commune \(coverage.code)")
+            }
+            let raw = try await sql.raw("""
+                SELECT commune_code, COUNT(*) AS n FROM inventory_items WHERE community_id = \(bind: community.id!) AND kind = 'portrait'
+                AND visibility <> 'coordinators' AND commune_code IS NOT NULL GROUP BY commune_code
+                """).all().reduce(into: [String: Int]()) { $0[try $1.decode(column: "commune_code", as: String.self)] = try $1.decode(column: "n", as: Int.self) }
+            let territory = try await CommunityTerritory.load(community, on: app.db)
+            let campaign = try #require(try await CampaignRecord.query(on: app.db).filter(\.$community.$id == community.id!).sort(\.$firstDay).first())
+            let campaignPage = try await app.get(SiteRoute.campaign(slug: "grenoble-alpes", campaign: campaign.id!.uuidString).path).text
+            var compared = 0
+            for row in territory.neighbourhoods where row.record.geometry == nil {
+                let sum = row.communeCodes.map { raw[$0] ?? 0 }.reduce(0, +)
+                #expect(areas[row.record.slug]?[4] == (SmallCells.publishable(sum).map(String.init) ?? "")[...], "open data, \(row.record.name)")
+                #expect(campaignPage.contains("<th scope=\"row\">\(row.record.name)</th><td class=\"num\">"), "campaign row \(row.record.name)")
+                compared += 1
+            }
+            #expect(compared == 5)
         }
     }
 }

@@ -120,11 +120,23 @@ public struct Coverage: Equatable, Sendable {
         /// The census population of its communes when it is a group of communes; nil when it
         /// is drawn inside a commune (the census gives no figure for it).
         public var population: Int?
-        public init(slug: String, name: String, communes: [String], population: Int?) {
+        /// Drawn as a polygon: its perimeter is its outline, so it counts what is tagged with it.
+        public var drawn: Bool
+        public init(slug: String, name: String, communes: [String], population: Int?, drawn: Bool = false) {
             self.slug = slug
             self.name = name
             self.communes = communes
             self.population = population
+            self.drawn = drawn
+        }
+
+        /// Whether a record at `commune`, tagged `neighbourhood`, lies in this perimeter: a group
+        /// of communes holds its communes' records (and those tagged with it that name no
+        /// commune), so its figure is the sum of its communes' — the same perimeter gives the
+        /// same figure on every page; a drawn one holds what is tagged with it.
+        public func holds(commune: String?, neighbourhood: String?) -> Bool {
+            if drawn || commune == nil { return neighbourhood == slug }
+            return communes.contains(commune!)
         }
     }
 
@@ -145,8 +157,8 @@ public struct Coverage: Equatable, Sendable {
         }
         self.neighbourhoods = neighbourhoods.map { area in
             Place(id: area.slug, name: area.name, population: area.population,
-                  portraits: portraits.filter { $0.neighbourhood == area.slug }.count, target: targets[area.slug],
-                  interviewers: interviewers { $0.neighbourhood == area.slug })
+                  portraits: portraits.filter { area.holds(commune: $0.commune, neighbourhood: $0.neighbourhood) }.count, target: targets[area.slug],
+                  interviewers: interviewers { area.holds(commune: $0.commune, neighbourhood: $0.neighbourhood) })
         }
         let populations = communes.compactMap(\.population)
         let targeted = self.communes.compactMap(\.target) + self.neighbourhoods.compactMap(\.target)

@@ -181,3 +181,20 @@ public enum InventoryPolicy {
         Visibility.allCases.filter { Policy.canSee(viewer, $0) }
     }
 }
+
+/// What to do with a stored record whose neighbourhood does not cover its commune (saved
+/// before the form checked it): move it to the one neighbourhood that covers the commune, or
+/// leave the neighbourhood blank when none or several do — the commune, typed by a person, is
+/// kept. Nil when the record is coherent.
+public enum PlaceRepair: Equatable, Sendable {
+    case move(to: String)
+    case clear
+
+    public static func needed(commune: String?, neighbourhood: String?, neighbourhoodCommunes: [String: Set<String>]) -> PlaceRepair? {
+        guard let neighbourhood, !neighbourhood.isEmpty else { return nil }
+        guard let covered = neighbourhoodCommunes[neighbourhood] else { return .clear }
+        guard let commune, !commune.isEmpty, !covered.contains(commune) else { return nil }
+        let candidates = neighbourhoodCommunes.filter { $0.value.contains(commune) }.map(\.key)
+        return candidates.count == 1 ? .move(to: candidates[0]) : .clear
+    }
+}

@@ -104,9 +104,10 @@ public struct InventoryGenerator {
     mutating func chance(_ percent: Int) -> Bool { Int(random.next() % 100) < percent }
     mutating func number(_ range: ClosedRange<Int>) -> Int { range.lowerBound + Int(random.next() % UInt64(range.count)) }
 
-    mutating func place() -> [String: String] {
+    /// A commune (`commune`, or one drawn) and, often, a neighbourhood that covers it.
+    mutating func place(in commune: String? = nil) -> [String: String] {
         var values: [String: String] = [:]
-        if !communes.isEmpty { values["commune"] = pick(communes) }
+        if let commune { values["commune"] = commune } else if !communes.isEmpty { values["commune"] = pick(communes) }
         let covering = neighbourhoods.filter { $0.value.contains(values["commune"] ?? "") }.keys.sorted()
         if !covering.isEmpty && chance(70) { values["neighbourhood"] = pick(covering) }
         return values
@@ -152,8 +153,8 @@ public struct InventoryGenerator {
     }
 
     public mutating func profile(of organisation: Organisation, index: Int) -> Record {
-        var values = place()
-        if let commune = organisation.commune { values["commune"] = commune }
+        // The neighbourhood is drawn for the organisation's own commune, never another's.
+        var values = place(in: organisation.commune)
         values["title"] = organisation.name
         values["visibility"] = "public"
         values["description"] = organisation.object

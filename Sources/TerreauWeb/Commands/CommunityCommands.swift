@@ -5,7 +5,8 @@ import Vapor
 struct CommunityCommandGroup: AsyncCommandGroup {
     var help: String { "Communautés d'action de l'instance : création et quartiers." }
     var commands: [String: any AnyAsyncCommand] {
-        ["create": CommunityCreateCommand(), "neighbourhood": NeighbourhoodAddCommand(), "list": CommunityListCommand()]
+        ["create": CommunityCreateCommand(), "neighbourhood": NeighbourhoodAddCommand(), "list": CommunityListCommand(),
+         "coherence": CoherenceCommand()]
     }
 }
 
@@ -122,4 +123,57 @@ func registerCommands(_ app: Application) {
     // Replaces Fluent's own `migrate` (registered when the databases were set up).
     app.asyncCommands.use(MigrationCommand(), as: "migrate")
     app.asyncCommands.use(BackupCommand(), as: "backup")
+}
+
+/// Records saved before the checks of the integrity issue may hold a neighbourhood that does
+/// not cover their commune, and neighbourhoods drawn before it have no population estimate.
+/// This lists them, line by line; with `--corriger` it repairs them (a new revision each,
+/// journalled) — never deleting a record or its links.
+struct CoherenceCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Option(name: "community", help: "Adresse courte de la communauté (toutes, sans cette option).")
+        var community: String?
+        @Flag(name: "corriger", help: "Corrige ce qui est signalé (sinon, la commande ne fait que lister).")
+        var fix: Bool
+    }
+
+    var help: String { "Vérifie la cohérence des fiches (quartier et commune) et des quartiers dessinés ; --corriger répare." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let database = context.application.db
+        let store = CommunityStore(database: database)
+        var communities = try await CommunityRecord.query(on: database).sort(\.$slug).all()
+        if let slug = signature.community {
+            guard let community = try await store.find(slug: slug) else { throw CommandFailure("communauté « \(slug) » inconnue.") }
+            communities = [community]
+        }
+        let now = Date()
+        var found = 0
+        for community in communities {
+            let places = try await CommunityPlaces.load(community, on: database)
+            let repairs = try await InventoryStore(database: database).placeRepairs(community: community.id!, places: places, apply: signature.fix,
+                summary: "Cohérence : le quartier ne couvrait pas la commune de la fiche", now: now)
+            for (item, repair) in repairs {
+                let place = "commune \(places.communeName(item.communeCode) ?? item.communeCode ?? "?") hors du quartier « \(item.neighbourhood ?? "") »"
+                let action = switch repair {
+                case .move(let slug): "quartier « \(places.neighbourhoodName(slug) ?? slug) »"
+                case .clear: "quartier laissé vide (aucun quartier, ou plusieurs, couvrent la commune)"
+                }
+                context.console.print("\(community.slug) · \(item.kind) \(item.id!.uuidString) « \(item.title) » : \(place) → \(action)\(signature.fix ? "" : " (à corriger)")")
+            }
+            found += repairs.count
+            for neighbourhood in try await store.neighbourhoods(of: community.id!) where neighbourhood.geometry != nil && neighbourhood.populationEstimate == nil {
+                found += 1
+                guard signature.fix, let text = neighbourhood.geometry, let polygon = GeoJSON.geometry(fromText: text) else {
+                    context.console.print("\(community.slug) · quartier dessiné « \(neighbourhood.name) » : population non estimée (à corriger)")
+                    continue
+                }
+                let boundaries = try await TerritoryStore(database: database).boundaries(codes: try await store.communeCodes(of: community.id!))
+                neighbourhood.populationEstimate = try await store.populationEstimate(of: polygon, boundaries: boundaries)
+                try await neighbourhood.update(on: database)
+                context.console.print("\(community.slug) · quartier dessiné « \(neighbourhood.name) » : population estimée à \(neighbourhood.populationEstimate.map(String.init) ?? "—")")
+            }
+        }
+        context.console.print(found == 0 ? "Tout est cohérent." : signature.fix ? "\(found) correction(s) faite(s)." : "\(found) incohérence(s) : relancez avec --corriger pour les réparer.")
+    }
 }

@@ -303,3 +303,26 @@ struct InventoryDataTests {
         }
     }
 }
+
+@Suite("Repairing records whose neighbourhood does not cover their commune")
+struct PlaceRepairTests {
+    static let areas: [String: Set<String>] = ["grenoble": ["38185"], "sud": ["38151", "38317"], "villeneuve": ["38185", "38151"]]
+
+    @Test("coherent records stay; others move to the one neighbourhood covering the commune, or lose the neighbourhood", arguments: [
+        (String?.some("38185"), String?.some("grenoble"), PlaceRepair?.none),
+        ("38151", "villeneuve", nil),
+        (nil, "sud", nil),
+        ("38185", nil, nil),
+        // Grenoble's record filed under « Sud »: two neighbourhoods cover Grenoble, none is guessed.
+        ("38185", "sud", .clear),
+        // Pont-de-Claix (38317) filed under « Grenoble »: only « Sud » covers it.
+        ("38317", "grenoble", .move(to: "sud")),
+        // A commune no neighbourhood covers.
+        ("38421", "grenoble", .clear),
+        // A neighbourhood that no longer exists.
+        ("38185", "ancien-quartier", .clear),
+    ])
+    func repair(commune: String?, neighbourhood: String?, expected: PlaceRepair?) {
+        #expect(PlaceRepair.needed(commune: commune, neighbourhood: neighbourhood, neighbourhoodCommunes: Self.areas) == expected)
+    }
+}

@@ -142,7 +142,7 @@ enum FieldworkController {
         return Coverage(communes: territory.communes.map { ($0.code, $0.name, $0.population) },
             neighbourhoods: territory.neighbourhoods.map {
                 Coverage.Neighbourhood(slug: $0.record.slug, name: $0.record.name, communes: $0.communeCodes,
-                                       population: $0.population)
+                                       population: $0.population, drawn: $0.record.geometry != nil)
             },
             portraits: portraits, interviews: interviews, targets: targets, totalName: request.catalog.text("coverage.total"))
     }

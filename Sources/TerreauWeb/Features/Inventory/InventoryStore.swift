@@ -183,6 +183,30 @@ struct InventoryStore {
         try await InventoryRevisionRecord.query(on: database).filter(\.$item.$id == item).filter(\.$version == version).with(\.$author).first()
     }
 
+    /// The community's records whose neighbourhood does not cover their commune, with the
+    /// repair each needs. With `apply`, each is saved again as a new revision (`summary`) with
+    /// the neighbourhood repaired — its person, organisation and skills untouched.
+    func placeRepairs(community: UUID, places: CommunityPlaces, apply: Bool, summary: String, now: Date) async throws -> [(item: InventoryItemRecord, repair: PlaceRepair)] {
+        let items = try await InventoryItemRecord.query(on: database).filter(\.$community.$id == community).filter(\.$neighbourhood != nil)
+            .sort(\.$createdAt).all()
+        var repairs: [(item: InventoryItemRecord, repair: PlaceRepair)] = []
+        for item in items {
+            guard let repair = PlaceRepair.needed(commune: item.communeCode, neighbourhood: item.neighbourhood,
+                                                  neighbourhoodCommunes: places.neighbourhoodCommunes),
+                  let kind = InventoryKind(rawValue: item.kind) else { continue }
+            repairs.append((item, repair))
+            guard apply else { continue }
+            var values = Self.decode(item.fields)
+            switch repair {
+            case .move(let slug): values[InventoryField.neighbourhood.rawValue] = slug
+            case .clear: values[InventoryField.neighbourhood.rawValue] = ""
+            }
+            try await update(item, draft: Draft(kind: kind, values: values, terms: try await terms(of: item.id!)),
+                             expectedVersion: item.version, author: nil, summary: summary, now: now)
+        }
+        return repairs
+    }
+
     func terms(of item: UUID) async throws -> [SkillTermRecord] {
         try await InventoryItemSkillRecord.query(on: database).filter(\.$item.$id == item).with(\.$term).all().map(\.term)
     }

@@ -199,18 +199,28 @@ struct OpenDataCatalog {
     /// one to four people is withheld, and its rate with it.
     func statistics(byCommune: Bool, places: CommunityPlaces) async throws -> [[String?]] {
         let sql = database as! any SQLDatabase
-        let column: SQLQueryString = byCommune ? "commune_code" : "neighbourhood"
         let rows = try await sql.raw("""
-            SELECT \(column) AS place, kind, COUNT(*) AS n FROM inventory_items
-            WHERE community_id = \(bind: community.id!) AND \(column) IS NOT NULL
+            SELECT commune_code, neighbourhood, kind, COUNT(*) AS n FROM inventory_items
+            WHERE community_id = \(bind: community.id!) AND (commune_code IS NOT NULL OR neighbourhood IS NOT NULL)
               AND (kind <> 'portrait' OR visibility <> 'coordinators') AND (kind = 'portrait' OR visibility = 'public')
-            GROUP BY \(column), kind
+            GROUP BY commune_code, neighbourhood, kind
             """).all()
-        var counts: [String: [String: Int]] = [:]
-        for row in rows {
-            counts[try row.decode(column: "place", as: String.self), default: [:]][try row.decode(column: "kind", as: String.self)] = try row.decode(column: "n", as: Int.self)
+        let cells = try rows.map { row in
+            (commune: try row.decode(column: "commune_code", as: String?.self), neighbourhood: try row.decode(column: "neighbourhood", as: String?.self),
+             kind: try row.decode(column: "kind", as: String.self), n: try row.decode(column: "n", as: Int.self))
         }
         let territory = try await CommunityTerritory.load(community, on: database)
+        // Each place counts what lies in its perimeter — the rule the campaign's coverage uses.
+        var counts: [String: [String: Int]] = [:]
+        for cell in cells {
+            if byCommune, let commune = cell.commune { counts[commune, default: [:]][cell.kind, default: 0] += cell.n }
+            if !byCommune {
+                for row in territory.neighbourhoods where Coverage.Neighbourhood(slug: row.record.slug, name: "", communes: row.communeCodes, population: nil,
+                    drawn: row.record.geometry != nil).holds(commune: cell.commune, neighbourhood: cell.neighbourhood) {
+                    counts[row.record.slug, default: [:]][cell.kind, default: 0] += cell.n
+                }
+            }
+        }
         /// `estimated`: a drawn neighbourhood's population, by covered area (nil for communes).
         func line(_ key: String, _ name: String, _ population: Int?, estimated: Bool? = nil, organisations: Int?) -> [String?] {
             let count = counts[key] ?? [:]
