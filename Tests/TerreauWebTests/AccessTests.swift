@@ -132,7 +132,7 @@ struct AccessTests {
             .inventoryHistory(slug: slug, item: f.item), .inventoryRevert(slug: slug, item: f.item, version: 1),
             .skills(slug: slug), .skillPropose(slug: slug), .skill(slug: slug, term: f.term), .skillMerge(slug: slug, term: f.term),
             .welcome(slug: slug), .welcomeSubmit(slug: slug), .welcomeCard(slug: slug),
-            .connectionRequest(slug: slug, item: f.item), .connections, .connectionDecision(connection: UUID().uuidString),
+            .connectionRequest(slug: slug, item: f.item), .helpOffer(slug: slug, item: f.item), .connections, .connectionDecision(connection: UUID().uuidString),
             .organisationNetwork(slug: slug), .gaps(slug: slug), .young(slug: slug),
             .decisions(slug: slug), .decisionNew(slug: slug, kind: nil), .decisionCreate(slug: slug), .governance(slug: slug),
             .decision(slug: slug, decision: UUID().uuidString), .decisionStep(slug: slug, decision: UUID().uuidString),
@@ -197,7 +197,8 @@ struct AccessTests {
                     let kind = route.kind
                     let expected = Policy.allows(try await Self.viewer(email, for: kind, app: app), kind.action)
                     let response = kind.method == .get ? try await browser.get(route.path) : try await browser.post(route.path)
-                    let deniedBySignIn = response.status == .seeOther && (response.location ?? "").hasPrefix("/connexion?retour=")
+                    // « Je peux aider » is open to all and, by design, continues through sign-in.
+                    let deniedBySignIn = response.status == .seeOther && (response.location ?? "").hasPrefix("/connexion?retour=") && kind != .helpOffer
                     let denied = response.status == .forbidden || deniedBySignIn
                     #expect(denied == !expected, "\(name) on \(kind.method.rawValue) \(route.path): \(response.status), policy says \(expected ? "allow" : "deny")")
                     #expect(response.status != .internalServerError, "\(name) on \(route.path) failed")

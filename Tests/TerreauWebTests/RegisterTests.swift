@@ -176,6 +176,24 @@ struct RegisterTests {
         }
     }
 
+    @Test("an elected official's proposals are one click from every page, with what is overdue counted and listed first", arguments: Engine.available)
+    func officialDesk(engine: Engine) async throws {
+        try await TestApp.with(engine) { app in
+            try await app.seedDemo()
+            try await DemoProposals.ensure(on: app.db, now: app.clock.now())
+            let b = try await Self.browsers(app, ["elise", "camille"])
+            let desk = "href=\"/c/grenoble-alpes/registre/mes-propositions\" class=\"desk\" >Mes propositions : 2 à traiter <strong class=\"overdue\">(1 en retard)</strong>"
+            for page in ["/c/grenoble-alpes/agenda", "/c/grenoble-alpes/decisions", "/moi", "/c/trieves"] {
+                #expect(try await b["elise"]!.get(page).text.contains(desk), "Élise's desk on \(page)")
+            }
+            #expect(!(try await b["camille"]!.get("/c/grenoble-alpes/agenda").text.contains("class=\"desk\"")), "only officials have a desk")
+            let dashboard = try await b["elise"]!.get("/c/grenoble-alpes/registre/mes-propositions").text
+            let overdue = try #require(dashboard.range(of: "Éclairer le passage sous la voie ferrée")), studied = try #require(dashboard.range(of: DemoProposals.toolbox))
+            #expect(overdue.lowerBound < studied.lowerBound, "the overdue proposal comes first")
+            #expect(dashboard.contains("aria-current=\"page\">Mes propositions"))
+        }
+    }
+
     @Test("an official's recognition and commitments: only officials sign; each follow-up dated; giving one up says why", arguments: Engine.available)
     func recognition(engine: Engine) async throws {
         try await TestApp.with(engine) { app in

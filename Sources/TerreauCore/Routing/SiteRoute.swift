@@ -52,6 +52,9 @@ public enum SiteRoute: Hashable, Sendable {
     case welcome(slug: String), welcomeSubmit(slug: String), welcomeCard(slug: String)
 
     case connectionRequest(slug: String, item: String)
+    /// « Je peux aider » from someone who cannot send yet: the message is kept through
+    /// sign-in, sign-up and joining, and waits on the record's page.
+    case helpOffer(slug: String, item: String)
     case connections, connectionDecision(connection: String)
     case organisationNetwork(slug: String), gaps(slug: String), young(slug: String)
 
@@ -110,7 +113,7 @@ public enum SiteRoute: Hashable, Sendable {
         case collectiveNew, collectiveCreate, collectiveInvite, collectiveAnswer
         case inventory, inventoryNew, inventoryCreate, inventoryItem, inventoryEdit, inventoryUpdate, inventoryHistory, inventoryRevert
         case skills, skillPropose, skill, skillMerge, welcome, welcomeSubmit, welcomeCard
-        case connectionRequest, connections, connectionDecision, organisationNetwork, gaps, young
+        case connectionRequest, helpOffer, connections, connectionDecision, organisationNetwork, gaps, young
         case decisions, decisionNew, decisionCreate, decision, decisionStep, ballot, ballotReceipt, decisionContribution, governance
         case proposals, proposalNew, proposalCreate, proposal, proposalEdit, proposalUpdate, proposalStatus, proposalBack, proposalFollow
         case commentCreate, commentReport, commentAppeal, moderation, moderationDecision
@@ -185,6 +188,7 @@ public enum SiteRoute: Hashable, Sendable {
             case .welcome, .welcomeSubmit: return ["c", ":slug", "bienvenue"]
             case .welcomeCard: return ["c", ":slug", "bienvenue", "carte"]
             case .connectionRequest: return ["c", ":slug", "inventaire", ":item", "mise-en-relation"]
+            case .helpOffer: return ["c", ":slug", "inventaire", ":item", "aider"]
             case .connections: return ["moi", "mises-en-relation"]
             case .connectionDecision: return ["moi", "mises-en-relation", ":connection"]
             case .organisationNetwork: return ["c", ":slug", "reseau-des-organisations"]
@@ -283,7 +287,7 @@ public enum SiteRoute: Hashable, Sendable {
                 .notificationPreferencesSubmit, .actAs, .joinSubmit, .leave, .memberRolesSubmit,
                 .organisationCreate, .organisationClaim, .organisationClaimDecision, .collectiveCreate, .collectiveInvite, .collectiveAnswer,
                 .inventoryCreate, .inventoryUpdate, .inventoryRevert, .skillPropose, .skillMerge, .welcomeSubmit,
-                .connectionRequest, .connectionDecision, .decisionCreate, .decisionStep, .ballot, .ballotReceipt, .decisionContribution,
+                .connectionRequest, .helpOffer, .connectionDecision, .decisionCreate, .decisionStep, .ballot, .ballotReceipt, .decisionContribution,
                 .proposalCreate, .proposalUpdate, .proposalStatus, .proposalBack, .proposalFollow, .commentCreate, .commentReport,
                 .commentAppeal, .moderationDecision, .registerDeposit, .registerStep, .callCreate, .callApply, .callEvaluate, .callStep,
                 .recognitionSubmit, .commitmentCreate, .commitmentStatus, .eventCreate, .eventRegister, .eventReport, .festivalCreate,
@@ -303,7 +307,7 @@ public enum SiteRoute: Hashable, Sendable {
                 .passwordForgot, .passwordForgotSubmit, .passwordReset, .passwordResetSubmit,
                 .person, .charter, .organisations, .organisation,
                 .inventory, .inventoryItem, .inventoryHistory, .skills, .skill, .welcome, .welcomeSubmit, .welcomeCard,
-                .organisationNetwork, .gaps, .young, .decisions, .decision, .ballotReceipt, .governance, .proposals, .proposal,
+                .organisationNetwork, .gaps, .young, .decisions, .decision, .ballotReceipt, .helpOffer, .governance, .proposals, .proposal,
                 .register, .calls, .call, .recognitions, .agenda, .agendaFeed, .event, .eventCalendar, .festival, .studies, .study, .studyFile,
                 .fieldwork, .method, .campaign, .fieldworkWorker, .claim, .claimSubmit, .claimedPortrait, .claimEdit, .claimUpdate,
                 .claimDelete, .claimHelp, .journal, .openData, .openDataFile, .apiDocument, .apiCommunities, .apiDataset, .funding,
@@ -363,6 +367,10 @@ public enum SiteRoute: Hashable, Sendable {
             default: return 64 * 1024
             }
         }
+
+        /// A form a visitor may send before having any session (`CSRFCheck`): « Je peux aider »
+        /// from a need's page, which public pages serve without a session.
+        public var acceptsSessionlessForm: Bool { self == .helpOffer }
 
         /// The route a request is for, read from its method and path before the router runs (the
         /// body limit must be known before the body is read). A literal segment wins over a
@@ -454,6 +462,7 @@ public enum SiteRoute: Hashable, Sendable {
         case .welcomeSubmit: return .welcomeSubmit
         case .welcomeCard: return .welcomeCard
         case .connectionRequest: return .connectionRequest
+        case .helpOffer: return .helpOffer
         case .connections: return .connections
         case .connectionDecision: return .connectionDecision
         case .organisationNetwork: return .organisationNetwork
@@ -610,7 +619,7 @@ public enum SiteRoute: Hashable, Sendable {
             return ["slug": slug, "decision": decision]
         case .inventoryNew(let slug, let kind), .inventoryCreate(let slug, let kind): return ["slug": slug, "kind": kind.pathSegment]
         case .inventoryItem(let slug, let item), .inventoryEdit(let slug, let item), .inventoryUpdate(let slug, let item),
-            .inventoryHistory(let slug, let item), .connectionRequest(let slug, let item):
+            .inventoryHistory(let slug, let item), .connectionRequest(let slug, let item), .helpOffer(let slug, let item):
             return ["slug": slug, "item": item]
         case .connectionDecision(let connection): return ["connection": connection]
         case .inventoryRevert(let slug, let item, let version): return ["slug": slug, "item": item, "version": String(version)]

@@ -13,11 +13,17 @@ public enum CSRFCheck {
 
     public static let safeMethods: Set<String> = ["GET", "HEAD", "OPTIONS"]
 
-    public static func verdict(method: String, submittedToken: String?, sessionToken: String?, origin: String?, referer: String?, allowedOrigins: Set<String>) -> Verdict {
+    /// `sessionlessAllowed`: a form a visitor may send before any form token was issued to them
+    /// (it only writes their own draft into their own session, with nothing of anyone's to forge —
+    /// « Je peux aider »); once the session holds a token, it is required as everywhere. The
+    /// origin is checked in every case.
+    public static func verdict(method: String, submittedToken: String?, sessionToken: String?, origin: String?, referer: String?,
+                               allowedOrigins: Set<String>, sessionlessAllowed: Bool = false) -> Verdict {
         guard !safeMethods.contains(method.uppercased()) else { return .allowed }
         if let source = origin.map(normalizedOrigin) ?? referer.flatMap(originOf) {
             guard allowedOrigins.contains(source) else { return .foreignOrigin }
         }
+        if sessionlessAllowed, sessionToken == nil { return .allowed }
         guard let submittedToken, !submittedToken.isEmpty else { return .missingToken }
         guard let sessionToken, constantTimeEquals(submittedToken, sessionToken) else { return .wrongToken }
         return .allowed

@@ -8,6 +8,11 @@ import Vapor
 enum Access {
     static func authorize(_ kind: SiteRoute.Kind, _ request: Request) async throws {
         let viewer = try await viewer(for: kind, request)
+        // An elected official's desk on every page, in whichever community they hold the role.
+        if let person = request.resolvedSignedIn?.personID {
+            let here = kind.pattern.contains(":slug") ? try await request.community().id : nil
+            request.officialDesk = try await ProposalStore(database: request.db).officialDesk(of: person, in: here, now: request.now)
+        }
         guard Policy.allows(viewer, kind.action) else {
             request.logger.notice("access denied", metadata: ["route": "\(kind.rawValue)", "signed_in": "\(viewer.signedIn)"])
             if !viewer.signedIn, kind.method == .get {
@@ -46,6 +51,13 @@ enum Access {
 
 extension Request {
     private struct CommunityKey: StorageKey { typealias Value = CommunityRecord }
+    private struct OfficialDeskKey: StorageKey { typealias Value = ProposalStore.OfficialDesk }
+
+    /// An elected official's desk, read by the access check for the page's menu.
+    var officialDesk: ProposalStore.OfficialDesk? {
+        get { storage[OfficialDeskKey.self] }
+        set { storage[OfficialDeskKey.self] = newValue }
+    }
 
     /// The community named by the path's `:slug` (404 when there is none).
     func community() async throws -> CommunityRecord {

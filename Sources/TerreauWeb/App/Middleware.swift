@@ -180,7 +180,8 @@ struct CSRFMiddleware: AsyncMiddleware {
         let verdict = CSRFCheck.verdict(
             method: request.method.rawValue, submittedToken: submitted,
             sessionToken: request.hasSession ? request.session.data[Self.sessionKey] : nil,
-            origin: request.headers.first(name: .origin), referer: request.headers.first(name: .referer), allowedOrigins: origins)
+            origin: request.headers.first(name: .origin), referer: request.headers.first(name: .referer), allowedOrigins: origins,
+            sessionlessAllowed: SiteRoute.Kind.matching(method: request.method.rawValue, path: request.url.path)?.acceptsSessionlessForm == true)
         guard verdict == .allowed else {
             request.logger.notice("CSRF refusal", metadata: ["verdict": "\(verdict)", "path": "\(LogRedaction.path(request.url.path))"])
             throw Abort(.forbidden, reason: "csrf")

@@ -77,6 +77,7 @@ func registerRoutes(_ app: Application) {
         case .welcomeSubmit: handler = WelcomeController.submit
         case .welcomeCard: handler = WelcomeController.card
         case .connectionRequest: handler = ConnectionsController.request
+        case .helpOffer: handler = ConnectionsController.offerHelp
         case .connections: handler = ConnectionsController.list
         case .connectionDecision: handler = ConnectionsController.decide
         case .organisationNetwork: handler = MatchingController.network

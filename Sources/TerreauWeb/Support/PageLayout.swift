@@ -35,6 +35,13 @@ struct PageLayout: Encodable {
 
     struct Visitor: Encodable {
         var name: String
+        /// An elected official: the proposals waiting for them, one click from every page.
+        var desk: Desk?
+        struct Desk: Encodable {
+            var url: String
+            var label: String
+            var overdue: String?
+        }
         var accountURL: String
         var notificationsURL: String
         var connectionsURL: String
@@ -81,7 +88,10 @@ struct PageLayout: Encodable {
         }
         self.current = current
         visitor = request.resolvedSignedIn.map {
-            Visitor(name: $0.person.displayName, accountURL: SiteRoute.account.path, notificationsURL: SiteRoute.notifications.path,
+            Visitor(name: $0.person.displayName, desk: request.officialDesk.map { desk in
+                .init(url: desk.url, label: request.catalog.text("layout.desk", count: desk.waiting),
+                      overdue: desk.overdue > 0 ? request.catalog.text("layout.desk.overdue", count: desk.overdue) : nil)
+            }, accountURL: SiteRoute.account.path, notificationsURL: SiteRoute.notifications.path,
                 connectionsURL: SiteRoute.connections.path, signOutURL: SiteRoute.signOut.path, csrf: request.csrfToken)
         }
         signInURL = SiteRoute.signIn(returnTo: request.url.path == SiteRoute.signIn(returnTo: nil).path ? nil : request.url.string).path

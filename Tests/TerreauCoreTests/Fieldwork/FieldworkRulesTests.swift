@@ -135,7 +135,7 @@ struct FieldworkRulesTests {
             + Array(repeating: Coverage.Portrait(commune: "38185", neighbourhood: nil), count: 3)
             + [Coverage.Portrait(commune: nil, neighbourhood: nil)]
         let coverage = Coverage(communes: [("38151", "Échirolles", 36_000), ("38185", "Grenoble", 158_000), ("38999", "Sans recensement", nil)],
-            neighbourhoods: [.init(slug: "villeneuve", name: "Villeneuve", communes: [], population: nil),
+            neighbourhoods: [.init(slug: "villeneuve", name: "Villeneuve", communes: ["38151"], population: nil, drawn: true),
                              .init(slug: "sud", name: "Sud", communes: ["38151"], population: 36_000)],
             portraits: portraits,
             interviews: [.init(commune: "38151", neighbourhood: "villeneuve", interviewer: karim), .init(commune: "38151", neighbourhood: nil, interviewer: karim),
@@ -151,6 +151,8 @@ struct FieldworkRulesTests {
         #expect(coverage.neighbourhoods[0].portraits == 12)
         #expect(coverage.neighbourhoods[0].progress == 1, "capped at the target")
         #expect(coverage.neighbourhoods[0].perThousand == nil, "drawn inside a commune: no census figure")
+        // A group of communes holds its communes' portraits, tagged or not: the same perimeter, the same figure.
+        #expect(coverage.neighbourhoods[1].portraits == coverage.communes[0].portraits)
         #expect(coverage.total.portraits == 16)
         #expect(coverage.total.population == 194_000)
         #expect(coverage.total.target == 34)

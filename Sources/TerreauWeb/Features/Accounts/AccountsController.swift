@@ -112,7 +112,8 @@ enum AccountsController {
         }
         guard consumed else { return try await notice(request, "token.invalid", link: .signIn(returnTo: nil), linkKey: "signin.title", status: .notFound) }
         request.flash(request.catalog.text("confirm.done"))
-        return request.seeOther(.signIn(returnTo: nil))
+        // Someone who signed up to answer a need signs in on the way back to it.
+        return request.seeOther(.signIn(returnTo: request.pendingReturn))
     }
 
     // MARK: Sign-in and out

@@ -48,6 +48,11 @@ enum SessionKeys {
     static let signedInAt = "since"
     static let lastSeenAt = "seen"
     static let actingAs = "acting_as"
+    /// Where someone was going when they had to sign in, sign up or join first (« Je peux aider »).
+    static let pendingReturn = "pending_return"
+    /// What a person typed before signing in (their own words, kept for them): carried over to
+    /// the signed-in session with the CSRF token.
+    static let connectionDraft = "connection_draft"
 }
 
 extension Request {
@@ -92,9 +97,9 @@ extension Request {
             try await application.sessions.driver.deleteSession(old, for: self).get()
             session.id = nil
         }
-        let csrf = session.data[CSRFMiddleware.sessionKey]
+        let kept = [CSRFMiddleware.sessionKey, SessionKeys.pendingReturn, SessionKeys.connectionDraft].map { ($0, session.data[$0]) }
         session.data = SessionData()
-        if let csrf { session.data[CSRFMiddleware.sessionKey] = csrf }
+        for case let (key, value?) in kept { session.data[key] = value }
         let now = String(self.now.timeIntervalSince1970)
         session.data[SessionKeys.person] = account.$person.id.uuidString
         session.data[SessionKeys.epoch] = String(account.sessionEpoch)
@@ -110,6 +115,16 @@ extension Request {
         session.id = nil
         session.data = SessionData()
         storage[SignedInKey.self] = .some(nil)
+    }
+
+    /// The way back kept when someone had to sign in or join first, without taking it.
+    var pendingReturn: String? { hasSession ? session.data[SessionKeys.pendingReturn] : nil }
+
+    /// The way back kept when someone had to join first, once, when it lies in `community`.
+    func takePendingReturn(in community: CommunityRecord) -> String? {
+        guard let path = pendingReturn, path.hasPrefix(SiteRoute.community(slug: community.slug).path + "/") else { return nil }
+        session.data[SessionKeys.pendingReturn] = nil
+        return path
     }
 
     /// The address a throttle counts by (quality S2).

@@ -16,18 +16,22 @@ struct DemoCommand: AsyncCommand {
 
     var help: String { "Crée (une fois) les communautés de démonstration sur un vrai territoire de l'Isère, puis sert le site." }
 
+    /// Everything the demo holds, each part created once (the page-walking tests use it too).
+    static func seed(_ app: Application, bcryptCost: Int, now: Date) async throws {
+        try await DemoSeed.ensure(on: app.db, resources: app.directory.resourcesDirectory, logger: app.logger)
+        try await DemoPeople.ensure(on: app.db, resources: app.directory.resourcesDirectory, hash: { try Bcrypt.hash($0, cost: bcryptCost) }, now: now)
+        try await DemoInventory.ensure(on: app.db, resources: app.directory.resourcesDirectory, now: now)
+        try await DemoDecisions.ensure(on: app.db, now: now)
+        try await DemoProposals.ensure(on: app.db, now: now)
+        try await DemoEvents.ensure(on: app.db, filesDirectory: app.terreauConfig.filesDirectory, now: now)
+        try await DemoFieldwork.ensure(on: app.db, catalog: app.localization[.fr], now: now)
+        try await DemoFunding.ensure(on: app.db, now: now)
+    }
+
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
         try await app.autoMigrate()
-        try await DemoSeed.ensure(on: app.db, resources: app.directory.resourcesDirectory, logger: app.logger)
-        let cost = app.terreauConfig.bcryptCost
-        try await DemoPeople.ensure(on: app.db, resources: app.directory.resourcesDirectory, hash: { try Bcrypt.hash($0, cost: cost) }, now: Date())
-        try await DemoInventory.ensure(on: app.db, resources: app.directory.resourcesDirectory, now: Date())
-        try await DemoDecisions.ensure(on: app.db, now: Date())
-        try await DemoProposals.ensure(on: app.db, now: Date())
-        try await DemoEvents.ensure(on: app.db, filesDirectory: app.terreauConfig.filesDirectory, now: Date())
-        try await DemoFieldwork.ensure(on: app.db, catalog: app.localization[.fr], now: Date())
-        try await DemoFunding.ensure(on: app.db, now: Date())
+        try await Self.seed(app, bcryptCost: app.terreauConfig.bcryptCost, now: Date())
         var serveContext = context
         serveContext.input = CommandInput(arguments: [
             context.input.executable, "--hostname", signature.hostname ?? "127.0.0.1", "--port", String(signature.port ?? 8080),

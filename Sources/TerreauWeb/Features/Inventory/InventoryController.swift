@@ -211,6 +211,16 @@ enum InventoryController {
         /// Asking to be put in touch with this record's person, when the reader may.
         var connectURL: String?
         var connectMessage: String
+        /// « Je peux aider » for someone who cannot send yet (anonymous, or not a member): the
+        /// same message goes through sign-in, sign-up or joining and waits here.
+        var helpURL: String?
+        /// A need: the section reads « Je peux aider ».
+        var isNeed: Bool
+        /// The reader's own skills that this need asks for (from their portrait).
+        var mySkills: [String]
+        /// A signed-in reader's form token; a visitor's « Je peux aider » needs none (no session
+        /// is started just to read a public page).
+        var csrf: String
     }
 
     @Sendable static func show(_ request: Request) async throws -> Response {
@@ -237,6 +247,18 @@ enum InventoryController {
         let canEdit = InventoryPolicy.canEdit(kind, viewer: context.viewer, try await relation(item, context, request))
         let reachable = (item.$person.id ?? item.$createdBy.id).map { $0 != context.me } ?? false
         let suggestions = try await MatchingController.suggestions(for: item, context, request: request)
+        let canSend = reachable && Policy.allows(context.viewer, .contribute)
+        // The part of the reader's portrait this need asks for, to start their message with.
+        var mySkills: [String] = []
+        if kind == .need, let me = context.me, !terms.isEmpty,
+           let portrait = try await InventoryItemRecord.query(on: request.db).filter(\.$community.$id == context.community.id!)
+               .filter(\.$kind == InventoryKind.portrait.rawValue).filter(\.$person.$id == me).first() {
+            let asked = Set(terms.compactMap(\.id))
+            mySkills = try await store.terms(of: portrait.id!).filter { asked.contains($0.id!) }.map(\.label)
+        }
+        var message = ConnectionsController.takeDraft(request)
+        if message.isEmpty, !mySkills.isEmpty { message = catalog.text("connection.helpDraft", [mySkills.joined(separator: ", ")]) }
+        let itemOwner = item.$person.id ?? item.$createdBy.id
         return try await request.render("inventory/show", ShowPage(
             layout: PageLayout(request, title: item.title, community: context.community, current: "inventory"),
             title: item.title, kind: text.kind(kind), visibility: catalog.text("inventory.visibility." + item.visibility), rows: rows,
@@ -248,8 +270,10 @@ enum InventoryController {
             historyURL: SiteRoute.inventoryHistory(slug: slug, item: item.id!.uuidString).path,
             browseURL: SiteRoute.inventory(slug: slug).path,
             suggestions: suggestions, aboutID: suggestions == nil ? nil : item.id!.uuidString,
-            connectURL: reachable && Policy.allows(context.viewer, .contribute) ? SiteRoute.connectionRequest(slug: slug, item: item.id!.uuidString).path : nil,
-            connectMessage: ConnectionsController.takeDraft(request)))
+            connectURL: canSend ? SiteRoute.connectionRequest(slug: slug, item: item.id!.uuidString).path : nil,
+            connectMessage: message,
+            helpURL: !canSend && itemOwner != nil && itemOwner != context.me ? SiteRoute.helpOffer(slug: slug, item: item.id!.uuidString).path : nil,
+            isNeed: kind == .need, mySkills: mySkills, csrf: context.me == nil ? "" : request.csrfToken))
     }
 
     // MARK: The form

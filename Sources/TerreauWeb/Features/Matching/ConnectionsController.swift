@@ -9,13 +9,34 @@ import Vapor
 /// (it feeds the indicators: cooperations, social links).
 enum ConnectionsController {
     static let messageLimit = 1000
-    static let draftKey = "connection_draft"
+    static let draftKey = SessionKeys.connectionDraft
 
     /// The message typed before a refused request, once.
     static func takeDraft(_ request: Request) -> String {
         guard request.hasSession, let draft = request.session.data[draftKey] else { return "" }
         request.session.data[draftKey] = nil
         return draft
+    }
+
+    /// « Je peux aider » from someone who cannot send yet (anonymous, or not a member): the
+    /// message waits in their session, and so does the way back to the record; they sign in (or
+    /// sign up), join if need be, and find their message ready to send.
+    @Sendable static func offerHelp(_ request: Request) async throws -> Response {
+        let context = try await InventoryController.context(request)
+        let item = try await InventoryController.item(request, context)
+        let here = SiteRoute.inventoryItem(slug: context.community.slug, item: item.id!.uuidString).path
+        let message = String(request.field("message").trimmingCharacters(in: .whitespacesAndNewlines).prefix(messageLimit))
+        if !message.isEmpty { request.session.data[draftKey] = message }
+        request.session.data[SessionKeys.pendingReturn] = here
+        if context.me == nil {
+            request.flash(request.catalog.text("connection.signInToHelp"))
+            return request.redirect(to: SiteRoute.signIn(returnTo: here).path, redirectType: .normal)
+        }
+        if !Policy.allows(context.viewer, .contribute) {
+            request.flash(request.catalog.text("connection.joinToHelp", [context.community.name]))
+            return request.seeOther(.join(slug: context.community.slug))
+        }
+        return request.redirect(to: here + "#aider", redirectType: .normal)
     }
 
     @Sendable static func request(_ request: Request) async throws -> Response {

@@ -11,6 +11,30 @@ import Vapor
 struct ProposalStore {
     let database: any Database
 
+    /// What waits for an elected official, for the menu entry every page shows them: the
+    /// proposals addressed to them in a community where they hold the role, and how many are
+    /// overdue (issue 22: the dashboard was linked from one page only).
+    struct OfficialDesk: Sendable {
+        var url: String
+        var waiting: Int
+        var overdue: Int
+    }
+
+    /// The desk of `person` in `community` (the path's), or in the first community where they
+    /// are an elected official; nil for anyone else.
+    func officialDesk(of person: UUID, in community: UUID?, now: Date) async throws -> OfficialDesk? {
+        var memberships = try await MembershipRecord.query(on: database).filter(\.$person.$id == person).with(\.$community).all()
+            .filter { Role.parse($0.roles).contains(.elected) }
+        if let community, let here = memberships.first(where: { $0.$community.id == community }) { memberships = [here] }
+        guard let membership = memberships.first else { return nil }
+        let delay = try await DecisionStore(database: database).governance(of: membership.$community.id).answerDelayDays
+        let entries = try await RegisterEntryRecord.query(on: database).filter(\.$official.$id == person).with(\.$proposal).all()
+            .filter { $0.proposal.$community.id == membership.$community.id }
+        let open = entries.filter { [.deposee, .transmise, .etude].contains(RegisterStatus(rawValue: $0.status) ?? .deposee) }
+        return OfficialDesk(url: SiteRoute.officialDashboard(slug: membership.community.slug).path, waiting: open.count,
+            overdue: open.filter { Register.isOverdue(RegisterStatus(rawValue: $0.status) ?? .deposee, depositedAt: $0.depositedAt, delayDays: delay, now: now) }.count)
+    }
+
     struct Draft {
         var title: String
         var summary: String

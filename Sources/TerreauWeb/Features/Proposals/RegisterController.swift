@@ -249,10 +249,13 @@ enum RegisterController {
             shown.append(try await Self.entry(entry, proposal: proposal, viewer: viewer, me: me?.personID, delay: delay, places: places,
                                               events: events.filter { $0.$entry.id == entry.id }, request))
         }
+        // The official's own page puts what is overdue first.
+        if dashboard { shown = shown.filter(\.overdue) + shown.filter { !$0.overdue } }
         let officials = try await Self.officials(of: community, on: request.db)
         let all = shown
         return try await request.render("proposals/register", ListPage(
-            layout: PageLayout(request, title: catalog.text(dashboard ? "register.dashboard.title" : "register.title"), community: community, current: "proposals"),
+            layout: PageLayout(request, title: catalog.text(dashboard ? "register.dashboard.title" : "register.title"), community: community,
+                               current: dashboard ? "desk" : "proposals"),
             entries: shown,
             officials: officials.map { ChoiceOption(value: "official:" + $0.id!.uuidString, label: $0.displayName, selected: official == "official:" + $0.id!.uuidString) },
             bodies: RegisterBody.allCases.map { ChoiceOption(value: "body:" + $0.rawValue, label: catalog.text("register.body." + $0.rawValue), selected: official == "body:" + $0.rawValue) },

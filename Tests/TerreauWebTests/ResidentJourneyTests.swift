@@ -1,0 +1,78 @@
+import Fluent
+import Foundation
+import TerreauCore
+import Testing
+import Vapor
+import VaporTesting
+@testable import TerreauWeb
+
+/// The resident's journey (issue 22): « Je peux aider » on a need, whoever reads it.
+@Suite("From « I can help » to helping")
+struct ResidentJourneyTests {
+    /// A need about bikes entered by Camille in Grenoble-Alpes, with the skill « réparer des vélos ».
+    static func bikeNeed(_ app: Application) async throws -> (path: String, id: UUID) {
+        let community = try await DecisionTests.grenoble(app)
+        let camille = try await MatchingTests.person(app, "camille@demo.terreau.invalid")
+        let need = try await InventoryStore(database: app.db).create(.init(kind: .need, values: [
+            "title": "Remettre en état six vélos pour l'atelier des jeunes", "visibility": "public", "commune": "38185",
+            "description": "Six vélos donnés attendent des freins et des chambres à air.",
+        ], terms: []), community: community.id!, author: camille, summary: "", now: app.clock.now())
+        return ("/c/grenoble-alpes/inventaire/\(need.id!.uuidString)", need.id!)
+    }
+
+    static func textarea(_ page: String) -> String? {
+        guard let start = page.range(of: #"<textarea id="connect-message"[^>]*>"#, options: .regularExpression),
+              let end = page.range(of: "</textarea>", range: start.upperBound..<page.endIndex) else { return nil }
+        return String(page[start.upperBound..<end.lowerBound])
+    }
+
+    @Test("a visitor writes « Je peux aider », signs in, and finds the message ready to send; no session just to read", arguments: Engine.available)
+    func visitorHelps(engine: Engine) async throws {
+        try await TestApp.with(engine) { app in
+            try await app.seedDemo()
+            let (path, need) = try await Self.bikeNeed(app)
+            let visitor = Browser(app)
+            let page = try await visitor.get(path).text
+            #expect(page.contains("<h2 id=\"connect-title\">Je peux aider</h2>") && page.contains("action=\"\(path)/aider\""))
+            #expect(visitor.sessionID == nil, "reading a need starts no session")
+            // The form needs no token before there is a session; the message is kept, the way back too.
+            let offered = try await visitor.post(path + "/aider", [("message", "Je répare des vélos depuis vingt ans <b>gratuit</b>.")], csrf: false)
+            #expect(offered.status == .seeOther && offered.location == "/connexion?retour=" + path)
+            _ = try await visitor.get("/connexion?retour=" + path)
+            // Once the session holds a form token, it is required as everywhere (S10).
+            #expect(try await visitor.post(path + "/aider", [("message", "x")], csrf: false).status == .forbidden)
+            let signedIn = try await visitor.post("/connexion", [("email", "karim@demo.terreau.invalid"), ("password", DemoPeople.password), ("retour", path)])
+            #expect(signedIn.location == path)
+            let ready = try await visitor.get(path).text
+            #expect(Self.textarea(ready) == "Je répare des vélos depuis vingt ans &lt;b&gt;gratuit&lt;/b&gt;.")
+            let sent = try await visitor.post(path + "/mise-en-relation", [("message", "Je répare des vélos depuis vingt ans <b>gratuit</b>.")])
+            #expect(sent.status == .seeOther)
+            let connection = try #require(try await ConnectionRecord.query(on: app.db).filter(\.$item.$id == need).first())
+            #expect(connection.message == "Je répare des vélos depuis vingt ans <b>gratuit</b>." && connection.status == "requested")
+            // The other side sees it.
+            let camille = Browser(app)
+            try await camille.signIn("camille@demo.terreau.invalid")
+            #expect(try await camille.get("/moi/mises-en-relation").text.contains("Remettre en état six vélos"))
+        }
+    }
+
+    @Test("someone signed in but not a member joins on the way, then finds the message ready", arguments: Engine.available)
+    func nonMemberJoinsToHelp(engine: Engine) async throws {
+        try await TestApp.with(engine) { app in
+            try await app.seedDemo()
+            let (path, _) = try await Self.bikeNeed(app)
+            let paul = Browser(app)
+            try await paul.signIn("paul@demo.terreau.invalid")
+            let page = try await paul.get(path).text
+            #expect(page.contains("Vous rejoindrez ensuite la communauté"))
+            let offered = try await paul.post(path + "/aider", [("message", "Je peux prêter mon atelier.")])
+            #expect(offered.location == "/c/grenoble-alpes/rejoindre")
+            let form = try await paul.get("/c/grenoble-alpes/rejoindre").text
+            let version = try #require(form.range(of: #"name="charter_version" value="[0-9]+""#, options: .regularExpression)
+                .map { String(form[$0].dropFirst(#"name="charter_version" value=""#.count).dropLast()) })
+            let joined = try await paul.post("/c/grenoble-alpes/rejoindre", [("actor_kind", "resident"), ("accept_charter", "yes"), ("charter_version", version)])
+            #expect(joined.location == path + "#aider")
+            #expect(Self.textarea(try await paul.get(path).text) == "Je peux prêter mon atelier.")
+        }
+    }
+}
