@@ -191,6 +191,15 @@ struct RegisterTests {
             let overdue = try #require(dashboard.range(of: "Éclairer le passage sous la voie ferrée")), studied = try #require(dashboard.range(of: DemoProposals.toolbox))
             #expect(overdue.lowerBound < studied.lowerBound, "the overdue proposal comes first")
             #expect(dashboard.contains("aria-current=\"page\">Mes propositions"))
+            // Each answer form has ids of its own, and no answer is chosen in advance.
+            let ids = dashboard.matches(of: /id="([^"]+)"/).map { String($0.1) }
+            #expect(Set(ids).count == ids.count, "duplicate ids: \(Dictionary(grouping: ids, by: { $0 }).filter { $0.value.count > 1 }.keys.sorted())")
+            #expect(!dashboard.contains("name=\"step\" value=\"accept\" checked"))
+            let underpass = try #require(try await ProposalRecord.query(on: app.db).filter(\.$title == "Éclairer le passage sous la voie ferrée").first())
+            let path = "/c/grenoble-alpes/propositions/\(underpass.id!.uuidString)/registre/etape"
+            _ = try await b["elise"]!.post(path, [("note", "Sans réponse choisie")])
+            #expect(try await b["elise"]!.get("/c/grenoble-alpes/propositions/\(underpass.id!.uuidString)").text.contains("choisissez une réponse"))
+            #expect(try await RegisterEntryRecord.query(on: app.db).filter(\.$proposal.$id == underpass.id!).first()?.status == "transmise")
         }
     }
 

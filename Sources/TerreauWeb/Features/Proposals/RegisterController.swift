@@ -28,6 +28,8 @@ enum RegisterController {
         /// Steps the viewer may take now.
         var steps: [ChoiceOption]
         var stepURL: String
+        /// Unique on a page listing several entries (form ids).
+        var key: String
     }
 
     static func officials(of community: CommunityRecord, on database: any Database) async throws -> [PersonRecord] {
@@ -61,7 +63,7 @@ enum RegisterController {
             events: events.map { .init(status: catalog.text("register.status." + $0.status), date: language.formatDay($0.at), note: $0.note,
                                        by: $0.person?.shownName(catalog) ?? "") },
             steps: steps.map { ChoiceOption(value: $0.rawValue, label: catalog.text("register.step." + $0.rawValue), selected: false) },
-            stepURL: SiteRoute.registerStep(slug: community.slug, proposal: proposal.id!.uuidString).path)
+            stepURL: SiteRoute.registerStep(slug: community.slug, proposal: proposal.id!.uuidString).path, key: entry.id!.uuidString)
     }
 
     /// The proposal page's register section: its entry, or the form to address it.
@@ -164,9 +166,12 @@ enum RegisterController {
         let me = try await MeController.signedIn(request)
         let catalog = request.catalog
         let back = SiteRoute.proposal(slug: community.slug, proposal: proposal.id!.uuidString, view: nil).path + "#registre"
-        guard let entry = try await RegisterEntryRecord.query(on: request.db).filter(\.$proposal.$id == proposal.id!).first(),
-            let step = RegisterStep(rawValue: request.field("step"))
-        else { throw Abort(.badRequest) }
+        guard let entry = try await RegisterEntryRecord.query(on: request.db).filter(\.$proposal.$id == proposal.id!).first() else { throw Abort(.badRequest) }
+        // No answer is chosen in advance: sending none is said, not guessed.
+        guard let step = RegisterStep(rawValue: request.field("step")) else {
+            request.flash(catalog.text("register.error.noStep"))
+            return request.redirect(to: back, redirectType: .normal)
+        }
         let note = String(request.field("note").prefix(5000))
         let actor = RegisterActor(isCoordinator: viewer.roles.contains(.coordinator), isAddressedOfficial: entry.$official.id == me.personID,
                                   addressedToBody: entry.body != nil)
