@@ -75,4 +75,34 @@ struct ResidentJourneyTests {
             #expect(Self.textarea(try await paul.get(path).text) == "Je peux prêter mon atelier.")
         }
     }
+
+    @Test("a newcomer who signs up from a need confirms, signs in, joins, and is back on the need with the message ready", arguments: Engine.available)
+    func newcomerHelps(engine: Engine) async throws {
+        try await TestApp.with(engine) { app in
+            try await app.seedDemo()
+            let (path, need) = try await Self.bikeNeed(app)
+            let newcomer = Browser(app)
+            let page = try await newcomer.get(path).text
+            #expect(page.contains("href=\"/inscription?depuis=\(path)\""), "the sign-up link says where the person came from")
+            _ = try await newcomer.post(path + "/aider", [("message", "J'ai un atelier vélo au garage.")], csrf: false)
+            _ = try await newcomer.get("/inscription?depuis=" + path)
+            #expect(try await newcomer.post("/inscription", [("display_name", "Malik"), ("email", "malik@exemple.fr"),
+                                                             ("password", "la roue tourne dans la rue")]).status == .ok)
+            let link = try #require(try await app.lastMail(to: "malik@exemple.fr")?.link)
+            _ = try await newcomer.get(link)
+            let confirmed = try await newcomer.post(link)
+            #expect(confirmed.location == "/connexion?retour=/c/grenoble-alpes/rejoindre", "on the way to joining the community")
+            let signedIn = try await newcomer.post("/connexion", [("email", "malik@exemple.fr"), ("password", "la roue tourne dans la rue"),
+                                                                  ("retour", "/c/grenoble-alpes/rejoindre")])
+            #expect(signedIn.location == "/c/grenoble-alpes/rejoindre")
+            let form = try await newcomer.get("/c/grenoble-alpes/rejoindre").text
+            let version = try #require(form.range(of: #"name="charter_version" value="[0-9]+""#, options: .regularExpression)
+                .map { String(form[$0].dropFirst(#"name="charter_version" value=""#.count).dropLast()) })
+            let joined = try await newcomer.post("/c/grenoble-alpes/rejoindre", [("actor_kind", "resident"), ("accept_charter", "yes"), ("charter_version", version)])
+            #expect(joined.location == path + "#aider")
+            #expect(Self.textarea(try await newcomer.get(path).text) == "J&#39;ai un atelier vélo au garage.")
+            _ = try await newcomer.post(path + "/mise-en-relation", [("message", "J'ai un atelier vélo au garage.")])
+            #expect(try await ConnectionRecord.query(on: app.db).filter(\.$item.$id == need).count() == 1)
+        }
+    }
 }

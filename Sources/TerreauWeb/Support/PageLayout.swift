@@ -95,7 +95,8 @@ struct PageLayout: Encodable {
                 connectionsURL: SiteRoute.connections.path, signOutURL: SiteRoute.signOut.path, csrf: request.csrfToken)
         }
         signInURL = SiteRoute.signIn(returnTo: request.url.path == SiteRoute.signIn(returnTo: nil).path ? nil : request.url.string).path
-        signUpURL = SiteRoute.signUp.path
+        // From a community's page, signing up leads on to joining it and back here.
+        signUpURL = SiteRoute.signUp.path + (community == nil ? "" : "?depuis=" + (request.url.path.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? ""))
         if request.hasSession, let message = request.session.data["flash"] {
             flash = message
             request.session.data["flash"] = nil

@@ -36,7 +36,12 @@ enum AccountsController {
     // MARK: Sign-up
 
     @Sendable static func signUp(_ request: Request) async throws -> Response {
-        try await formPage(request, "accounts/signup", title: "signup.title", form: FormState(request), action: .signUpSubmit)
+        // Signing up from a community's page: once the address is confirmed, the person signs in
+        // on the way to joining that community, then goes back to the page they came from.
+        if let from = (try? request.query.get(String.self, at: "depuis")).flatMap(ReturnTo.validated), from.hasPrefix("/c/"), request.pendingReturn == nil {
+            request.session.data[SessionKeys.pendingReturn] = from
+        }
+        return try await formPage(request, "accounts/signup", title: "signup.title", form: FormState(request), action: .signUpSubmit)
     }
 
     @Sendable static func signUpSubmit(_ request: Request) async throws -> Response {
@@ -112,8 +117,9 @@ enum AccountsController {
         }
         guard consumed else { return try await notice(request, "token.invalid", link: .signIn(returnTo: nil), linkKey: "signin.title", status: .notFound) }
         request.flash(request.catalog.text("confirm.done"))
-        // Someone who signed up to answer a need signs in on the way back to it.
-        return request.seeOther(.signIn(returnTo: request.pendingReturn))
+        // Someone who signed up from a community (to answer a need, say) signs in on the way to
+        // joining it; joining takes them back to where they were.
+        return request.seeOther(.signIn(returnTo: request.pendingCommunity.map { SiteRoute.join(slug: $0).path }))
     }
 
     // MARK: Sign-in and out

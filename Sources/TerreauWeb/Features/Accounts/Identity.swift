@@ -120,11 +120,18 @@ extension Request {
     /// The way back kept when someone had to sign in or join first, without taking it.
     var pendingReturn: String? { hasSession ? session.data[SessionKeys.pendingReturn] : nil }
 
-    /// The way back kept when someone had to join first, once, when it lies in `community`.
+    /// The community of the way back (`/c/<slug>/…`), if it lies in one.
+    var pendingCommunity: String? {
+        guard let parts = pendingReturn?.split(separator: "/"), parts.count >= 2, parts[0] == "c" else { return nil }
+        return String(parts[1])
+    }
+
+    /// The way back kept when someone had to join first, once, when it lies in `community`
+    /// (the joining page itself is no way back).
     func takePendingReturn(in community: CommunityRecord) -> String? {
         guard let path = pendingReturn, path.hasPrefix(SiteRoute.community(slug: community.slug).path + "/") else { return nil }
         session.data[SessionKeys.pendingReturn] = nil
-        return path
+        return path == SiteRoute.join(slug: community.slug).path ? nil : path
     }
 
     /// The address a throttle counts by (quality S2).
