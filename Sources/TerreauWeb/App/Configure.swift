@@ -34,6 +34,7 @@ public func configure(_ app: Application, _ config: TerreauConfig) async throws 
 
     app.inventoryCache = InventoryCache()
     app.matchingCache = MatchingCache()
+    app.clock = TerreauClock()
     app.views.use(.leaf)
     app.leaf.cache.isEnabled = app.environment.isRelease
     app.leaf.tags["t"] = TranslateTag()

@@ -29,11 +29,12 @@ extension Application {
     private struct ClockKey: StorageKey { typealias Value = TerreauClock }
     private struct PasswordPolicyKey: StorageKey { typealias Value = PasswordPolicy }
 
+    /// Created with the application (see `configure`), never lazily: a first write to the
+    /// application's storage from the background worker raced Vapor's own write of the HTTP
+    /// server at start, which lost the server (CI's first start crashed once).
     var clock: TerreauClock {
-        if let clock = storage[ClockKey.self] { return clock }
-        let clock = TerreauClock()
-        storage[ClockKey.self] = clock
-        return clock
+        get { storage[ClockKey.self]! }
+        set { storage[ClockKey.self] = newValue }
     }
 
     var passwordPolicy: PasswordPolicy {
