@@ -20,6 +20,14 @@ struct ResidentJourneyTests {
         return ("/c/grenoble-alpes/inventaire/\(need.id!.uuidString)", need.id!)
     }
 
+    /// Joins Grenoble-Alpes as a resident, accepting the charter version the form shows.
+    static func join(_ browser: Browser) async throws -> TestingHTTPResponse {
+        let form = try await browser.get("/c/grenoble-alpes/rejoindre").text
+        let version = try #require(form.range(of: #"name="charter_version" value="[0-9]+""#, options: .regularExpression)
+            .map { String(form[$0].dropFirst(#"name="charter_version" value=""#.count).dropLast()) })
+        return try await browser.post("/c/grenoble-alpes/rejoindre", [("actor_kind", "resident"), ("accept_charter", "yes"), ("charter_version", version)])
+    }
+
     static func textarea(_ page: String) -> String? {
         guard let start = page.range(of: #"<textarea id="connect-message"[^>]*>"#, options: .regularExpression),
               let end = page.range(of: "</textarea>", range: start.upperBound..<page.endIndex) else { return nil }
@@ -67,10 +75,7 @@ struct ResidentJourneyTests {
             #expect(page.contains("Vous rejoindrez ensuite la communauté"))
             let offered = try await paul.post(path + "/aider", [("message", "Je peux prêter mon atelier.")])
             #expect(offered.location == "/c/grenoble-alpes/rejoindre")
-            let form = try await paul.get("/c/grenoble-alpes/rejoindre").text
-            let version = try #require(form.range(of: #"name="charter_version" value="[0-9]+""#, options: .regularExpression)
-                .map { String(form[$0].dropFirst(#"name="charter_version" value=""#.count).dropLast()) })
-            let joined = try await paul.post("/c/grenoble-alpes/rejoindre", [("actor_kind", "resident"), ("accept_charter", "yes"), ("charter_version", version)])
+            let joined = try await Self.join(paul)
             #expect(joined.location == path + "#aider")
             #expect(Self.textarea(try await paul.get(path).text) == "Je peux prêter mon atelier.")
         }
@@ -95,10 +100,7 @@ struct ResidentJourneyTests {
             let signedIn = try await newcomer.post("/connexion", [("email", "malik@exemple.fr"), ("password", "la roue tourne dans la rue"),
                                                                   ("retour", "/c/grenoble-alpes/rejoindre")])
             #expect(signedIn.location == "/c/grenoble-alpes/rejoindre")
-            let form = try await newcomer.get("/c/grenoble-alpes/rejoindre").text
-            let version = try #require(form.range(of: #"name="charter_version" value="[0-9]+""#, options: .regularExpression)
-                .map { String(form[$0].dropFirst(#"name="charter_version" value=""#.count).dropLast()) })
-            let joined = try await newcomer.post("/c/grenoble-alpes/rejoindre", [("actor_kind", "resident"), ("accept_charter", "yes"), ("charter_version", version)])
+            let joined = try await Self.join(newcomer)
             #expect(joined.location == path + "#aider")
             #expect(Self.textarea(try await newcomer.get(path).text) == "J&#39;ai un atelier vélo au garage.")
             _ = try await newcomer.post(path + "/mise-en-relation", [("message", "J'ai un atelier vélo au garage.")])

@@ -112,12 +112,17 @@ def sign_out(b, base_url):
     wait_for(b, 'href="/connexion')
 
 
+def open_as(b, base_url, name, address):
+    """Signs in as a demo person (« camille ») and opens `address`."""
+    sign_in(b, base_url, f"{name}@demo.terreau.invalid")
+    wait_for(b, name.capitalize())
+    b.get(address)
+
+
 def new_consent_decision(b, base_url):
     """Camille proposes a consent decision; returns its address."""
     title = f"Prêter la salle aux jeunes le mercredi {uuid.uuid4().hex[:6]}"
-    sign_in(b, base_url, "camille@demo.terreau.invalid")
-    wait_for(b, "Camille")
-    b.get(base_url + LIST + "/nouvelle")
+    open_as(b, base_url, "camille", base_url + LIST + "/nouvelle")
     Select(b.find_element(By.ID, "method")).select_by_value("consent")
     b.find_element(By.ID, "title").send_keys(title)
     b.find_element(By.ID, "text").send_keys("La salle polyvalente est prêtée aux jeunes du quartier le mercredi après-midi.")
@@ -152,17 +157,13 @@ def test_the_consent_process_without_javascript(browser_without_js, base_url):
     assert "Questions de clarification" in b.find_element(By.CSS_SELECTOR, "ol.steps li[aria-current=step]").text
     sign_out(b, base_url)
 
-    sign_in(b, base_url, "karim@demo.terreau.invalid")
-    wait_for(b, "Karim")
-    b.get(decision)
+    open_as(b, base_url, "karim", decision)
     b.find_element(By.ID, "question-text").send_keys("Qui a les clés de la salle ?")
     b.find_element(By.CSS_SELECTOR, "form[action$='/echanges'] button[type=submit]").click()
     wait_for(b, "Votre question est posée")
     sign_out(b, base_url)
 
-    sign_in(b, base_url, "camille@demo.terreau.invalid")
-    wait_for(b, "Camille")
-    b.get(decision)
+    open_as(b, base_url, "camille", decision)
     b.find_element(By.CSS_SELECTOR, ".exchange textarea").send_keys("L'animateur jeunesse, qui ouvre et ferme.")
     b.find_element(By.CSS_SELECTOR, ".exchange button[type=submit]").click()
     wait_for(b, "Votre réponse est publiée")
