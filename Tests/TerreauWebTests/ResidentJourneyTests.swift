@@ -107,4 +107,79 @@ struct ResidentJourneyTests {
             #expect(try await ConnectionRecord.query(on: app.db).filter(\.$item.$id == need).count() == 1)
         }
     }
+
+    @Test("search first: equivalent words, a same title grouped, broader searches and « record this need » when nothing is found", arguments: Engine.available)
+    func searchFirst(engine: Engine) async throws {
+        try await TestApp.with(engine) { app in
+            try await app.seedInventory()
+            let (_, id) = try await Self.bikeNeed(app)
+            let community = try await DecisionTests.grenoble(app)
+            let camille = try await MatchingTests.person(app, "camille@demo.terreau.invalid")
+            for commune in ["38185", "38151"] {
+                _ = try await InventoryStore(database: app.db).create(.init(kind: .need, values: [
+                    "title": "Un local pour stocker du matériel", "visibility": "public", "commune": commune,
+                ], terms: []), community: community.id!, author: camille, summary: "", now: app.clock.now())
+            }
+            // The need says « vélos » and names no skill: « bicyclette » finds it through the
+            // vocabulary's equivalent words (ESCO: « réparer des bicyclettes » / « réparer des vélos »…).
+            let bicycle = try await app.get("/c/grenoble-alpes/inventaire?q=bicyclette")
+            #expect(bicycle.text.contains("Remettre en état six vélos"))
+            #expect(bicycle.text.contains(id.uuidString))
+            // One entry for the same title, its other place under it.
+            let storage = try await app.get("/c/grenoble-alpes/inventaire?q=local+stocker")
+            #expect(storage.text.components(separatedBy: "<h3><a").count - 1 == 1)
+            #expect(storage.text.contains("Aussi à 1 autre endroit :"))
+            #expect(storage.text.contains("2 résultats"))
+            // Nothing found: each word alone, the whole community; a visitor is not offered to record it.
+            let none = try await app.get("/c/grenoble-alpes/inventaire?q=v%C3%A9lo+piscine&commune=38151")
+            #expect(none.text.contains("0 résultat"))
+            #expect(none.text.contains("Rien trouvé. Essayez plutôt :"))
+            #expect(none.text.contains("seulement « vélo » · dans toutes les communes : 1 résultat"))
+            #expect(!none.text.contains("seulement « piscine »"), "a broader search that finds nothing is not offered")
+            #expect(!none.text.contains("Enregistrez ce besoin"))
+            // A member is offered to record it, its words as the title.
+            let karim = Browser(app)
+            try await karim.signIn("karim@demo.terreau.invalid")
+            let member = try await karim.get("/c/grenoble-alpes/inventaire?q=piscine")
+            #expect(member.text.contains("/c/grenoble-alpes/inventaire/nouveau/besoin?titre=piscine"))
+            let form = try await karim.get("/c/grenoble-alpes/inventaire/nouveau/besoin?titre=piscine")
+            #expect(form.text.contains(#"value="piscine""#))
+        }
+    }
+
+    @Test("a portrait lists the needs it could answer; its owner reads « vous », others « cette ressource »", arguments: Engine.available)
+    func needsYouCouldAnswer(engine: Engine) async throws {
+        try await TestApp.with(engine) { app in
+            try await app.seedInventory()
+            let community = try await DecisionTests.grenoble(app)
+            let camille = try await MatchingTests.person(app, "camille@demo.terreau.invalid")
+            let sophie = try await MatchingTests.person(app, "sophie@demo.terreau.invalid")
+            let store = InventoryStore(database: app.db)
+            let bike = try #require(try await SkillTermRecord.query(on: app.db).filter(\.$label == "réparer un vélo").first())
+            let garden = try #require(try await SkillTermRecord.query(on: app.db).filter(\.$label == "jardiner").first())
+            _ = try await store.create(.init(kind: .need, values: [
+                "title": "Des mécaniciens pour la bourse aux vélos", "need_type": "volunteers", "urgency": "normal", "visibility": "public",
+                "commune": "38185", "skills": "réparer un vélo",
+            ], terms: [bike]), community: community.id!, author: camille, summary: "", now: app.clock.now())
+            _ = try await store.create(.init(kind: .need, values: [
+                "title": "Coup de main au potager", "need_type": "volunteers", "urgency": "normal", "visibility": "public",
+                "commune": "38185", "skills": "jardiner",
+            ], terms: [garden]), community: community.id!, author: camille, summary: "", now: app.clock.now())
+            let portrait = try await store.create(.init(kind: .portrait, values: [
+                "title": "Sophie Martin", "visibility": "members", "commune": "38185", "skills": "réparer un vélo",
+            ], terms: [bike], person: sophie), community: community.id!, author: sophie, summary: "", now: app.clock.now())
+            let browser = Browser(app)
+            try await browser.signIn("sophie@demo.terreau.invalid")
+            let own = try await browser.get("/c/grenoble-alpes/inventaire/\(portrait.id!.uuidString)")
+            #expect(own.text.contains("Besoins auxquels vous pourriez répondre"))
+            #expect(own.text.contains("Des mécaniciens pour la bourse aux vélos"))
+            #expect(!own.text.contains("Coup de main au potager"))
+            #expect(own.text.contains("réparer un vélo"))
+            let karim = Browser(app)
+            try await karim.signIn("karim@demo.terreau.invalid")
+            let other = try await karim.get("/c/grenoble-alpes/inventaire/\(portrait.id!.uuidString)")
+            #expect(other.text.contains("Besoins auxquels cette ressource pourrait répondre"))
+            #expect(other.text.contains("Des mécaniciens pour la bourse aux vélos"))
+        }
+    }
 }

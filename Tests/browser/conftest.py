@@ -11,7 +11,7 @@ BASE_URL = os.environ.get("TERREAU_BASE_URL", "http://127.0.0.1:8080")
 SHOTS = os.environ.get("TERREAU_SCREENSHOTS", "/tmp/terreau-screenshots")
 
 
-def _driver(javascript=True, width=1280, height=900, phone=False):
+def _driver(javascript=True, width=1280, height=900, phone=False, logging=False):
     options = webdriver.ChromeOptions()
     binary = shutil.which("chromium") or shutil.which("chromium-browser")
     if binary:
@@ -25,6 +25,9 @@ def _driver(javascript=True, width=1280, height=900, phone=False):
     if phone:
         # A real window cannot be narrower than ~500 px; emulate the 360 px phone viewport.
         options.add_experimental_option("mobileEmulation", {"deviceMetrics": {"width": width, "height": height, "pixelRatio": 2}})
+    if logging:
+        # Chromium's DevTools events, read back to count page loads.
+        options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
     # Debian's chromedriver; selenium must not try to download one (no internet here).
     service = Service(executable_path=shutil.which("chromedriver") or "/usr/bin/chromedriver")
     return webdriver.Chrome(options=options, service=service)

@@ -15,13 +15,16 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
 }
 
 /// Generates a believable community inventory: portraits, organisations with their profiles,
-/// places, equipment, offers and needs, spread over the community's communes and areas.
+/// places, equipment, offers and needs, spread over the community's communes and areas, made of
+/// `DemoCatalogue`: a group's needs and offers fit what it does, and name the skills they ask for.
 public struct InventoryGenerator {
     public struct Organisation: Equatable, Sendable {
         public var name: String
         public var object: String
         public var themes: [String]
         public var commune: String?
+        /// Index into `DemoCatalogue.archetypes`.
+        public var archetype: Int
     }
 
     public struct Record: Equatable, Sendable {
@@ -36,14 +39,20 @@ public struct InventoryGenerator {
     public var communes: [String]
     /// Each neighbourhood's communes, by key: a record gets a neighbourhood that covers its commune.
     public var neighbourhoods: [String: Set<String>]
+    /// The skills residents may hold: the everyday list (a catalogue skill missing here is left out).
     public var skillLabels: [String]
+    /// Communes' names by code, for organisations' and places' names (« Repair Café de Fontaine »).
+    public var communeNames: [String: String]
     var random: SeededRandom
+    var organisationArchetypes: [Int] = []
+    var organisationCommunes: [String?] = []
 
-    public init(seed: UInt64, communes: [String], neighbourhoods: [String: Set<String>], skillLabels: [String]) {
+    public init(seed: UInt64, communes: [String], neighbourhoods: [String: Set<String>], skillLabels: [String], communeNames: [String: String] = [:]) {
         random = SeededRandom(seed: seed)
         self.communes = communes
         self.neighbourhoods = neighbourhoods
         self.skillLabels = skillLabels
+        self.communeNames = communeNames
     }
 
     static let firstNames = [
@@ -57,47 +66,15 @@ public struct InventoryGenerator {
         "jouer de la guitare", "coudre", "réparer des vélos", "faire des photos", "jouer aux échecs", "danser", "peindre",
         "discuter autour d'un café", "faire des confitures", "apprendre des langues",
     ]
-    static let shares = [
-        "Je peux apprendre à tricoter à qui veut.", "Je peux aider pour les papiers de la CAF.", "Je prête volontiers ma perceuse.",
-        "Je peux accompagner des personnes âgées chez le médecin.", "Je peux donner des cours de guitare débutant.",
-        "Je peux aider les enfants à faire leurs devoirs.", "Je peux réparer les petits appareils.", "Je peux traduire de l'arabe.",
-        "Je peux faire découvrir le jardinage au naturel.", "Je peux aider à se servir d'un smartphone.",
-    ]
     static let languages = ["français", "français, anglais", "français, arabe", "français, espagnol", "français, portugais", "français, italien", "français, wolof", "français, turc"]
-    static let orgWords = [
-        ("Les Jardins partagés", ["environnement", "loisirs"]), ("Repair Café", ["environnement", "entraide"]),
-        ("Accueil des nouveaux habitants", ["entraide", "socioculturel"]), ("Atelier vélo solidaire", ["mobilite", "sport"]),
-        ("Amicale des locataires", ["logement-hebergement", "entraide"]), ("Chorale", ["culture"]),
-        ("Soutien scolaire", ["education", "lecture-ecriture-calcul"]), ("Épicerie solidaire", ["equipement-et-alimentation", "solidarite"]),
-        ("Club de randonnée", ["sport", "loisirs"]), ("Point numérique", ["numerique", "entraide"]),
-        ("Théâtre amateur", ["culture"]), ("Association des parents d'élèves", ["education", "famille"]),
-        ("Comité des fêtes", ["loisirs", "socioculturel"]), ("Mémoire et patrimoine", ["patrimoine", "culture"]),
-        ("Accompagnement vers l'emploi", ["trouver-un-emploi", "preparer-sa-candidature"]), ("Français pour tous", ["lecture-ecriture-calcul", "souvrir-a-linternational"]),
-        ("Visites de convivialité", ["medico-social", "entraide"]), ("Ressourcerie", ["environnement", "equipement-et-alimentation"]),
+    static let places = [
+        ("Salle polyvalente", "hall"), ("Jardin partagé", "garden"), ("Atelier de quartier", "workshop"), ("Cuisine de la maison des habitants", "kitchen"),
+        ("Salle de réunion de la mairie", "room"), ("Préau de l'école", "outdoor"), ("Local associatif", "room"), ("Fablab", "workshop"),
     ]
-    static let places = ["Salle polyvalente", "Jardin partagé", "Atelier de quartier", "Cuisine de la maison des habitants", "Salle de réunion", "Préau de l'école", "Local associatif", "Fablab"]
     static let equipment = [
         ("Barnum 3 × 3 m", "furniture"), ("Sono portable", "sound-video"), ("Vidéoprojecteur", "sound-video"), ("Perceuse-visseuse", "tools"),
         ("Grande marmite et réchaud", "kitchen"), ("Tables et bancs de brasserie", "furniture"), ("Remorque vélo", "vehicle"),
         ("Ordinateurs portables reconditionnés", "computer"), ("Motoculteur", "garden"), ("Jeux de société géants", "sport"),
-    ]
-    static let offers = [
-        ("Salle disponible le mardi soir", "room"), ("Mécénat de compétences en comptabilité", "skills-sponsorship"),
-        ("Stage associatif : animation d'ateliers", "internship"), ("Mission de bénévolat : épicerie solidaire", "volunteering"),
-        ("Coup de main pour déménager", "service"), ("Prêt de matériel de jardinage", "lending"), ("Mécénat : refonte d'un site web", "skills-sponsorship"),
-        ("Stage associatif : communication et réseaux", "internship"),
-    ]
-    static let needs = [
-        ("Bénévoles pour l'aide aux devoirs", "volunteers"), ("Un local pour stocker du matériel", "place"), ("Une sono pour la fête de quartier", "equipment"),
-        ("Conseils juridiques pour nos statuts", "expertise"), ("Bénévoles pour le repair café", "volunteers"), ("Une salle pour des cours de français", "place"),
-        ("Un camion pour la collecte", "equipment"), ("Aide pour la comptabilité de l'association", "expertise"), ("Accompagnateurs pour les sorties des aînés", "volunteers"),
-    ]
-
-    /// The everyday skill each generated need asks for first.
-    static let needSkills = [
-        "Bénévoles pour l'aide aux devoirs": "aider aux devoirs", "Bénévoles pour le repair café": "réparer des appareils électriques",
-        "Conseils juridiques pour nos statuts": "aider avec les papiers", "Aide pour la comptabilité de l'association": "tenir une comptabilité simple",
-        "Accompagnateurs pour les sorties des aînés": "accompagner des personnes âgées",
     ]
 
     mutating func pick<T>(_ items: [T]) -> T { items[Int(random.next() % UInt64(items.count))] }
@@ -119,32 +96,47 @@ public struct InventoryGenerator {
             .joined(separator: " ")
     }
 
-    mutating func skills(_ count: ClosedRange<Int>) -> [Int] {
-        guard !skillLabels.isEmpty else { return [] }
-        return Array(Set((0..<number(count)).map { _ in Int(random.next() % UInt64(skillLabels.count)) })).sorted()
+    /// A resident's skills: everyday ones, never one the territory lacks (`DemoCatalogue.unheld`).
+    mutating func residentSkills(_ count: ClosedRange<Int>) -> [Int] {
+        let held = skillLabels.indices.filter { !DemoCatalogue.unheld.contains(skillLabels[$0]) }
+        guard !held.isEmpty else { return [] }
+        return Array(Set((0..<number(count)).map { _ in pick(held) })).sorted()
     }
 
-    mutating func themes(_ count: ClosedRange<Int>) -> String {
-        Set((0..<number(count)).map { _ in pick(Themes.all) }).sorted().joined(separator: " ")
+    /// The catalogue's skills the generator was given, as indexes.
+    func indexes(of labels: [String]) -> [Int] {
+        labels.compactMap { skillLabels.firstIndex(of: $0) }
     }
 
+    /// Each group is a kind of group in a commune where there is no such group yet, so that no two
+    /// have the same name; kinds come round in turn so that every kind is present.
     public mutating func organisations(_ count: Int) -> [Organisation] {
-        (0..<count).map { index in
-            let (name, themes) = Self.orgWords[index % Self.orgWords.count]
-            let place = communes.isEmpty ? "" : pick(communes)
-            let suffix = index < Self.orgWords.count ? "" : " \(index / Self.orgWords.count + 1)"
-            return Organisation(name: name + suffix, object: "\(name) : agir ensemble, ouvert à tous les habitants.", themes: themes, commune: place.isEmpty ? nil : place)
+        let archetypes = DemoCatalogue.archetypes
+        var used = Set<String>()
+        var organisations: [Organisation] = []
+        for index in 0..<count {
+            let archetype = index % archetypes.count
+            let free = communes.filter { !used.contains("\(archetype) \($0)") }
+            let commune: String? = free.isEmpty ? (communes.isEmpty ? nil : pick(communes)) : pick(free)
+            if let commune { used.insert("\(archetype) \(commune)") }
+            let kind = archetypes[archetype]
+            let name = commune.flatMap { communeNames[$0] }.map { kind.name + " " + Self.ofCommune($0) } ?? kind.name
+            organisations.append(Organisation(name: name, object: "\(kind.name) : \(kind.object).", themes: kind.themes, commune: commune, archetype: archetype))
         }
+        organisationArchetypes = organisations.map(\.archetype)
+        organisationCommunes = organisations.map(\.commune)
+        return organisations
     }
 
     public mutating func portrait() -> Record {
         var values = place()
-        let skills = skills(1...4)
+        let skills = residentSkills(1...4)
         values["title"] = pick(Self.firstNames) + " " + String(pick(Array("ABCDEFGHIJKLMNOPRSTV"))) + "."
         values["visibility"] = pick(["members", "members", "members", "public", "public", "coordinators", "statistics"])
         values["skills"] = skills.map { skillLabels[$0] }.joined(separator: "\n")
         values["enjoys"] = pick(Self.enjoys)
-        values["shares"] = pick(Self.shares)
+        let first = skills.first.map { skillLabels[$0] } ?? ""
+        values["shares"] = DemoCatalogue.shares[first] ?? "Je donne volontiers un coup de main à mes voisins."
         values["availability"] = availability()
         values["languages"] = pick(Self.languages)
         if chance(60) { values["age_band"] = pick(["18-25", "26-40", "41-60", "61-75", "over-75"]) }
@@ -165,45 +157,53 @@ public struct InventoryGenerator {
         return Record(kind: .organisation, values: values, skills: [], organisation: index)
     }
 
+    /// A place, a piece of equipment, an offer or a need. Offers and needs come from the catalogue:
+    /// most belong to a group (`organisations` generated before) and fit what it does, the others
+    /// are residents' own; they sit in the group's commune.
     public mutating func resource(_ kind: InventoryKind, organisations: Int) -> Record {
-        var values = place()
+        let organisation = organisations > 0 && chance(60) ? Int(random.next() % UInt64(organisations)) : nil
+        let archetype = organisation.flatMap { $0 < organisationArchetypes.count ? DemoCatalogue.archetypes[organisationArchetypes[$0]] : nil }
+        var values = place(in: organisation.flatMap { $0 < organisationCommunes.count ? organisationCommunes[$0] : nil })
         values["visibility"] = chance(85) ? "public" : "members"
-        values["themes"] = themes(0...2)
         var skills: [Int] = []
         switch kind {
         case .place:
-            values["title"] = pick(Self.places)
-            values["place_type"] = pick(["room", "garden", "workshop", "kitchen", "hall", "outdoor"])
+            let (title, type) = pick(Self.places)
+            values["title"] = values["commune"].flatMap { communeNames[$0] }.map { title + " " + Self.ofCommune($0) } ?? title
+            values["place_type"] = type
             values["capacity"] = String(number(8...120))
             values["wheelchair_access"] = chance(60) ? "yes" : "no"
             values["conditions"] = pick(["Gratuit pour les associations du quartier.", "Sur réservation, une semaine avant.", "Participation libre aux frais de chauffage."])
             values["opening_hours"] = pick(["En soirée", "Le week-end", "En journée, en semaine"])
+            values["description"] = "Pour des réunions, des ateliers et des fêtes."
         case .equipment:
             let (title, type) = pick(Self.equipment)
             values["title"] = title
             values["equipment_type"] = type
             values["conditions"] = pick(["Prêt gratuit, à rendre propre.", "Caution de 50 €.", "Prêt d'une semaine maximum."])
+            values["description"] = "Prêté aux associations et aux habitants du territoire."
         case .offer:
-            let (title, type) = pick(Self.offers)
-            values["title"] = title
-            values["offer_type"] = type
-            skills = self.skills(0...2)
+            let template = pick(archetype?.offers ?? DemoCatalogue.residentOffers)
+            skills = apply(template, to: &values, typeField: "offer_type")
             values["availability"] = availability()
-            if ["internship", "volunteering"].contains(type) { values["for_young"] = "yes" }
+            if ["internship", "volunteering"].contains(template.type) { values["for_young"] = "yes" }
         default:
-            let (title, type) = pick(Self.needs)
-            values["title"] = title
-            values["need_type"] = type
-            skills = type == "volunteers" || type == "expertise" ? self.skills(0...1) : []
-            // The skill the title asks for, when the vocabulary given holds it: suggestions then make sense.
-            if let wanted = Self.needSkills[title], let index = skillLabels.firstIndex(of: wanted), !skills.contains(index) { skills.insert(index, at: 0) }
+            let template = pick(archetype.map { $0.needs + DemoCatalogue.sharedNeeds } ?? DemoCatalogue.residentNeeds)
+            skills = apply(template, to: &values, typeField: "need_type")
             values["urgency"] = pick(["low", "normal", "normal", "high", "urgent"])
             values["availability"] = availability()
             if chance(15) { values["for_young"] = "yes" }
         }
         values["skills"] = skills.map { skillLabels[$0] }.joined(separator: "\n")
-        values["description"] = values["title"]! + " — " + pick(["contactez-nous via la plateforme.", "merci d'avance !", "toute aide est bienvenue.", "réponse rapide."])
-        let organisation = organisations > 0 && chance(60) ? Int(random.next() % UInt64(organisations)) : nil
         return Record(kind: kind, values: values, skills: skills, organisation: organisation)
+    }
+
+    /// A catalogue entry's title, type, themes and words; its skills, as indexes.
+    private func apply(_ template: DemoCatalogue.Template, to values: inout [String: String], typeField: String) -> [Int] {
+        values["title"] = template.title
+        values[typeField] = template.type
+        values["themes"] = template.themes.filter(Themes.all.contains).joined(separator: " ")
+        values["description"] = template.description
+        return indexes(of: template.skills)
     }
 }

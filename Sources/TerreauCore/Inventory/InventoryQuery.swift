@@ -48,8 +48,14 @@ public struct InventoryQuery: Hashable, Sendable {
         if copy.forYoung { parts.append(("jeunes", "oui")) }
         if copy.sort != (copy.text.isEmpty ? .recent : .relevance) { parts.append(("tri", copy.sort.rawValue)) }
         if copy.page > 1 { parts.append(("page", String(copy.page))) }
-        let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
-        return parts.isEmpty ? "" : "?" + parts.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")" }.joined(separator: "&")
+        return parts.isEmpty ? "" : "?" + parts.map { "\($0.0)=\(Self.encoded($0.1))" }.joined(separator: "&")
+    }
+
+    /// `?name=value`, the value percent-encoded.
+    public static func parameter(_ name: String, _ value: String) -> String { "?\(name)=\(encoded(value))" }
+
+    static func encoded(_ value: String) -> String {
+        value.addingPercentEncoding(withAllowedCharacters: CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? ""
     }
 }
 

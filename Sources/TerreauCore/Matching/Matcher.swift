@@ -405,6 +405,35 @@ public struct Matcher: Sendable {
         }
     }
 
+    /// The needs a record could answer (« Besoins auxquels vous pourriez répondre »), best first:
+    /// every need `viewer` may read whose suggestions, as `viewer` sees them, hold the record —
+    /// the same rule as the need's own page, read the other way. Only needs that ask for what
+    /// the record can be (people, a place, equipment) and, for people, for a skill related to
+    /// one they hold (or for none: their words may still meet) are scored.
+    public func answerable(by id: UUID, viewer: Viewer, me: UUID? = nil, limit: Int = 6) -> [(need: MatchRecord, suggestion: Suggestion)] {
+        guard let position = candidateRecords.firstIndex(where: { records[Int($0)].id == id }) else { return [] }
+        let candidate = candidates[position]
+        var related = Set<Int32>()
+        for term in heldTerms[position] {
+            for (other, _) in skills.related(to: skills.canonical(of: term)) { related.insert(other) }
+        }
+        var scratch = makeScratch()
+        var found: [(need: MatchRecord, suggestion: Suggestion)] = []
+        for index in needs {
+            let need = records[index]
+            let own = me != nil && (need.person == me || need.creator == me)
+            guard Self.wantedGroups(need) & candidate.group != 0, need.id != id, Policy.canSee(viewer, need.visibility, isOwner: own) else { continue }
+            if candidate.group == Group.people.rawValue {
+                let asked = need.skills.compactMap { skills.position($0) }.map { skills.canonical(of: $0) }
+                guard asked.isEmpty || asked.contains(where: related.contains) || related.isEmpty else { continue }
+            }
+            if let hit = suggestions(for: need, viewer: viewer, me: me, limit: .max, scratch: &scratch).first(where: { $0.candidate == id }) {
+                found.append((need, hit))
+            }
+        }
+        return Array(found.sorted { $0.suggestion.score > $1.suggestion.score }.prefix(limit))
+    }
+
     private func hasWord(_ candidate: Int32, _ word: Int32) -> Bool {
         let entry = candidates[Int(candidate)]
         var low = Int(entry.wordStart), high = Int(entry.wordStart + entry.wordCount)

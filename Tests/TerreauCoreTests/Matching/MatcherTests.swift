@@ -100,6 +100,26 @@ struct MatcherTests {
         #expect(found[3].score == 0.645)
     }
 
+    @Test("read the other way: the needs a portrait could answer, best first, and only those its reader may see")
+    func answerableNeeds() {
+        let sophie = Self.portrait("Sophie", skills: [ESCO.everydayBike], neighbourhood: "berriat", availability: "sat-morning")
+        let bikes = Self.need([ESCO.repairBicycles], title: "Remettre en état des vélos")
+        let eBikes = Self.need([ESCO.repairEBikes], title: "Vélos électriques", commune: "38151", neighbourhood: nil)
+        let tutoring = Self.need([ESCO.tutoring], title: "Aide aux devoirs")
+        var hidden = Self.need([ESCO.repairBicycles], title: "Réservé aux coordinateurs")
+        hidden.visibility = .coordinators
+        let room = Self.need([], type: "place", title: "Une salle")
+        let matcher = Self.matcher([sophie, bikes, eBikes, tutoring, hidden, room])
+        let found = matcher.answerable(by: sophie.id, viewer: Self.member)
+        #expect(found.map(\.need.title) == ["Remettre en état des vélos", "Vélos électriques"])
+        // The same figure as on the need's page.
+        #expect(found[0].suggestion == matcher.suggestions(for: bikes, viewer: Self.member).first { $0.candidate == sophie.id })
+        let coordinator = Viewer(signedIn: true, roles: [.member, .coordinator])
+        #expect(matcher.answerable(by: sophie.id, viewer: coordinator).map(\.need.title).contains("Réservé aux coordinateurs"))
+        #expect(matcher.answerable(by: sophie.id, viewer: Self.member, limit: 1).count == 1)
+        #expect(matcher.answerable(by: UUID(), viewer: Self.member).isEmpty)
+    }
+
     struct VisibilityCase: Sendable, CustomTestStringConvertible {
         var visibility: Visibility
         var viewer: Viewer

@@ -43,6 +43,9 @@ enum CommunityController {
     struct HomePage: Encodable {
         var layout: PageLayout
         var community: Summary
+        /// « Quoi ? Où ? » at the top: the inventory's search, every commune to choose from.
+        var searchURL: String
+        var communes: [ChoiceOption]
         var map: MapView?
         var neighbourhoods: [NeighbourhoodItem]
     }
@@ -100,6 +103,9 @@ enum CommunityController {
         return try await request.render("community/home", HomePage(
             layout: PageLayout(request, title: community.name, community: community, current: "community"),
             community: summary(community, territory, catalog),
+            searchURL: SiteRoute.inventory(slug: community.slug).path,
+            communes: [ChoiceOption(value: "", label: catalog.text("inventory.where.all"), selected: true)]
+                + territory.communes.sorted { $0.name < $1.name }.map { ChoiceOption(value: $0.code, label: $0.name, selected: false) },
             map: mapView(territory.map(), territory: territory, catalog: catalog),
             neighbourhoods: neighbourhoodItems(territory, community, catalog)))
     }

@@ -21,6 +21,13 @@ enum DemoInventory {
         Plan(slug: "trieves", seed: 38, portraits: 120, organisations: 30, resources: [(.place, 20), (.equipment, 15), (.offer, 20), (.need, 30)]),
     ]
 
+    /// Demo people who keep a portrait, so that signing in as them shows what the inventory
+    /// does with one: Sophie repairs bikes, and the bike needs ask for her.
+    static let portraits: [(email: String, community: String, commune: String, skills: [String], shares: String)] = [
+        ("sophie@demo.terreau.invalid", "grenoble-alpes", "38185", ["réparer un vélo", "petites réparations à la maison"],
+            "Je répare des vélos tous les jours à l'atelier ; je peux en remettre en route pour une association."),
+    ]
+
     static func ensureVocabulary(on database: any Database, resources: String, now: Date) async throws {
         if try await SkillTermRecord.query(on: database).count() == 0 {
             try await VocabularyStore(database: database).importShared(try VocabularyStore.shipped(resources: resources), now: now)
@@ -39,20 +46,17 @@ enum DemoInventory {
         }
     }
 
-    /// The skills people in generated records hold: the everyday list and a seeded sample of ESCO.
-    static func skillPool(on database: any Database, seed: UInt64, size: Int) async throws -> [SkillTermRecord] {
-        let everyday = try await SkillTermRecord.query(on: database).filter(\.$source == "everyday").sort(\.$label).all()
-        let esco = try await SkillTermRecord.query(on: database).filter(\.$source == "esco").filter(\.$conceptType == "skill").sort(\.$key).all()
-        var random = SeededRandom(seed: seed)
-        let sample = esco.isEmpty ? [] : (0..<size).map { _ in esco[Int(random.next() % UInt64(esco.count))] }
-        return everyday + everyday + everyday + sample  // everyday skills are the likeliest
+    /// The skills people in generated records hold: the everyday list only — what a coordinator
+    /// would recognise, never a specialist skill drawn from ESCO at random.
+    static func skillPool(on database: any Database) async throws -> [SkillTermRecord] {
+        try await SkillTermRecord.query(on: database).filter(\.$source == "everyday").sort(\.$label).all()
     }
 
     static func generate(_ plan: Plan, community: CommunityRecord, author: UUID?, database: any Database, now: Date) async throws {
         let places = try await CommunityPlaces.load(community, on: database)
-        let pool = try await skillPool(on: database, seed: plan.seed, size: 40)
+        let pool = try await skillPool(on: database)
         var generator = InventoryGenerator(seed: plan.seed, communes: places.communes.map(\.code), neighbourhoods: places.neighbourhoodCommunes,
-            skillLabels: pool.map(\.label))
+            skillLabels: pool.map(\.label), communeNames: Dictionary(places.communes.map { ($0.code, $0.name) }, uniquingKeysWith: { first, _ in first }))
         let organisations = generator.organisations(plan.organisations)
         var records = organisations.map { organisation in
             let record = OrganisationRecord()
@@ -77,7 +81,15 @@ enum DemoInventory {
             InventoryStore.Draft(kind: record.kind, values: record.values, terms: record.skills.map { pool[$0] },
                 organisation: record.organisation.map { records[$0].id! })
         }
-        try await InventoryStore(database: database).insert(drafts, community: community.id!, author: author, summary: "Démonstration", now: now)
+        var people: [InventoryStore.Draft] = []
+        for portrait in portraits where portrait.community == plan.slug {
+            guard let account = try await AccountRecord.query(on: database).filter(\.$email == portrait.email).with(\.$person).first() else { continue }
+            let values = ["title": account.person.displayName, "visibility": Visibility.members.rawValue, "commune": portrait.commune,
+                          "skills": portrait.skills.joined(separator: "\n"), "shares": portrait.shares, "availability": "wed-evening sat-morning sat-afternoon",
+                          "contact_preference": "platform"]
+            people.append(InventoryStore.Draft(kind: .portrait, values: values, terms: pool.filter { portrait.skills.contains($0.label) }, person: account.person.id))
+        }
+        try await InventoryStore(database: database).insert(drafts + people, community: community.id!, author: author, summary: "Démonstration", now: now)
         records.removeAll()
     }
 }

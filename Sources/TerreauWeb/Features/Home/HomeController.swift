@@ -9,6 +9,8 @@ enum HomeController {
             var name: String
             var description: String
             var url: String
+            /// « Quoi ? »: the community's inventory search, straight from the instance's home.
+            var searchURL: String
             var communeCount: Int
             var population: String
             /// A small decorative map; the figures beside it say the same in words.
@@ -31,7 +33,7 @@ enum HomeController {
             let territory = try await CommunityTerritory.load(community, on: request.db)
             items.append(.init(
                 name: community.name, description: community.description, url: SiteRoute.community(slug: community.slug).path,
-                communeCount: territory.communes.count, population: language.format(territory.population),
+                searchURL: SiteRoute.inventory(slug: community.slug).path, communeCount: territory.communes.count, population: language.format(territory.population),
                 thumbnail: territory.map(width: 320)))
         }
         let page = HomePage(layout: PageLayout(request, title: request.catalog.text("home.title"), current: "home"), communities: items)

@@ -9,12 +9,13 @@ protocol FullTextSearch: Sendable {
     /// Statements creating the index.
     var migration: [String] { get }
     var teardown: [String] { get }
-    /// True for rows holding a word starting with each of `terms`.
-    func matches(_ terms: [String]) -> SQLQueryString
-    /// The `search_rowid`s of a community's records holding every term. They come back as one
+    /// True for rows holding, for each group, a word starting with one of the group's words (a
+    /// query word and its equivalents, `QueryExpansion`).
+    func matches(_ groups: [[String]]) -> SQLQueryString
+    /// The `search_rowid`s of a community's records matching every group. They come back as one
     /// comma-separated string: decoding tens of thousands of one-column rows through the driver
     /// costs far more than splitting that string.
-    func matchedRowids(_ terms: [String], community: UUID, database: any SQLDatabase) async throws -> [Int64]
+    func matchedRowids(_ groups: [[String]], community: UUID, database: any SQLDatabase) async throws -> [Int64]
 }
 
 extension FullTextSearch {
@@ -42,14 +43,19 @@ struct SQLiteFullText: FullTextSearch {
         "DROP TRIGGER IF EXISTS inventory_fts_insert", "DROP TRIGGER IF EXISTS inventory_fts_update",
         "DROP TRIGGER IF EXISTS inventory_fts_delete", "DROP TABLE IF EXISTS inventory_fts",
     ]
-    /// `"velo"* "repar"*`: every word, as a prefix. The words are letters and digits only.
-    func matches(_ terms: [String]) -> SQLQueryString {
-        "inventory_fts MATCH \(bind: terms.map { "\"\($0)\"*" }.joined(separator: " "))"
+    /// `("velo"* OR "bicyclett"*) AND "repar"*`: every group, each word as a prefix; FTS5 wants
+    /// the AND spelled out after a bracket. The words are letters and digits only.
+    func matches(_ groups: [[String]]) -> SQLQueryString {
+        let query = groups.map { group in
+            let words = group.map { "\"\($0)\"*" }
+            return words.count == 1 ? words[0] : "(" + words.joined(separator: " OR ") + ")"
+        }.joined(separator: " AND ")
+        return "inventory_fts MATCH \(bind: query)"
     }
 
     /// Every community's matches: the facet table only knows its own community's rows.
-    func matchedRowids(_ terms: [String], community: UUID, database: any SQLDatabase) async throws -> [Int64] {
-        try await rowids(from: "SELECT group_concat(rowid) AS ids FROM inventory_fts WHERE \(matches(terms))", database: database)
+    func matchedRowids(_ groups: [[String]], community: UUID, database: any SQLDatabase) async throws -> [Int64] {
+        try await rowids(from: "SELECT group_concat(rowid) AS ids FROM inventory_fts WHERE \(matches(groups))", database: database)
     }
 }
 
@@ -58,16 +64,19 @@ struct SQLiteFullText: FullTextSearch {
 struct PostgresFullText: FullTextSearch {
     let migration = ["CREATE INDEX inventory_items_search ON inventory_items USING GIN (to_tsvector('simple', search_text))"]
     let teardown = ["DROP INDEX IF EXISTS inventory_items_search"]
-    private func query(_ terms: [String]) -> String { terms.map { $0 + ":*" }.joined(separator: " & ") }
-
-    func matches(_ terms: [String]) -> SQLQueryString {
-        "to_tsvector('simple', i.search_text) @@ to_tsquery('simple', \(bind: query(terms)))"
+    /// `(velo:* | bicyclet:*) & repar:*`.
+    private func query(_ groups: [[String]]) -> String {
+        groups.map { group in "(" + group.map { $0 + ":*" }.joined(separator: " | ") + ")" }.joined(separator: " & ")
     }
 
-    func matchedRowids(_ terms: [String], community: UUID, database: any SQLDatabase) async throws -> [Int64] {
+    func matches(_ groups: [[String]]) -> SQLQueryString {
+        "to_tsvector('simple', i.search_text) @@ to_tsquery('simple', \(bind: query(groups)))"
+    }
+
+    func matchedRowids(_ groups: [[String]], community: UUID, database: any SQLDatabase) async throws -> [Int64] {
         try await rowids(from: """
             SELECT string_agg(i.search_rowid::text, ',') AS ids FROM inventory_items i
-            WHERE i.community_id = \(bind: community) AND \(matches(terms))
+            WHERE i.community_id = \(bind: community) AND \(matches(groups))
             """, database: database)
     }
 }

@@ -42,6 +42,8 @@ final class InventoryCache: Sendable {
     }
 
     private let state = NIOLockedValueBox(State())
+    /// The vocabulary's equivalent words, with the signature of the vocabulary they were read from.
+    private let expansion = NIOLockedValueBox<(signature: String, value: QueryExpansion)?>(nil)
     /// How many results and pages are remembered per community; 0 computes every query afresh
     /// (the benchmark's latency figures).
     let limit: Int
@@ -67,14 +69,23 @@ final class InventoryCache: Sendable {
         let key = ResultKey(query: query, listable: InventoryPolicy.listable(by: viewer), me: me)
         if let result = current(community, generation)?.results[key] { return result }
         let index = try await index(community: community, generation: generation, database: database)
-        let terms = SearchText.queryTerms(query.text)
-        let matched = terms.isEmpty ? nil : try await FullTextSearchEngines.for(database).matchedRowids(terms, community: community, database: database)
+        let groups = SearchText.queryTerms(query.text).isEmpty ? [] : try await expansion(database: database).groups(query.text)
+        let matched = groups.isEmpty ? nil : try await FullTextSearchEngines.for(database).matchedRowids(groups, community: community, database: database)
         let result = index.search(query, viewer: viewer, me: me, matched: matched)
         remember(community, generation) { entry in
             if entry.results.count >= self.limit { entry.results.removeAll() }
             entry.results[key] = result
         }
         return result
+    }
+
+    /// Built once per state of the shared vocabulary (one count per search to know it).
+    func expansion(database: any SQLDatabase) async throws -> QueryExpansion {
+        let signature = try await VocabularyStore.expansionSignature(database)
+        if let known = expansion.withLockedValue({ $0 }), known.signature == signature { return known.value }
+        let built = QueryExpansion(try await VocabularyStore.expansionConcepts(database))
+        expansion.withLockedValue { $0 = (signature, built) }
+        return built
     }
 
     func page(_ key: PageKey, community: UUID, generation: Int) -> ByteBuffer? {

@@ -58,6 +58,9 @@ enum InventoryController {
             var summary: String
             var forYoung: Bool
             var restricted: String?
+            /// The same title elsewhere on this page (« Bénévoles pour l'aide aux devoirs » from
+            /// five groups): one entry, its other places listed under it.
+            var alsoAt: [ChoiceOption]
         }
         struct Facet: Encodable {
             var label: String
@@ -78,6 +81,11 @@ enum InventoryController {
         var sorts: [ChoiceOption]
         var kinds: [ChoiceOption]
         var hidden: [ChoiceOption]
+        /// « Où ? »: every commune of the community.
+        var communes: [ChoiceOption]
+        /// With nothing found: broader searches to try, and recording the need.
+        var broader: [ChoiceOption]
+        var recordNeedURL: String?
         var previousURL: String?
         var nextURL: String?
         var pageLabel: String
@@ -135,17 +143,25 @@ enum InventoryController {
             facet(.young, title: catalog.text("inventory.facet.young"), label: { _ in catalog.text("inventory.young") },
                 isCurrent: { _ in query.forYoung }, set: { $0.forYoung = $1 != nil }),
         ].filter { !$0.items.isEmpty }
-        let hits = results.hits.map { hit in
-            BrowsePage.Hit(
-                title: hit.title, url: SiteRoute.inventoryItem(slug: context.community.slug, item: hit.id.uuidString).path,
-                kind: text.kind(hit.kind), place: context.places.label(commune: hit.communeCode, neighbourhood: hit.neighbourhood),
+        var hits: [BrowsePage.Hit] = []
+        var firstOfTitle: [String: Int] = [:]
+        for hit in results.hits {
+            let url = SiteRoute.inventoryItem(slug: context.community.slug, item: hit.id.uuidString).path
+            let place = context.places.label(commune: hit.communeCode, neighbourhood: hit.neighbourhood)
+            let key = hit.kind.rawValue + " " + SearchText.fold(hit.title)
+            if let first = firstOfTitle[key] {
+                hits[first].alsoAt.append(ChoiceOption(value: url, label: place ?? catalog.text("inventory.group.elsewhere"), selected: false))
+                continue
+            }
+            firstOfTitle[key] = hits.count
+            hits.append(BrowsePage.Hit(
+                title: hit.title, url: url, kind: text.kind(hit.kind), place: place,
                 summary: summary(hit.fields, kind: hit.kind, text: text), forYoung: hit.forYoung,
-                restricted: hit.visibility == Visibility.public.rawValue ? nil : catalog.text("inventory.visibility." + hit.visibility))
+                restricted: hit.visibility == Visibility.public.rawValue ? nil : catalog.text("inventory.visibility." + hit.visibility), alsoAt: []))
         }
         let pages = max(1, (results.total + InventoryQuery.pageSize - 1) / InventoryQuery.pageSize)
         var hidden: [ChoiceOption] = []
         if let theme = query.theme { hidden.append(ChoiceOption(value: theme, label: "theme", selected: true)) }
-        if let commune = query.commune { hidden.append(ChoiceOption(value: commune, label: "commune", selected: true)) }
         if let neighbourhood = query.neighbourhood { hidden.append(ChoiceOption(value: neighbourhood, label: "quartier", selected: true)) }
         if let slot = query.availability { hidden.append(ChoiceOption(value: slot, label: "dispo", selected: true)) }
         if query.forYoung { hidden.append(ChoiceOption(value: "oui", label: "jeunes", selected: true)) }
@@ -156,6 +172,11 @@ enum InventoryController {
             kinds: [ChoiceOption(value: "", label: catalog.text("inventory.kind.all"), selected: query.kind == nil)]
                 + InventoryKind.allCases.map { ChoiceOption(value: $0.pathSegment, label: text.kind($0), selected: query.kind == $0) },
             hidden: hidden,
+            communes: [ChoiceOption(value: "", label: catalog.text("inventory.where.all"), selected: query.commune == nil)]
+                + context.places.communes.map { ChoiceOption(value: $0.code, label: $0.name, selected: query.commune == $0.code) },
+            broader: results.total == 0 ? try await broader(query, base: base, context, request) : [],
+            recordNeedURL: results.total == 0 && !query.text.isEmpty && Policy.allows(context.viewer, .contribute)
+                ? SiteRoute.inventoryNew(slug: context.community.slug, kind: .need).path + InventoryQuery.parameter("titre", query.text) : nil,
             previousURL: query.page > 1 ? base + query.queryString { $0.page -= 1 } : nil,
             nextURL: query.page < pages ? base + query.queryString { $0.page += 1 } : nil,
             pageLabel: catalog.text("inventory.page", [catalog.language.format(query.page), catalog.language.format(pages)]),
@@ -164,6 +185,48 @@ enum InventoryController {
                 ChoiceOption(value: SiteRoute.inventoryNew(slug: context.community.slug, kind: $0).path, label: catalog.text("inventory.add." + $0.rawValue), selected: false)
             },
             canContribute: Policy.allows(context.viewer, .contribute), joinURL: SiteRoute.join(slug: context.community.slug).path))
+    }
+
+    /// Searches to try when nothing was found: fewer words (each alone), then wider places (the
+    /// neighbouring communes, every commune, no filter at all), closest first; only those that
+    /// find something are offered, at most five.
+    static func broader(_ query: InventoryQuery, base: String, _ context: Context, _ request: Request) async throws -> [ChoiceOption] {
+        let search = InventorySearch(database: request.db as! any SQLDatabase, community: context.community.id!, viewer: context.viewer, me: context.me,
+            cache: request.application.inventoryCache)
+        let catalog = request.catalog
+        let words = query.text.split(whereSeparator: \.isWhitespace).map(String.init).filter { !SearchText.terms($0).isEmpty }
+        let texts: [(String, String?)] = [(query.text, nil)] + (words.count > 1 ? words.map { ($0, catalog.text("inventory.broader.word", [$0])) } : [])
+        var scopes: [((inout InventoryQuery) -> Void, String?)] = [({ _ in }, nil)]
+        if let commune = query.commune {
+            let near = try await TerritoryStore(database: request.db).neighbours()[commune] ?? []
+            for code in context.places.communes.map(\.code) where near.contains(code) {
+                scopes.append(({ $0.commune = code; $0.neighbourhood = nil }, catalog.text("inventory.broader.commune", [context.places.communeName(code) ?? code])))
+            }
+            scopes.append(({ $0.commune = nil; $0.neighbourhood = nil }, catalog.text("inventory.broader.everywhere")))
+        }
+        if query.kind != nil || query.theme != nil || query.neighbourhood != nil || query.availability != nil || query.forYoung {
+            scopes.append(({ $0 = InventoryQuery() }, catalog.text("inventory.broader.noFilter")))
+        }
+        var options: [ChoiceOption] = []
+        for (scope, place) in scopes {
+            for (text, fewer) in texts where place != nil || fewer != nil {
+                guard options.count < 5 else { return options }
+                let candidate = modified(query) { scope(&$0); $0.text = text }
+                let total = try await search.run(candidate).total
+                guard total > 0 else { continue }
+                let label = [fewer, place].compactMap { $0 }.joined(separator: " · ")
+                options.append(ChoiceOption(value: base + candidate.queryString(), label: catalog.text("inventory.broader.found", count: total, [label]), selected: false))
+            }
+        }
+        return options
+    }
+
+    static func modified(_ query: InventoryQuery, _ change: (inout InventoryQuery) -> Void) -> InventoryQuery {
+        var copy = query
+        change(&copy)
+        copy.page = 1
+        if copy.sort == .relevance && SearchText.queryTerms(copy.text).isEmpty { copy.sort = .recent }
+        return copy
     }
 
     /// One line under a result's title: what it offers or asks, resource first.
@@ -208,6 +271,10 @@ enum InventoryController {
         var suggestions: [SuggestionView]?
         /// The need the suggestions' connection forms are about.
         var aboutID: String?
+        /// For a resource: the needs it could answer (« Besoins auxquels vous pourriez répondre »).
+        var answerable: [SuggestionView]?
+        /// The reader's own record: the section speaks to them.
+        var isMine: Bool
         /// Asking to be put in touch with this record's person, when the reader may.
         var connectURL: String?
         var connectMessage: String
@@ -270,6 +337,8 @@ enum InventoryController {
             historyURL: SiteRoute.inventoryHistory(slug: slug, item: item.id!.uuidString).path,
             browseURL: SiteRoute.inventory(slug: slug).path,
             suggestions: suggestions, aboutID: suggestions == nil ? nil : item.id!.uuidString,
+            answerable: try await MatchingController.answerable(by: item, context, request: request),
+            isMine: context.me != nil && (item.$person.id == context.me || (item.$person.id == nil && item.$createdBy.id == context.me)),
             connectURL: canSend ? SiteRoute.connectionRequest(slug: slug, item: item.id!.uuidString).path : nil,
             connectMessage: message,
             helpURL: !canSend && itemOwner != nil && itemOwner != context.me ? SiteRoute.helpOffer(slug: slug, item: item.id!.uuidString).path : nil,
@@ -358,6 +427,8 @@ enum InventoryController {
         }
         var input = FormInput(values: [:])
         if let organisation = try? request.query.get(String.self, at: "organisation") { input.organisation = organisation }
+        // « Enregistrer ce besoin » from a search that found nothing: its words become the title.
+        if kind != .portrait, let title = try? request.query.get(String.self, at: "titre") { input.values["title"] = String(title.prefix(120)) }
         if kind == .portrait, let name = request.resolvedSignedIn?.person.displayName { input.values["title"] = name }
         return try await formPage(request, context, kind: kind, item: nil, input: input)
     }

@@ -20,6 +20,21 @@ enum MatchingController {
         return context.text.suggestions(found, need: need, slug: context.community.slug, records: records, connectable: connectable)
     }
 
+    /// For a portrait, an offer, a place or equipment: the needs it could answer, as the reader
+    /// may see them; each links to the need's « Je peux aider ».
+    static func answerable(by item: InventoryItemRecord, _ context: InventoryController.Context, request: Request) async throws -> [SuggestionView]? {
+        guard let kind = InventoryKind(rawValue: item.kind), [.portrait, .offer, .place, .equipment].contains(kind) else { return nil }
+        let matcher = try await request.application.matchingCache.matcher(community: context.community.id!, request: request)
+        let text = context.text, slug = context.community.slug
+        return matcher.answerable(by: item.id!, viewer: context.viewer, me: context.me).map { need, suggestion in
+            SuggestionView(
+                title: need.title, url: SiteRoute.inventoryItem(slug: slug, item: need.id.uuidString).path + "#aider", kind: text.kind(.need),
+                place: text.places.label(commune: need.commune, neighbourhood: need.neighbourhood),
+                score: text.catalog.language.formatPercent(suggestion.score),
+                reasons: suggestion.reasons.map { text.reason($0, needText: need.title + " " + need.text) }, connectURL: nil)
+        }
+    }
+
     // MARK: Organisations in the same field
 
     /// The community's organisations with their purpose and, when their inventory record is

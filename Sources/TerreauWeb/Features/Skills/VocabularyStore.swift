@@ -31,6 +31,20 @@ struct VocabularyStore {
         return esco + (try VocabularyParser.everyday(everyday, esco: esco))
     }
 
+    /// The shared vocabulary's wordings, for search's equivalent words (`QueryExpansion`). A
+    /// community's own proposals are left out: their words are not the whole platform's.
+    static func expansionConcepts(_ sql: any SQLDatabase) async throws -> [[String]] {
+        try await sql.raw("SELECT label, synonyms FROM skill_terms WHERE community_id IS NULL AND merged_into IS NULL").all().map { row in
+            [try row.decode(column: "label", as: String.self)] + (try row.decode(column: "synonyms", as: String.self)).split(separator: "\n").map(String.init)
+        }
+    }
+
+    /// Changes when a shared term is added or merged: the expansion is built again then.
+    static func expansionSignature(_ sql: any SQLDatabase) async throws -> String {
+        let row = try await sql.raw("SELECT COUNT(*) AS n, COUNT(merged_into) AS m FROM skill_terms WHERE community_id IS NULL").first()
+        return "\(try row?.decode(column: "n", as: Int.self) ?? 0)-\(try row?.decode(column: "m", as: Int.self) ?? 0)"
+    }
+
     /// Adds the entries whose key is not stored yet, in one transaction; returns how many.
     @discardableResult
     func importShared(_ entries: [VocabularyEntry], now: Date) async throws -> Int {
