@@ -108,6 +108,43 @@ struct ResidentJourneyTests {
         }
     }
 
+    @Test("« Je viens d'arriver »: the answers of a visitor wait through sign-up, confirmation, sign-in and joining, then become the portrait", arguments: Engine.available)
+    func welcomeAnswersCarryIntoTheAccount(engine: Engine) async throws {
+        try await TestApp.with(engine) { app in
+            try await app.seedInventory()
+            let visitor = Browser(app)
+            _ = try await visitor.get("/c/grenoble-alpes/bienvenue")
+            let answers: [(String, String)] = [("title", "Awa"), ("commune", "38185"), ("skills", "réparer un vélo"), ("availability", "sat-morning"),
+                                               ("themes", "mobilite")]
+            let results = try await visitor.post("/c/grenoble-alpes/bienvenue", [("step", "3")] + answers)
+            #expect(results.text.contains(#"name="keep" value="yes""#))
+            let kept = try await visitor.post("/c/grenoble-alpes/bienvenue", [("step", "4"), ("keep", "yes")] + answers)
+            #expect(kept.location == "/inscription")
+            #expect(try await app.count("inventory_items") == 0, "nothing stored for a visitor")
+            _ = try await visitor.get("/inscription")
+            #expect(try await visitor.post("/inscription", [("display_name", "Awa Diallo"), ("email", "awa@exemple.fr"),
+                                                          ("password", "mon vélo roule encore bien")]).status == .ok)
+            let link = try #require(try await app.lastMail(to: "awa@exemple.fr")?.link)
+            _ = try await visitor.get(link)
+            #expect(try await visitor.post(link).location == "/connexion?retour=/c/grenoble-alpes/rejoindre")
+            _ = try await visitor.post("/connexion", [("email", "awa@exemple.fr"), ("password", "mon vélo roule encore bien"),
+                                                      ("retour", "/c/grenoble-alpes/rejoindre")])
+            let joined = try await Self.join(visitor)
+            #expect(joined.location == "/c/grenoble-alpes/bienvenue?reprendre=1")
+            let back = try await visitor.get("/c/grenoble-alpes/bienvenue?reprendre=1")
+            #expect(back.text.contains(#"name="save" value="yes""#))
+            #expect(back.text.contains(#"name="skills" value="réparer un vélo""#))
+            let saved = try await visitor.post("/c/grenoble-alpes/bienvenue", [("step", "4"), ("save", "yes")] + answers)
+            #expect(saved.status == .seeOther)
+            let awa = try await MatchingTests.person(app, "awa@exemple.fr")
+            let portrait = try #require(try await InventoryItemRecord.query(on: app.db).filter(\.$person.$id == awa).first())
+            #expect(portrait.title == "Awa")
+            #expect(InventoryStore.decode(portrait.fields)["skills"] == "réparer un vélo")
+            // The draft is spent: coming back shows the first step again.
+            #expect(try await visitor.get("/c/grenoble-alpes/bienvenue?reprendre=1").text.contains("Étape 1 sur 3"))
+        }
+    }
+
     @Test("search first: equivalent words, a same title grouped, broader searches and « record this need » when nothing is found", arguments: Engine.available)
     func searchFirst(engine: Engine) async throws {
         try await TestApp.with(engine) { app in

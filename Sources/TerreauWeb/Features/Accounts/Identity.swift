@@ -54,6 +54,8 @@ enum SessionKeys {
     /// What a person typed before signing in (their own words, kept for them): carried over to
     /// the signed-in session with the CSRF token.
     static let connectionDraft = "connection_draft"
+    /// « Je viens d'arriver »'s answers, kept through sign-up, sign-in and joining (JSON).
+    static let welcomeDraft = "welcome_draft"
 }
 
 extension Request {
@@ -98,7 +100,7 @@ extension Request {
             try await application.sessions.driver.deleteSession(old, for: self).get()
             session.id = nil
         }
-        let kept = [CSRFMiddleware.sessionKey, SessionKeys.pendingReturn, SessionKeys.connectionDraft].map { ($0, session.data[$0]) }
+        let kept = [CSRFMiddleware.sessionKey, SessionKeys.pendingReturn, SessionKeys.connectionDraft, SessionKeys.welcomeDraft].map { ($0, session.data[$0]) }
         session.data = SessionData()
         for case let (key, value?) in kept { session.data[key] = value }
         let now = String(self.now.timeIntervalSince1970)

@@ -40,7 +40,12 @@ enum WelcomeController {
     }
 
     @Sendable static func start(_ request: Request) async throws -> Response {
-        try await page(request, step: 1, values: [:], errors: [:])
+        // Back from signing up, in or joining: the answers kept are shown again, ready to save.
+        if (try? request.query.get(String.self, at: "reprendre")) == "1", request.hasSession,
+           let kept = request.session.data[SessionKeys.welcomeDraft].flatMap({ try? JSONDecoder().decode([String: String].self, from: Data($0.utf8)) }) {
+            return try await page(request, step: 4, values: kept, errors: [:])
+        }
+        return try await page(request, step: 1, values: [:], errors: [:])
     }
 
     @Sendable static func submit(_ request: Request) async throws -> Response {
@@ -66,7 +71,22 @@ enum WelcomeController {
             return try await page(request, step: failed, values: values, errors: errors, status: .unprocessableEntity)
         }
         if request.field("save") == "yes" { return try await save(request, context, values: values) }
+        if request.field("keep") == "yes" { return try keep(request, context, values: values) }
         return try await page(request, step: step + 1, values: values, errors: [:])
+    }
+
+    /// Someone without an account, or not a member yet, asks to keep their answers: they wait in
+    /// the session while the person signs up (or in) and joins, then come back on the results.
+    static func keep(_ request: Request, _ context: InventoryController.Context, values: [String: String]) throws -> Response {
+        let back = SiteRoute.welcome(slug: context.community.slug).path + "?reprendre=1"
+        request.session.data[SessionKeys.welcomeDraft] = String(decoding: try JSONEncoder().encode(values), as: UTF8.self)
+        request.session.data[SessionKeys.pendingReturn] = back
+        if context.me == nil {
+            request.flash(request.catalog.text("welcome.kept"))
+            return request.redirect(to: SiteRoute.signUp.path, redirectType: .normal)
+        }
+        if !context.viewer.isMember { return request.seeOther(.join(slug: context.community.slug)) }
+        return request.redirect(to: back, redirectType: .normal)
     }
 
     /// A member keeps their answers as their portrait (visible to members, editable afterwards).
@@ -82,6 +102,7 @@ enum WelcomeController {
         let item = try await InventoryStore(database: request.db).create(
             .init(kind: .portrait, values: values, terms: terms, person: me),
             community: context.community.id!, author: me, summary: request.catalog.text("welcome.summary"), now: request.now)
+        request.session.data[SessionKeys.welcomeDraft] = nil
         request.flash(request.catalog.text("welcome.saved"))
         return request.seeOther(.inventoryItem(slug: context.community.slug, item: item.id!.uuidString))
     }

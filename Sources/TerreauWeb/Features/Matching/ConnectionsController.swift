@@ -27,7 +27,8 @@ enum ConnectionsController {
         let here = SiteRoute.inventoryItem(slug: context.community.slug, item: item.id!.uuidString).path
         let message = String(request.field("message").trimmingCharacters(in: .whitespacesAndNewlines).prefix(messageLimit))
         if !message.isEmpty { request.session.data[draftKey] = message }
-        request.session.data[SessionKeys.pendingReturn] = here
+        // With its anchor: joining on the way ends on the form itself.
+        request.session.data[SessionKeys.pendingReturn] = here + "#aider"
         if context.me == nil {
             request.flash(request.catalog.text("connection.signInToHelp"))
             return request.redirect(to: SiteRoute.signIn(returnTo: here).path, redirectType: .normal)

@@ -58,7 +58,7 @@ enum MembershipController {
         }
         request.flash(catalog.text("join.done", [community.name]))
         // Someone who joined to answer a need goes back to it, their message ready.
-        if let back = request.takePendingReturn(in: community) { return request.redirect(to: back + "#aider", redirectType: .normal) }
+        if let back = request.takePendingReturn(in: community) { return request.redirect(to: back, redirectType: .normal) }
         return request.seeOther(.community(slug: community.slug))
     }
 
