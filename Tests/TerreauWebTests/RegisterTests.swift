@@ -61,10 +61,15 @@ struct RegisterTests {
             #expect(try await b["elise"]!.get("/c/grenoble-alpes/registre/mes-propositions").text.contains("Éclairer le passage"))
             #expect(try await b["sophie"]!.get("/c/grenoble-alpes/registre/mes-propositions").status == .forbidden)
 
-            // 59 days on, not overdue; 61 days on, overdue in the list and its filter.
-            app.clock.freeze(at: start.addingTimeInterval(59 * Self.day))
-            #expect(!(try await app.get("/c/grenoble-alpes/registre?retard=1").text.contains("Éclairer le passage")))
+            // One status: the proposal reads « À l'étude », not « En débat » beside it.
+            let studied = try await app.get(path).text
+            #expect(studied.contains(#"<p class="eyebrow"><span class="badge">à l&#39;étude</span>"#))
+            #expect(!studied.contains(#"<p class="eyebrow"><span class="badge">en débat</span>"#))
+
+            // « À l'étude » buys one more delay: 61 days on, not overdue; 121 days on, overdue in the list and its filter.
             app.clock.freeze(at: start.addingTimeInterval(61 * Self.day))
+            #expect(!(try await app.get("/c/grenoble-alpes/registre?retard=1").text.contains("Éclairer le passage")))
+            app.clock.freeze(at: start.addingTimeInterval(121 * Self.day))
             let late = try await app.get("/c/grenoble-alpes/registre?retard=1").text
             #expect(late.contains("Éclairer le passage"))
             #expect(late.contains(">en retard<"))
@@ -76,6 +81,13 @@ struct RegisterTests {
             b = try await Self.browsers(app, ["elise"])
             _ = try await b["elise"]!.post(path + "/registre/etape", [("step", "refuse"), ("note", "  ")])
             #expect(try await RegisterEntryRecord.find(entry.id, on: app.db)?.status == "etude")
+            // Said beside the form, the refusal still chosen — not in the success banner.
+            let refusedPage = try await b["elise"]!.get(path).text
+            #expect(refusedPage.contains(#"<p class="field-error" id="answer-error-\#(entry.id!.uuidString)" role="alert">Un refus se motive"#))
+            #expect(refusedPage.contains(#"value="refuse" checked"#))
+            #expect(!refusedPage.contains(#"class="flash" role="status">Un refus se motive"#))
+            // Once: reading the page again does not show it again.
+            #expect(!(try await b["elise"]!.get(path).text.contains("Un refus se motive")))
             _ = try await b["elise"]!.post(path + "/registre/etape", [("step", "refuse"), ("note", "Relève de la SNCF : je leur écris " + ProposalTests.hostile)])
             #expect(try await RegisterEntryRecord.find(entry.id, on: app.db)?.status == "refusee")
             let events = try await RegisterEventRecord.query(on: app.db).sort(\.$at).all()
@@ -200,6 +212,12 @@ struct RegisterTests {
             _ = try await b["elise"]!.post(path, [("note", "Sans réponse choisie")])
             #expect(try await b["elise"]!.get("/c/grenoble-alpes/propositions/\(underpass.id!.uuidString)").text.contains("choisissez une réponse"))
             #expect(try await RegisterEntryRecord.query(on: app.db).filter(\.$proposal.$id == underpass.id!).first()?.status == "transmise")
+            // The overdue answer reaches her notifications, once (the background worker's round).
+            #expect(try await RegisterController.remindOverdue(app) == 1)
+            #expect(try await RegisterController.remindOverdue(app) == 0)
+            let reminders = try await ProposalTests.notifications(app, "elise@demo.terreau.invalid", "notification.registerOverdue")
+            #expect(reminders.count == 1)
+            #expect(try await b["elise"]!.get("/moi/notifications").text.contains("Votre réponse à « Éclairer le passage sous la voie ferrée » est en retard"))
         }
     }
 

@@ -72,10 +72,13 @@ public enum Register {
     /// Whether the answer is late: no acceptance or refusal within `delayDays` of the deposit.
     public static func isOverdue(_ status: RegisterStatus, depositedAt: Date, delayDays: Int, now: Date) -> Bool {
         guard [.deposee, .transmise, .etude].contains(status) else { return false }
-        return now > dueDate(depositedAt: depositedAt, delayDays: delayDays)
+        return now > dueDate(status, depositedAt: depositedAt, delayDays: delayDays)
     }
 
-    public static func dueDate(depositedAt: Date, delayDays: Int) -> Date {
-        depositedAt.addingTimeInterval(Double(delayDays) * 86_400)
+    /// When an answer is due: one delay after deposit; « à l'étude » is a first answer that
+    /// buys the official one more delay for the final one — not, the day it is given, a
+    /// proposal shown as late (issue 22).
+    public static func dueDate(_ status: RegisterStatus, depositedAt: Date, delayDays: Int) -> Date {
+        depositedAt.addingTimeInterval(Double(status == .etude ? 2 * delayDays : delayDays) * 86_400)
     }
 }

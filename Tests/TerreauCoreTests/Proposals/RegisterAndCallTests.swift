@@ -53,8 +53,8 @@ struct RegisterAndCallTests {
         #expect(Self.step(.transmise, .accept, Self.member) == .failure(.notAllowed))
     }
 
-    @Test("overdue once the delay has passed without acceptance or refusal", arguments: [
-        (RegisterStatus.deposee, 59.9, false), (.deposee, 60.1, true), (.transmise, 61, true), (.etude, 90, true),
+    @Test("overdue once the delay has passed without acceptance or refusal; « à l'étude » buys one more delay", arguments: [
+        (RegisterStatus.deposee, 59.9, false), (.deposee, 60.1, true), (.transmise, 61, true), (.etude, 90, false), (.etude, 119.9, false), (.etude, 120.1, true),
         (.acceptee, 90, false), (.refusee, 90, false), (.realisee, 400, false),
     ])
     func overdue(status: RegisterStatus, days: Double, late: Bool) {

@@ -181,7 +181,7 @@ struct Notifier {
     func absolute(_ path: String) -> String { siteBase + path }
 }
 
-/// The background loop of a running server: mail and events' reminders every 15 seconds,
+/// The background loop of a running server: mail, events' reminders and overdue answers every 15 seconds,
 /// digests once an hour check.
 struct MailWorker: LifecycleHandler {
     private let task = NIOLockedValueBox<Task<Void, Never>?>(nil)
@@ -196,6 +196,7 @@ struct MailWorker: LifecycleHandler {
                 while !Task.isCancelled {
                     do {
                         _ = try await EventsController.sendReminders(app)
+                        _ = try await RegisterController.remindOverdue(app)
                         try await MailDelivery.deliverDue(app)
                         if app.clock.now().timeIntervalSince(lastDigestRun) > 3600 {
                             try await Notifier(app).sendDigests()

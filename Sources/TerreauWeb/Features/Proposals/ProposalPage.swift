@@ -83,9 +83,13 @@ extension ProposalsController {
         let places = try await communeNames(community, request)
         let slug = community.slug, key = id.uuidString
         let view = (try? request.query.get(String.self, at: "vue")) == "positions" ? DebateController.Order.positions : .date
+        let register = try await RegisterController.section(for: proposal, viewer: viewer, me: me?.personID, canEdit: canEdit, request)
+        // One status: while the proposal waits on an official or a body, the register's step is
+        // its status (« À l'étude »), not « En débat » beside it (issue 22).
+        let shownStatus = status == .debate ? register.entries.first?.status : nil
         return try await request.render("proposals/show", ShowPage(
             layout: PageLayout(request, title: proposal.title, community: community, current: "proposals"),
-            title: proposal.title, summary: proposal.summary, status: catalog.text("proposal.status." + proposal.status),
+            title: proposal.title, summary: proposal.summary, status: shownStatus ?? catalog.text("proposal.status." + proposal.status),
             themes: themeLabels(proposal.themes, catalog),
             place: proposal.communeCode.flatMap { places[$0] } ?? catalog.text("proposal.wholeTerritory"),
             authors: ([proposal.author].compactMap { $0 } + coauthors).map { $0.shownName(catalog) },
@@ -114,7 +118,7 @@ extension ProposalsController {
             decideURL: canEdit && status == .debate && Policy.allows(viewer, .proposeDecision)
                 ? SiteRoute.decisionNew(slug: slug, kind: nil, proposal: key).path : nil,
             debate: try await DebateController.view(of: proposal, order: view, viewer: viewer, me: me?.personID, request),
-            register: try await RegisterController.section(for: proposal, viewer: viewer, me: me?.personID, canEdit: canEdit, request),
+            register: register,
             form: FormState(request)))
     }
 

@@ -30,7 +30,19 @@ enum RegisterController {
         var stepURL: String
         /// Unique on a page listing several entries (form ids).
         var key: String
+        /// An answer refused, shown beside its form with what was typed (never in the banner).
+        var error: String?
+        var note: String
     }
+
+    /// What a refused answer leaves for the page it returns to.
+    struct FailedStep: Codable {
+        var entry: UUID
+        var message: String
+        var step: String
+        var note: String
+    }
+    static let failedStepKey = "register_failed_step"
 
     static func officials(of community: CommunityRecord, on database: any Database) async throws -> [PersonRecord] {
         try await MembershipRecord.query(on: database).filter(\.$community.$id == community.id!).filter(\.$electedVerifiedAt != nil).with(\.$person).all()
@@ -53,17 +65,24 @@ enum RegisterController {
         let actor = RegisterActor(isCoordinator: viewer.roles.contains(.coordinator), isAddressedOfficial: me != nil && entry.$official.id == me,
                                   addressedToBody: entry.body != nil)
         let steps = RegisterStep.allCases.filter { (try? Register.next(from: status, $0, by: actor, reason: "x")) != nil }
+        var failed: FailedStep?
+        if request.hasSession, let saved = request.session.data[failedStepKey],
+           let decoded = try? JSONDecoder().decode(FailedStep.self, from: Data(saved.utf8)), decoded.entry == entry.id {
+            failed = decoded
+            request.session.data[failedStepKey] = nil
+        }
         return Entry(proposal: proposal.title,
             proposalURL: SiteRoute.proposal(slug: community.slug, proposal: proposal.id!.uuidString, view: nil).path + "#registre",
             addressee: addressee(entry, places: places, catalog), status: catalog.text("register.status." + entry.status), statusKey: entry.status,
             deposited: language.formatDay(entry.depositedAt),
-            due: language.formatDay(Register.dueDate(depositedAt: entry.depositedAt, delayDays: delay)),
+            due: language.formatDay(Register.dueDate(status, depositedAt: entry.depositedAt, delayDays: delay)),
             overdue: Register.isOverdue(status, depositedAt: entry.depositedAt, delayDays: delay, now: request.now),
             themes: ProposalsController.themeLabels(proposal.themes, catalog).joined(separator: ", "),
             events: events.map { .init(status: catalog.text("register.status." + $0.status), date: language.formatDay($0.at), note: $0.note,
                                        by: $0.person?.shownName(catalog) ?? "") },
-            steps: steps.map { ChoiceOption(value: $0.rawValue, label: catalog.text("register.step." + $0.rawValue), selected: false) },
-            stepURL: SiteRoute.registerStep(slug: community.slug, proposal: proposal.id!.uuidString).path, key: entry.id!.uuidString)
+            steps: steps.map { ChoiceOption(value: $0.rawValue, label: catalog.text("register.step." + $0.rawValue), selected: failed?.step == $0.rawValue) },
+            stepURL: SiteRoute.registerStep(slug: community.slug, proposal: proposal.id!.uuidString).path, key: entry.id!.uuidString,
+            error: failed?.message, note: failed?.note ?? "")
     }
 
     /// The proposal page's register section: its entry, or the form to address it.
@@ -167,19 +186,22 @@ enum RegisterController {
         let catalog = request.catalog
         let back = SiteRoute.proposal(slug: community.slug, proposal: proposal.id!.uuidString, view: nil).path + "#registre"
         guard let entry = try await RegisterEntryRecord.query(on: request.db).filter(\.$proposal.$id == proposal.id!).first() else { throw Abort(.badRequest) }
-        // No answer is chosen in advance: sending none is said, not guessed.
-        guard let step = RegisterStep(rawValue: request.field("step")) else {
-            request.flash(catalog.text("register.error.noStep"))
+        let note = String(request.field("note").prefix(5000))
+        // Refused: back to the form, the reason beside it and what was typed kept (issue 22: it
+        // used to land in the green success banner, far from the form).
+        func refused(_ key: String) throws -> Response {
+            let failed = FailedStep(entry: entry.id!, message: catalog.text(key), step: request.field("step"), note: note)
+            request.session.data[failedStepKey] = String(decoding: try JSONEncoder().encode(failed), as: UTF8.self)
             return request.redirect(to: back, redirectType: .normal)
         }
-        let note = String(request.field("note").prefix(5000))
+        // No answer is chosen in advance: sending none is said, not guessed.
+        guard let step = RegisterStep(rawValue: request.field("step")) else { return try refused("register.error.noStep") }
         let actor = RegisterActor(isCoordinator: viewer.roles.contains(.coordinator), isAddressedOfficial: entry.$official.id == me.personID,
                                   addressedToBody: entry.body != nil)
         let next: RegisterStatus
         do { next = try Register.next(from: RegisterStatus(rawValue: entry.status) ?? .deposee, step, by: actor, reason: note) } catch {
             if error == .notAllowed { throw Abort(.forbidden) }
-            request.flash(catalog.text("register.error." + error.rawValue))
-            return request.redirect(to: back, redirectType: .normal)
+            return try refused("register.error." + error.rawValue)
         }
         entry.status = next.rawValue
         entry.updatedAt = request.now
@@ -195,6 +217,31 @@ enum RegisterController {
             arguments: [proposal.title, catalog.text("register.status." + next.rawValue)], request)
         request.flash(catalog.text("register.moved", [catalog.text("register.status." + next.rawValue)]))
         return request.redirect(to: back, redirectType: .normal)
+    }
+
+    // MARK: Reminders
+
+    /// The addressed official hears, once, that an answer is overdue — through the notification
+    /// centre, their preferences deciding between mail now, digest or nothing.
+    static func remindOverdue(_ app: Application) async throws -> Int {
+        let now = app.clock.now()
+        let open = try await RegisterEntryRecord.query(on: app.db).filter(\.$overdueRemindedAt == nil).filter(\.$official.$id != nil)
+            .filter(\.$status ~~ [RegisterStatus.deposee, .transmise, .etude].map(\.rawValue)).with(\.$proposal).all()
+        var delays: [UUID: Int] = [:]
+        var sent = 0
+        for entry in open {
+            let community = entry.proposal.$community.id
+            if delays[community] == nil { delays[community] = try await DecisionStore(database: app.db).governance(of: community).answerDelayDays }
+            guard let official = entry.$official.id,
+                  Register.isOverdue(RegisterStatus(rawValue: entry.status) ?? .deposee, depositedAt: entry.depositedAt, delayDays: delays[community]!, now: now),
+                  let slug = try await CommunityRecord.find(community, on: app.db)?.slug else { continue }
+            try await Notifier(app).notify(official, kind: .answer, community: community, key: "notification.registerOverdue",
+                                           arguments: [entry.proposal.title], link: SiteRoute.officialDashboard(slug: slug).path)
+            entry.overdueRemindedAt = now
+            try await entry.update(on: app.db)
+            sent += 1
+        }
+        return sent
     }
 
     // MARK: The public register and the official's dashboard

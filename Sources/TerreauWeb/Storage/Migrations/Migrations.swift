@@ -28,6 +28,7 @@ enum TerreauMigrations {
         CreateDecisionAmendments(),
         AddConsentProcess(),
         AddNeighbourhoodPopulationEstimate(),
+        AddRegisterOverdueReminder(),
     ]
 }
 

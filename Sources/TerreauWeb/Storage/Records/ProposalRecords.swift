@@ -160,6 +160,8 @@ final class RegisterEntryRecord: Model, @unchecked Sendable {
     @Field(key: "deposited_at") var depositedAt: Date
     @OptionalParent(key: "deposited_by") var depositedBy: PersonRecord?
     @Field(key: "updated_at") var updatedAt: Date
+    /// When the official was told the answer is overdue (once).
+    @OptionalField(key: "overdue_reminded_at") var overdueRemindedAt: Date?
 
     init() {}
 }
