@@ -219,4 +219,33 @@ struct ResidentJourneyTests {
             #expect(other.text.contains("Des mécaniciens pour la bourse aux vélos"))
         }
     }
+
+    @Test("the organisations directory: words, field, commune and kind narrow it, counts within the other filters, twenty by page", arguments: Engine.available)
+    func organisationsDirectory(engine: Engine) async throws {
+        try await TestApp.with(engine) { app in
+            try await app.seedInventory()
+            let community = try await DecisionTests.grenoble(app)
+            try await DemoInventory.generate(DemoInventory.Plan(slug: "grenoble-alpes", seed: 7, portraits: 0, organisations: 36, resources: []),
+                community: community, author: nil, database: app.db, now: app.clock.now())
+            let total = try await OrganisationRecord.query(on: app.db).filter(\.$community.$id == community.id!).count()
+            let all = try await app.get("/c/grenoble-alpes/organisations").text
+            #expect(all.contains("\(total) organisations"))
+            #expect(all.components(separatedBy: "<li>\n      <h3>").count - 1 == 20, "twenty by page")
+            #expect(all.contains(#"href="/c/grenoble-alpes/organisations?page=2" rel="next""#))
+            // The bike workshops (18 kinds of group, each twice) and whatever else speaks of bikes in mobility.
+            let expected = try await OrganisationRecord.query(on: app.db).filter(\.$community.$id == community.id!).all()
+                .filter { $0.themes.split(separator: " ").contains("mobilite") && ($0.name + " " + $0.object).lowercased().contains("vélo") }.count
+            #expect(expected >= 2)
+            let bikes = try await app.get("/c/grenoble-alpes/organisations?q=v%C3%A9lo&domaine=mobilite").text
+            #expect(bikes.contains("\(expected) organisations"))
+            #expect(bikes.contains("Atelier vélo solidaire"))
+            #expect(!bikes.contains("Chorale"))
+            #expect(bikes.contains(#"<option value="mobilite" selected>Mobilité (\#(expected))</option>"#))
+            #expect(bikes.contains("tout afficher"))
+            let kinds = try await app.get("/c/grenoble-alpes/organisations?type=company").text
+            #expect(!kinds.contains("Atelier vélo solidaire"))
+            // A page past the end shows the last one; a value that is not a choice is ignored.
+            #expect(try await app.get("/c/grenoble-alpes/organisations?page=99&domaine=%3Cscript%3E").status == .ok)
+        }
+    }
 }

@@ -12,35 +12,79 @@ enum OrganisationController {
             var kind: String
             var themes: String
             var identifier: String?
+            var commune: String?
         }
         var layout: PageLayout
         var items: [Item]
+        var total: Int
         var newURL: String
         var canPropose: Bool
         var query: String
+        /// The filters, each choice with what it would give (`OrganisationDirectory`).
+        var themes: [ChoiceOption]
+        var communes: [ChoiceOption]
+        var kinds: [ChoiceOption]
+        var clearURL: String?
+        var previousURL: String?
+        var nextURL: String?
+        var pageLabel: String
     }
 
+    /// The directory: words, field of action, commune and kind, twenty by page (issue 22).
     @Sendable static func list(_ request: Request) async throws -> Response {
         let community = try await request.community()
         let viewer = try await Access.viewer(in: community, request)
         let catalog = request.catalog
-        let query = ((try? request.query.get(String.self, at: "q")) ?? "").trimmingCharacters(in: .whitespaces)
-        var records = try await OrganisationRecord.query(on: request.db).filter(\.$community.$id == community.id!).sort(\.$name).all()
-        if !query.isEmpty {
-            let folded = query.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
-            records = records.filter { $0.name.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil).contains(folded) }
+        func parameter(_ name: String) -> String? { (try? request.query.get(String.self, at: name)).flatMap { $0.isEmpty ? nil : $0 } }
+        let query = OrganisationDirectory.Query(text: String((parameter("q") ?? "").trimmingCharacters(in: .whitespaces).prefix(200)),
+            theme: parameter("domaine").flatMap { Themes.all.contains($0) ? $0 : nil }, commune: parameter("commune").flatMap { CommuneCode.isCommune($0) ? $0 : nil },
+            kind: parameter("type").flatMap { OrganisationKind(rawValue: $0)?.rawValue }, page: min(Int(parameter("page") ?? "") ?? 1, 10_000))
+        // By name as a reader sorts (« ARIADNE » among the A's), the same on both engines.
+        let records = try await OrganisationRecord.query(on: request.db).filter(\.$community.$id == community.id!).all()
+            .sorted { $0.name.localizedStandardCompare($1.name) == .orderedAscending }
+        let byID = Dictionary(uniqueKeysWithValues: records.map { ($0.id!, $0) })
+        let result = OrganisationDirectory(records.map {
+            .init(id: $0.id!, name: $0.name, kind: $0.kind, themes: $0.themes.split(separator: " ").map(String.init), commune: $0.communeCode, text: $0.object)
+        }).search(query)
+        let places = try await CommunityPlaces.load(community, on: request.db)
+        let base = SiteRoute.organisations(slug: community.slug).path
+        func address(_ change: (inout OrganisationDirectory.Query) -> Void) -> String {
+            var copy = query
+            change(&copy)
+            let parts = [("q", copy.text), ("domaine", copy.theme ?? ""), ("commune", copy.commune ?? ""), ("type", copy.kind ?? ""),
+                         ("page", copy.page > 1 ? String(copy.page) : "")].filter { !$0.1.isEmpty }
+            return base + (parts.isEmpty ? "" : "?" + parts.map { $0.0 + "=" + ($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") }.joined(separator: "&"))
         }
+        func options(_ counts: [String: Int], selected: String?, all: String, label: (String) -> String) -> [ChoiceOption] {
+            [ChoiceOption(value: "", label: all, selected: selected == nil)] + counts.keys.map { ($0, label($0)) }
+                .sorted { $0.1.localizedStandardCompare($1.1) == .orderedAscending }
+                .map { ChoiceOption(value: $0.0, label: "\($0.1) (\(catalog.language.format(counts[$0.0] ?? 0)))", selected: $0.0 == selected) }
+        }
+        let filtered = !query.text.isEmpty || query.theme != nil || query.commune != nil || query.kind != nil
+        let page = min(query.page, result.pages)
         return try await request.render("organisations/index", ListPage(
             layout: PageLayout(request, title: catalog.text("organisations.title"), community: community, current: "organisations"),
-            items: records.map { item(for: $0, community: community, catalog: catalog) },
-            newURL: SiteRoute.organisationNew(slug: community.slug).path, canPropose: Policy.allows(viewer, .proposeOrganisation), query: query))
+            items: result.entries.compactMap { byID[$0.id] }.map { record in
+                var item = item(for: record, community: community, catalog: catalog)
+                item.commune = places.communeName(record.communeCode ?? "")
+                return item
+            },
+            total: result.total,
+            newURL: SiteRoute.organisationNew(slug: community.slug).path, canPropose: Policy.allows(viewer, .proposeOrganisation), query: query.text,
+            themes: options(result.themes, selected: query.theme, all: catalog.text("organisations.filter.allThemes")) { catalog.text("theme." + $0) },
+            communes: options(result.communes, selected: query.commune, all: catalog.text("inventory.where.all")) { places.communeName($0) ?? $0 },
+            kinds: options(result.kinds, selected: query.kind, all: catalog.text("organisations.filter.allKinds")) { catalog.text("organisation.kind." + $0) },
+            clearURL: filtered ? base : nil,
+            previousURL: page > 1 ? address { $0.page = page - 1 } : nil,
+            nextURL: page < result.pages ? address { $0.page = page + 1 } : nil,
+            pageLabel: catalog.text("inventory.page", [catalog.language.format(page), catalog.language.format(result.pages)])))
     }
 
     static func item(for record: OrganisationRecord, community: CommunityRecord, catalog: MessageCatalog) -> ListPage.Item {
         .init(name: record.name, url: SiteRoute.organisation(slug: community.slug, organisation: record.id!.uuidString).path,
             kind: catalog.text("organisation.kind." + record.kind),
             themes: record.themes.split(separator: " ").map { catalog.text("theme." + $0) }.joined(separator: ", "),
-            identifier: record.rna ?? record.siren.map { "SIREN " + $0 } ?? record.cogCode.map { "COG " + $0 })
+            identifier: record.rna ?? record.siren.map { "SIREN " + $0 } ?? record.cogCode.map { "COG " + $0 }, commune: nil)
     }
 
     struct NewPage: Encodable {
