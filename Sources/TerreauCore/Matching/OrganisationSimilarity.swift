@@ -143,14 +143,24 @@ public struct OrganisationNetwork: Sendable, Equatable, Encodable {
     public var showLabels: Bool
     public var nodes: [Node]
     public var edges: [Edge]
-    /// Main themes in drawing order, with their tone (the legend).
+    /// Main themes in drawing order.
     public var themes: [String]
+    /// The legend: the fields with a colour of their own (the most frequent, `tones - 1` of
+    /// them), in tone order; every other field shares the last tone, listed in `others` — eight
+    /// colours for sixteen fields used to repeat without saying so (issue 22).
+    public var coloured: [String]
+    public var others: [String]
 
     /// `closest`: each organisation's similar ones (as `OrganisationSimilarity.similar` gives them).
     public static func layout(_ profiles: [OrganisationProfile], closest: [[SimilarOrganisation]], size: Double = 640, tones: Int = 8) -> OrganisationNetwork {
         let order = profiles.indices.sorted { (profiles[$0].themes.first ?? "~", profiles[$0].name) < (profiles[$1].themes.first ?? "~", profiles[$1].name) }
         var themes: [String] = []
         for index in order where !themes.contains(profiles[index].themes.first ?? "autre") { themes.append(profiles[index].themes.first ?? "autre") }
+        var counts: [String: Int] = [:]
+        for profile in profiles { counts[profile.themes.first ?? "autre", default: 0] += 1 }
+        let byCount = themes.sorted { (counts[$0]!, $1) > (counts[$1]!, $0) }
+        let coloured = themes.count <= tones ? themes : Array(byCount.prefix(tones - 1))
+        let others = themes.filter { !coloured.contains($0) }
         let centre = size / 2, radius = size * 0.3
         var nodes: [Node] = []
         var place: [UUID: (Double, Double)] = [:]
@@ -161,7 +171,7 @@ public struct OrganisationNetwork: Sendable, Equatable, Encodable {
             place[profiles[index].id] = (x, y)
             nodes.append(Node(id: profiles[index].id, name: profiles[index].name, theme: theme, x: rounded(x), y: rounded(y),
                 labelX: rounded(centre + (radius + 10) * cos(angle)), labelY: rounded(centre + (radius + 10) * sin(angle) + 4),
-                anchor: cos(angle) < -0.1 ? "end" : (cos(angle) > 0.1 ? "start" : "middle"), tone: themes.firstIndex(of: theme)! % tones))
+                anchor: cos(angle) < -0.1 ? "end" : (cos(angle) > 0.1 ? "start" : "middle"), tone: coloured.firstIndex(of: theme) ?? tones - 1))
         }
         var edges: [Edge] = []
         var drawn = Set<String>()
@@ -173,7 +183,7 @@ public struct OrganisationNetwork: Sendable, Equatable, Encodable {
                     width: rounded(0.5 + 3 * other.score)))
             }
         }
-        return OrganisationNetwork(size: size, showLabels: nodes.count <= 40, nodes: nodes, edges: edges, themes: themes)
+        return OrganisationNetwork(size: size, showLabels: nodes.count <= 40, nodes: nodes, edges: edges, themes: themes, coloured: coloured, others: others)
     }
 
     private static func rounded(_ value: Double) -> Double { (value * 10).rounded() / 10 }

@@ -234,6 +234,29 @@ struct OrganisationSimilarityTests {
         #expect(picture.themes == ["culture", "mobilite", "sport"])
         #expect(picture.edges.count == Set(picture.edges.map { [$0.from, $0.to].sorted() }).count)
         #expect(picture.edges.contains { Set([$0.from, $0.to]) == ["Atelier vélo solidaire", "Vélo pour tous"] })
+        #expect(picture.coloured == picture.themes && picture.others.isEmpty)
+    }
+
+    @Test("more fields than colours: the most frequent get one each, the others share the last one, said in the legend")
+    func networkLegend() {
+        let fields = ["culture", "sport", "sport", "mobilite", "mobilite", "mobilite", "sante", "education"]
+        let profiles = fields.enumerated().map { OrganisationProfile(id: UUID(), name: "Organisation \($0.offset)", themes: [$0.element], text: "") }
+        let picture = OrganisationNetwork.layout(profiles, closest: [], tones: 3)
+        #expect(picture.coloured == ["mobilite", "sport"])
+        #expect(picture.others == ["culture", "education", "sante"])
+        #expect(Set(picture.nodes.filter { ["culture", "education", "sante"].contains($0.theme) }.map(\.tone)) == [2])
+        #expect(picture.nodes.first { $0.theme == "mobilite" }?.tone == 0)
+    }
+
+    @Test("one figure per pair: A's score beside B is B's beside A")
+    func symmetric() {
+        let similarity = OrganisationSimilarity(Self.profiles)
+        for a in Self.profiles.indices {
+            for found in similarity.similar(to: a, limit: 10) {
+                let b = Self.profiles.firstIndex { $0.id == found.id }!
+                #expect(similarity.similar(to: b, limit: 10).first { $0.id == Self.profiles[a].id }?.score == found.score)
+            }
+        }
     }
 }
 

@@ -109,7 +109,9 @@ enum MatchingController {
             layout: PageLayout(request, title: catalog.text("network.title"), community: community, current: "organisations"),
             picture: picture,
             description: catalog.text("network.description", count: profiles.count, [catalog.language.format(picture.edges.count)]),
-            legend: picture.themes.enumerated().map { Swatch(label: catalog.text("theme." + $1), tone: $0 % 8) },
+            legend: picture.coloured.enumerated().map { Swatch(label: catalog.text("theme." + $1), tone: $0) }
+                + (picture.others.isEmpty ? [] : [Swatch(label: catalog.text("network.others", [picture.others.map { catalog.text("theme." + $0) }.joined(separator: ", ")]),
+                                                         tone: picture.coloured.count)]),
             rows: profiles.indices.map { index in
                 NetworkPage.Row(name: profiles[index].name,
                     url: SiteRoute.organisation(slug: community.slug, organisation: profiles[index].id.uuidString).path,
