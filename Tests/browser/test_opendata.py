@@ -4,6 +4,7 @@ lists pass `frictionless validate` (the same check as the command line); the Geo
 FeatureCollection whose exterior rings run counter-clockwise (RFC 7946); the DCAT-AP catalogue
 is JSON-LD with a dataset per file family; the pages pass axe-core."""
 import base64
+import re
 import json
 import os
 import subprocess
@@ -110,9 +111,16 @@ def test_the_published_diagnostic_prints_to_a_readable_pdf(browser, base_url):
     run_axe(browser, "report")
     text = printed_text(browser)
     for words in ["Le diagnostic, édition 1", "Chiffres clés", "Portraits", "Ressources par champ d’action", "Couverture du territoire",
-                  "Besoins sans réponse", "Propositions et réponses", "Les co-auteur·rices"]:
+                  "Besoins encore sans mise en relation aboutie", "Propositions et réponses", "Les co-auteur·rices"]:
         assert words in text, words
     assert "Toutes les éditions" not in text, "screen links do not print"
+    # The paper names its community, keeps each key figure on its label's line, names co-authors
+    # who chose a public profile, and numbers its pages.
+    assert "grenoble-alpes en commun" in text.lower()
+    assert re.search(r"Lieux\s*:\s*[0-9]", text), "a key figure left its label"
+    assert "Karim Benali" in text and "Nadia Haddad" in text
+    pages = re.findall(r"^\s*([0-9]+)\s*/\s*([0-9]+)\s*$", text, re.M)
+    assert pages and pages[0] == ("1", pages[0][1]) and int(pages[-1][0]) == int(pages[-1][1]) > 1, pages
 
 
 def test_the_indicators_pass_axe_fit_a_phone_and_print(browser, phone, base_url):

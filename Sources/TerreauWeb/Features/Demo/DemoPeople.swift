@@ -19,23 +19,24 @@ enum DemoPeople {
         var bio: String
         /// Administers the instance too (reads its outbox, names coordinators).
         var instanceAdmin = false
+        var publicProfile = false
     }
 
     static let people: [Plan] = [
         Plan(name: "Camille Roux", email: "camille@demo.terreau.invalid", community: "grenoble-alpes", kind: .resident, roles: [.member, .coordinator],
             bio: "Habitante de la Villeneuve, je coordonne le diagnostic avec l'équipe d'animation.", instanceAdmin: true),
         Plan(name: "Karim Benali", email: "karim@demo.terreau.invalid", community: "grenoble-alpes", kind: .association, roles: [.member, .interviewer],
-            bio: "Bénévole d'une compagnie de théâtre amateur ; enquêteur formé."),
+            bio: "Bénévole d'une compagnie de théâtre amateur ; enquêteur formé.", publicProfile: true),
         Plan(name: "Sophie Martin", email: "sophie@demo.terreau.invalid", community: "grenoble-alpes", kind: .company, roles: [.member],
             bio: "Gérante d'un atelier de réparation de vélos en coopérative."),
         Plan(name: "Service vie associative", email: "vie-associative@demo.terreau.invalid", community: "grenoble-alpes", kind: .publicBody, roles: [.member],
-            bio: "Le service de la Ville qui accompagne les associations."),
+            bio: "Le service de la Ville qui accompagne les associations.", publicProfile: true),
         Plan(name: "Élise Fabre", email: "elise@demo.terreau.invalid", community: "grenoble-alpes", kind: .elected, roles: [.member, .elected],
-            bio: "Conseillère municipale déléguée à la vie des quartiers."),
+            bio: "Conseillère municipale déléguée à la vie des quartiers.", publicProfile: true),
         Plan(name: "Lucas Girard", email: "lucas@demo.terreau.invalid", community: "grenoble-alpes", kind: .agent, roles: [.member, .agent],
             bio: "Agent de développement local à la mairie."),
         Plan(name: "Nadia Haddad", email: "nadia@demo.terreau.invalid", community: "grenoble-alpes", kind: .communityWorker, roles: [.member, .moderator],
-            bio: "Animatrice à la maison des habitants ; je modère les échanges."),
+            bio: "Animatrice à la maison des habitants ; je modère les échanges.", publicProfile: true),
         Plan(name: "Paul Chabert", email: "paul@demo.terreau.invalid", community: "trieves", kind: .resident, roles: [.member, .coordinator],
             bio: "Coordinateur du diagnostic dans le Trièves."),
     ]
@@ -50,7 +51,9 @@ enum DemoPeople {
             else { continue }
             let person = PersonRecord(displayName: plan.name, language: "fr", createdAt: now)
             person.bio = plan.bio
-            person.profileVisibility = Visibility.members.rawValue
+            // Officials, the town's service and two active members show a public profile, so that
+            // the published diagnostic names its co-authors; the others stay members-only.
+            person.profileVisibility = (plan.publicProfile ? Visibility.public : Visibility.members).rawValue
             try await person.create(on: database)
             let account = AccountRecord(personID: person.id!, email: plan.email, passwordHash: try hash(password), createdAt: now)
             account.confirmedAt = now

@@ -221,6 +221,9 @@ enum DiagnosticController {
         var proposals: [ProposalLine]
         var coauthors: String
         var others: Int
+        /// The printed report names its community (the site's header does not print).
+        var community: String
+        var gapsURL: String
         var listURL: String
     }
 
@@ -252,6 +255,7 @@ enum DiagnosticController {
                 ProposalLine(title: $0.title, status: catalog.text("proposal.status." + $0.status), answer: $0.answer.map { catalog.text("register.status." + $0) } ?? "—")
             },
             coauthors: content.coauthors.joined(separator: ", "), others: content.otherContributors,
+            community: community.name, gapsURL: SiteRoute.gaps(slug: slug).path,
             listURL: SiteRoute.diagnostics(slug: slug).path))
     }
 }
