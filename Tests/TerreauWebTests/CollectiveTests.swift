@@ -94,6 +94,60 @@ struct CollectiveTests {
         }
     }
 
+    @Test("an organisation asks to join and the collective answers; an invitation shows on the invited organisation's page; invited by typed name",
+          arguments: Engine.available)
+    func askAndInviteByName(engine: Engine) async throws {
+        try await TestApp.with(engine) { app in
+            try await app.seedDemo()
+            let karim = Browser(app), sophie = Browser(app, address: "192.0.2.11")
+            try await karim.signIn("karim@demo.terreau.invalid")
+            try await sophie.signIn("sophie@demo.terreau.invalid")
+            let (workshop, café) = try await Self.organisations(app, karim, sophie)
+            // The form offers a name field with the community's names, not a box per organisation.
+            let form = try await karim.get("/c/grenoble-alpes/organisations/\(workshop)/nouveau-collectif").text
+            #expect(form.contains(#"list="organisation-names""#))
+            #expect(form.contains(#"<option value="Repair café Berriat"></option>"#))
+            // A name that matches no organisation is named back; nothing is created.
+            let unknown = try await karim.post("/c/grenoble-alpes/organisations/\(workshop)/nouveau-collectif", [
+                ("name", "Collectif sans invité"), ("object", ""), ("theme", "mobilite"), ("duration", "permanent"), ("invite_name[]", "Café fantôme")])
+            #expect(unknown.status == .unprocessableEntity)
+            #expect(unknown.text.contains("Aucune organisation de la communauté ne porte ce nom : « Café fantôme »"))
+            #expect(try await OrganisationRecord.query(on: app.db).filter(\.$name == "Collectif sans invité").count() == 0)
+            _ = try await karim.post("/c/grenoble-alpes/organisations/\(workshop)/nouveau-collectif", [
+                ("name", "Collectif des ateliers"), ("object", ""), ("theme", "mobilite"), ("duration", "permanent")])
+            let collective = try #require(try await OrganisationRecord.query(on: app.db).filter(\.$name == "Collectif des ateliers").first())
+            let collectiveID = collective.id!.uuidString
+
+            // Sophie asks on the café's behalf; Karim is told and accepts.
+            let offer = try await sophie.get("/c/grenoble-alpes/organisations/\(collectiveID)").text
+            #expect(offer.contains("Demander à rejoindre le collectif"))
+            #expect(try await karim.post("/c/grenoble-alpes/organisations/\(collectiveID)/reponse", [("member", café), ("decision", "ask")]).status == .forbidden,
+                    "only the café's admins ask for it")
+            #expect(try await sophie.post("/c/grenoble-alpes/organisations/\(collectiveID)/reponse", [("member", café), ("decision", "ask")]).status == .seeOther)
+            #expect(try await CollectiveMemberRecord.query(on: app.db).filter(\.$organisation.$id == UUID(uuidString: café)!).first()?.status == "asked")
+            let karimPerson = try await MatchingTests.person(app, "karim@demo.terreau.invalid")
+            #expect(try await NotificationRecord.query(on: app.db).filter(\.$person.$id == karimPerson).filter(\.$messageKey == "notification.collective.asked").count() == 1)
+            #expect(try await sophie.post("/c/grenoble-alpes/organisations/\(collectiveID)/reponse", [("member", café), ("decision", "accept")]).status == .forbidden,
+                    "the café does not accept itself")
+            let request = try await karim.get("/c/grenoble-alpes/organisations/\(collectiveID)").text
+            #expect(request.contains("Repair café Berriat demande à rejoindre le collectif."))
+            #expect(try await karim.post("/c/grenoble-alpes/organisations/\(collectiveID)/reponse", [("member", café), ("decision", "accept")]).status == .seeOther)
+            #expect(try await CollectiveMemberRecord.query(on: app.db).filter(\.$organisation.$id == UUID(uuidString: café)!).first()?.status == "joined")
+            let sophiePerson = try await MatchingTests.person(app, "sophie@demo.terreau.invalid")
+            #expect(try await NotificationRecord.query(on: app.db).filter(\.$person.$id == sophiePerson)
+                .filter(\.$messageKey == "notification.collective.request.joined").count() == 1)
+
+            // Invited by its name typed without accents or capitals, the café sees the invitation on its own page.
+            _ = try await sophie.post("/c/grenoble-alpes/organisations/\(collectiveID)/reponse", [("member", café), ("decision", "leave")])
+            #expect(try await karim.post("/c/grenoble-alpes/organisations/\(collectiveID)/invitations", [("invite_name[]", "repair cafe berriat")]).status == .seeOther)
+            #expect(try await CollectiveMemberRecord.query(on: app.db).filter(\.$organisation.$id == UUID(uuidString: café)!).first()?.status == "invited")
+            let own = try await sophie.get("/c/grenoble-alpes/organisations/\(café)").text
+            #expect(own.contains("Invitations en attente"))
+            #expect(own.contains("Collectif des ateliers</a> — invitée le"))
+            #expect(!(try await app.get("/c/grenoble-alpes/organisations/\(café)").text.contains("Invitations en attente")), "not shown to visitors")
+        }
+    }
+
     @Test("bad input: no end date, a date gone by, a foreign organisation — said in French, nothing stored, the form kept")
     func refusals() async throws {
         try await TestApp.with(.sqlite) { app in

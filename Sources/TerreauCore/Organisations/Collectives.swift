@@ -10,7 +10,8 @@ public enum CollectiveDuration: String, CaseIterable, Codable, Sendable {
 /// Where an organisation stands towards a collective. Every change is recorded with its date
 /// and who made it; the row is never deleted, so joining (and leaving) stays on record.
 public enum CollectiveStatus: String, CaseIterable, Codable, Sendable {
-    case invited, joined, declined, left
+    /// `asked`: the organisation asked to join; the collective's admins have not answered yet.
+    case invited, asked, joined, declined, left
 }
 
 /// What an organisation's admin, or the collective's, can do about one membership.
@@ -21,19 +22,32 @@ public enum CollectiveEvent: String, CaseIterable, Sendable {
     case join, decline
     /// A member organisation's admins withdraw it.
     case leave
+    /// An organisation's admins ask to join (issue 22: a collective could not be asked).
+    case ask
+    /// The collective's admins answer a request.
+    case accept, refuse
 }
 
 public enum CollectiveMembership {
     /// The status after an event, or nil when the event makes no sense from there (inviting an
     /// organisation already in, joining without an invitation, leaving before joining).
+    /// When both sides want it — inviting an organisation that asked, asking while invited — it
+    /// is joined at once: nobody is made to answer what they just asked for.
     public static func next(from current: CollectiveStatus?, _ event: CollectiveEvent) -> CollectiveStatus? {
         switch (current, event) {
         case (nil, .invite), (.declined?, .invite), (.left?, .invite): return .invited
-        case (.invited?, .join): return .joined
-        case (.invited?, .decline): return .declined
+        case (nil, .ask), (.declined?, .ask), (.left?, .ask): return .asked
+        case (.invited?, .join), (.invited?, .ask), (.asked?, .invite), (.asked?, .accept): return .joined
+        case (.invited?, .decline), (.asked?, .refuse): return .declined
         case (.joined?, .leave): return .left
         default: return nil
         }
+    }
+
+    /// Who acts: the collective's admins invite and answer requests; the organisation's admins
+    /// ask, join, decline and leave.
+    public static func isCollectiveSide(_ event: CollectiveEvent) -> Bool {
+        [.invite, .accept, .refuse].contains(event)
     }
 
     /// Whether a one-off collective is over on `day` (it runs through its last day).

@@ -20,6 +20,12 @@ struct CollectiveTests {
         Step(from: .joined, event: .leave, to: .left),
         Step(from: .declined, event: .invite, to: .invited), Step(from: .declined, event: .join, to: nil), Step(from: .declined, event: .leave, to: nil),
         Step(from: .left, event: .invite, to: .invited), Step(from: .left, event: .join, to: nil), Step(from: .left, event: .leave, to: nil),
+        // Asking to join, and the collective's answer; both sides willing is joined at once.
+        Step(from: nil, event: .ask, to: .asked), Step(from: .declined, event: .ask, to: .asked), Step(from: .left, event: .ask, to: .asked),
+        Step(from: .asked, event: .accept, to: .joined), Step(from: .asked, event: .refuse, to: .declined), Step(from: .asked, event: .ask, to: nil),
+        Step(from: .asked, event: .invite, to: .joined), Step(from: .invited, event: .ask, to: .joined), Step(from: .asked, event: .join, to: nil),
+        Step(from: .asked, event: .leave, to: nil), Step(from: nil, event: .accept, to: nil), Step(from: .invited, event: .accept, to: nil),
+        Step(from: .joined, event: .ask, to: nil), Step(from: .joined, event: .refuse, to: nil),
     ])
     func transitions(step: Step) {
         #expect(CollectiveMembership.next(from: step.from, step.event) == step.to)

@@ -14,13 +14,21 @@ enum CollectiveController {
         var checked: Bool
     }
 
+    /// Whom one may invite: the organisations closest in field as boxes to tick, every other
+    /// one by its name typed in a field that suggests names as one types (a `datalist`, no
+    /// JavaScript) — a hundred checkboxes made the form unusable (issue 22).
+    struct Invitees: Encodable {
+        var close: [Candidate]
+        var names: [String]
+    }
+
     struct NewPage: Encodable {
         var layout: PageLayout
         var founder: String
         var form: FormState
         var themes: [ChoiceOption]
         var durations: [ChoiceOption]
-        var candidates: [Candidate]
+        var candidates: Invitees
         var action: String
     }
 
@@ -42,16 +50,31 @@ enum CollectiveController {
             action: SiteRoute.collectiveCreate(slug: community.slug, organisation: founder.id!.uuidString).path), status: status)
     }
 
-    /// The community's organisations other than `excluded`, those close to `organisation` in
-    /// field first (they are the likeliest partners), then the rest by name.
+    /// The community's organisations other than `excluded`: those close to `organisation` in
+    /// field (the likeliest partners) and any already ticked as boxes, every name for the field.
     static func candidates(around organisation: OrganisationRecord, community: CommunityRecord, excluding excluded: Set<UUID>,
-                           invited: Set<String>, request: Request) async throws -> [Candidate] {
+                           invited: Set<String>, request: Request) async throws -> Invitees {
         let profiles = try await MatchingController.profiles(community: community.id!, on: request.db)
         let close = profiles.firstIndex { $0.id == organisation.id }.map { OrganisationSimilarity(profiles).similar(to: $0, limit: 8).map(\.id) } ?? []
-        let others = profiles.filter { !excluded.contains($0.id) && !close.contains($0.id) }
-        let first = close.compactMap { id in profiles.first { $0.id == id && !excluded.contains(id) } }
-        return first.map { Candidate(id: $0.id.uuidString, name: $0.name, close: true, checked: invited.contains($0.id.uuidString)) }
-            + others.map { Candidate(id: $0.id.uuidString, name: $0.name, close: false, checked: invited.contains($0.id.uuidString)) }
+        let open = profiles.filter { !excluded.contains($0.id) }
+        let boxes = close.compactMap { id in open.first { $0.id == id } } + open.filter { !close.contains($0.id) && invited.contains($0.id.uuidString) }
+        return Invitees(close: boxes.map { Candidate(id: $0.id.uuidString, name: $0.name, close: close.contains($0.id), checked: invited.contains($0.id.uuidString)) },
+            names: open.map(\.name).sorted { $0.localizedStandardCompare($1) == .orderedAscending })
+    }
+
+    /// The ticked boxes and the typed names, as ids; a name matching no organisation is named
+    /// back (letter case and accents aside, « repair café » is « Repair Café »).
+    static func chosen(_ request: Request, in community: CommunityRecord) async throws -> (ids: Set<String>, unknown: [String]) {
+        var ids = Set(request.fields("invite"))
+        let typed = request.fields("invite_name").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        guard !typed.isEmpty else { return (ids, []) }
+        let all = try await OrganisationRecord.query(on: request.db).filter(\.$community.$id == community.id!).all()
+        let byName = Dictionary(all.map { (SearchText.fold($0.name), $0.id!.uuidString) }, uniquingKeysWith: { first, _ in first })
+        var unknown: [String] = []
+        for name in typed {
+            if let id = byName[SearchText.fold(name)] { ids.insert(id) } else { unknown.append(name) }
+        }
+        return (ids, unknown)
     }
 
     /// Creates the collective, makes its creator its first admin, records the founding
@@ -62,7 +85,7 @@ enum CollectiveController {
         let me = try await MeController.signedIn(request)
         let catalog = request.catalog
         let values = ["name", "object", "theme", "duration", "ends_on"].reduce(into: [String: String]()) { $0[$1] = request.field($1) }
-        let invited = Set(request.fields("invite"))
+        let (invited, unknown) = try await chosen(request, in: community)
         var form = FormState(request, values: values)
         let name = values["name"]!
         if name.isEmpty || name.count > 200 { form.fail("name", catalog.text("collective.error.name")) }
@@ -81,6 +104,7 @@ enum CollectiveController {
         }
         let invitees = try await organisations(invited, in: community, excluding: founder.id!, on: request.db)
         if invitees.count != invited.count { form.fail("invite", catalog.text("collective.error.invite")) }
+        if !unknown.isEmpty { form.fail("invite", catalog.text("collective.error.unknownName", [unknown.map { "« \($0) »" }.joined(separator: ", ")])) }
         guard !form.hasErrors, let duration else { return try await newPage(request, form: form, invited: invited, status: .unprocessableEntity) }
 
         let collective = OrganisationRecord(), lastDay = endsOn
@@ -152,9 +176,14 @@ enum CollectiveController {
         let me = try await MeController.signedIn(request)
         guard let details = try await CollectiveRecord.query(on: request.db).filter(\.$organisation.$id == collective.id!).first() else { throw Abort(.notFound) }
         let existing = try await CollectiveMemberRecord.query(on: request.db).filter(\.$collective.$id == collective.id!).all()
+        let (ids, unknown) = try await chosen(request, in: community)
+        guard unknown.isEmpty else {
+            request.flash(request.catalog.text("collective.error.unknownName", [unknown.map { "« \($0) »" }.joined(separator: ", ")]))
+            return request.seeOther(.organisation(slug: community.slug, organisation: collective.id!.uuidString))
+        }
         let invitees = try await request.db.writing { database in
             var invitees: [OrganisationRecord] = []
-            for invitee in try await organisations(Set(request.fields("invite")), in: community, excluding: collective.id!, on: database) {
+            for invitee in try await organisations(ids, in: community, excluding: collective.id!, on: database) {
                 let row = existing.first { $0.$organisation.id == invitee.id! }
                 guard let next = CollectiveMembership.next(from: row.flatMap { CollectiveStatus(rawValue: $0.status) }, .invite) else { continue }
                 let record = row ?? membership(collective.id!, invitee.id!, invitedBy: me.personID, now: request.now)
@@ -172,33 +201,51 @@ enum CollectiveController {
         return request.seeOther(.organisation(slug: community.slug, organisation: collective.id!.uuidString))
     }
 
-    /// An organisation's admin joins, declines or leaves on its behalf; the collective's admins
-    /// hear of it. A step that makes no sense from where it stands is refused and said so.
+    /// An organisation's admin asks to join, joins, declines or leaves on its behalf; the
+    /// collective's admins invite or answer a request. The other side hears of it. A step that
+    /// makes no sense from where it stands is refused and said so.
     @Sendable static func answer(_ request: Request) async throws -> Response {
         let community = try await request.community()
         let collective = try await request.organisation()
         let me = try await MeController.signedIn(request)
         let catalog = request.catalog
-        guard let event = CollectiveEvent(rawValue: request.field("decision")), event != .invite,
-            let memberID = UUID(uuidString: request.field("member")),
-            let row = try await CollectiveMemberRecord.query(on: request.db).filter(\.$collective.$id == collective.id!)
-                .filter(\.$organisation.$id == memberID).with(\.$organisation).first()
+        let back = SiteRoute.organisation(slug: community.slug, organisation: collective.id!.uuidString)
+        guard try await CollectiveRecord.query(on: request.db).filter(\.$organisation.$id == collective.id!).first() != nil,
+            let event = CollectiveEvent(rawValue: request.field("decision")), event != .invite,
+            let memberID = UUID(uuidString: request.field("member")), memberID != collective.id,
+            let member = try await OrganisationRecord.query(on: request.db).filter(\.$id == memberID).filter(\.$community.$id == community.id!).first()
         else { throw Abort(.badRequest) }
-        guard try await OrganisationStore(database: request.db).isAdmin(me.personID, of: memberID) else { throw Abort(.forbidden) }
-        guard let next = CollectiveMembership.next(from: CollectiveStatus(rawValue: row.status), event) else {
+        let store = OrganisationStore(database: request.db)
+        let actsFor = CollectiveMembership.isCollectiveSide(event) ? collective.id! : memberID
+        guard try await store.isAdmin(me.personID, of: actsFor) else { throw Abort(.forbidden) }
+        let row = try await CollectiveMemberRecord.query(on: request.db).filter(\.$collective.$id == collective.id!).filter(\.$organisation.$id == memberID).first()
+        guard let next = CollectiveMembership.next(from: row.flatMap { CollectiveStatus(rawValue: $0.status) }, event) else {
             request.flash(catalog.text("collective.answer.impossible"))
-            return request.seeOther(.organisation(slug: community.slug, organisation: collective.id!.uuidString))
+            return request.seeOther(back)
         }
-        row.status = next.rawValue
-        row.answeredAt = request.now
-        row.$answeredBy.id = me.personID
-        if next == .joined { row.joinedAt = request.now }
-        try await row.update(on: request.db)
-        try await OrganisationStore(database: request.db).tellAdmins(of: collective, in: community, notifier: Notifier(request),
-            key: "notification.collective." + next.rawValue, arguments: [row.organisation.name, collective.name],
-            link: SiteRoute.organisation(slug: community.slug, organisation: collective.id!.uuidString).path)
-        request.flash(catalog.text("collective.answer." + next.rawValue, [row.organisation.name, collective.name]))
-        return request.seeOther(.organisation(slug: community.slug, organisation: collective.id!.uuidString))
+        let record = row ?? membership(collective.id!, memberID, invitedBy: me.personID, now: request.now)
+        record.status = next.rawValue
+        if event == .ask {
+            // Asked: the date and the person asking, in the invitation's columns.
+            record.invitedAt = request.now
+            record.$invitedBy.id = me.personID
+        } else {
+            record.answeredAt = request.now
+            record.$answeredBy.id = me.personID
+        }
+        if next == .joined { record.joinedAt = request.now }
+        try await record.save(on: request.db)
+        let link = back.path
+        if CollectiveMembership.isCollectiveSide(event) {
+            try await store.tellAdmins(of: member, in: community, notifier: Notifier(request), key: "notification.collective.request." + next.rawValue,
+                arguments: [member.name, collective.name], link: link)
+        } else {
+            let key = event == .ask && next == .asked ? "notification.collective.asked" : "notification.collective." + next.rawValue
+            try await store.tellAdmins(of: collective, in: community, notifier: Notifier(request), key: key, arguments: [member.name, collective.name], link: link)
+        }
+        let said = event == .refuse ? "collective.answer.refused" : event == .ask && next == .asked ? "collective.answer.asked" : "collective.answer." + next.rawValue
+        request.flash(catalog.text(said, [member.name, collective.name]))
+        return request.seeOther(back)
     }
 
     // MARK: - On an organisation's page
@@ -209,11 +256,13 @@ enum CollectiveController {
         var detail: String
     }
 
-    /// What an admin of an invited or member organisation can do from the collective's page.
+    /// What an admin of an invited or member organisation can do from the collective's page,
+    /// or — `asked` — what the collective's admins answer to an organisation asking to join.
     struct Answer: Encodable {
         var organisation: String
         var member: String
         var invited: Bool
+        var asked: Bool
     }
 
     struct Section: Encodable {
@@ -223,6 +272,8 @@ enum CollectiveController {
         var invited: [Link]
         var formerly: [Link]
         var answers: [Answer]
+        /// The viewer's organisations that may ask to join.
+        var askable: [ChoiceOption]
         var inviteURL: String
         var answerURL: String
     }
@@ -252,28 +303,43 @@ enum CollectiveController {
             duration: duration,
             founder: details.founder.map { Link(name: $0.name, url: SiteRoute.organisation(slug: community.slug, organisation: $0.id!.uuidString).path, detail: "") },
             members: rows.filter { status($0) == .joined }.map { link($0, "collective.joinedOn", $0.joinedAt) },
-            invited: seesInvitations ? rows.filter { status($0) == .invited }.map { link($0, "collective.invitedOn", $0.invitedAt) } : [],
+            invited: seesInvitations ? rows.filter { [.invited, .asked].contains(status($0)) }
+                .map { link($0, status($0) == .asked ? "collective.askedOn" : "collective.invitedOn", $0.invitedAt) } : [],
             formerly: seesInvitations ? rows.filter { [.declined, .left].contains(status($0)) }
                 .map { link($0, status($0) == .left ? "collective.leftOn" : "collective.declinedOn", $0.answeredAt) } : [],
             answers: rows.filter { mine.contains($0.$organisation.id) && [.invited, .joined].contains(status($0)) && $0.$organisation.id != collective.id }
-                .map { Answer(organisation: $0.organisation.name, member: $0.$organisation.id.uuidString, invited: status($0) == .invited) },
+                .map { Answer(organisation: $0.organisation.name, member: $0.$organisation.id.uuidString, invited: status($0) == .invited, asked: false) }
+                + (isAdmin ? rows.filter { status($0) == .asked }.map {
+                    Answer(organisation: $0.organisation.name, member: $0.$organisation.id.uuidString, invited: false, asked: true)
+                } : []),
+            askable: (me == nil ? [] : try await OrganisationStore(database: request.db).adminOrganisations(of: me!))
+                .filter { organisation in
+                    organisation.$community.id == community.id && organisation.id != collective.id
+                        && (rows.first { $0.$organisation.id == organisation.id }.map { [.declined, .left].contains(status($0)) } ?? true)
+                }
+                .map { ChoiceOption(value: $0.id!.uuidString, label: $0.name, selected: false) },
             inviteURL: SiteRoute.collectiveInvite(slug: community.slug, organisation: collective.id!.uuidString).path,
             answerURL: SiteRoute.collectiveAnswer(slug: community.slug, organisation: collective.id!.uuidString).path)
     }
 
     /// The organisations a collective's admin may invite: all but those in or invited already.
-    static func invitable(to collective: OrganisationRecord, community: CommunityRecord, request: Request) async throws -> [Candidate] {
+    static func invitable(to collective: OrganisationRecord, community: CommunityRecord, request: Request) async throws -> Invitees {
         let current = try await CollectiveMemberRecord.query(on: request.db).filter(\.$collective.$id == collective.id!)
             .filter(\.$status ~~ [CollectiveStatus.joined.rawValue, CollectiveStatus.invited.rawValue]).all().map(\.$organisation.id)
         return try await candidates(around: collective, community: community, excluding: Set(current + [collective.id!]), invited: [], request: request)
     }
 
-    /// The collectives an organisation belongs to, for its page.
-    static func memberships(of organisation: OrganisationRecord, community: CommunityRecord, request: Request) async throws -> [Link] {
-        try await CollectiveMemberRecord.query(on: request.db).filter(\.$organisation.$id == organisation.id!)
-            .filter(\.$status == CollectiveStatus.joined.rawValue).with(\.$collective).all()
+    /// The collectives an organisation belongs to, for its page; `invited`, the invitations
+    /// waiting for its answer (issue 22: an invited organisation was never told).
+    static func memberships(of organisation: OrganisationRecord, community: CommunityRecord, request: Request) async throws -> (joined: [Link], invited: [Link]) {
+        let rows = try await CollectiveMemberRecord.query(on: request.db).filter(\.$organisation.$id == organisation.id!)
+            .filter(\.$status ~~ [CollectiveStatus.joined.rawValue, CollectiveStatus.invited.rawValue]).with(\.$collective).all()
             .sorted { $0.collective.name.localizedStandardCompare($1.collective.name) == .orderedAscending }
-            .map { Link(name: $0.collective.name, url: SiteRoute.organisation(slug: community.slug, organisation: $0.$collective.id.uuidString).path,
-                detail: request.catalog.text("collective.joinedOn", [request.language.formatDay($0.joinedAt ?? $0.invitedAt)])) }
+        func link(_ row: CollectiveMemberRecord, _ key: String, _ date: Date) -> Link {
+            Link(name: row.collective.name, url: SiteRoute.organisation(slug: community.slug, organisation: row.$collective.id.uuidString).path,
+                detail: request.catalog.text(key, [request.language.formatDay(date)]))
+        }
+        return (rows.filter { $0.status == CollectiveStatus.joined.rawValue }.map { link($0, "collective.joinedOn", $0.joinedAt ?? $0.invitedAt) },
+                rows.filter { $0.status == CollectiveStatus.invited.rawValue }.map { link($0, "collective.invitedOn", $0.invitedAt) })
     }
 }

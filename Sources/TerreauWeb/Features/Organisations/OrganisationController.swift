@@ -193,9 +193,11 @@ enum OrganisationController {
         var similar: [MatchingController.Neighbour]
         var networkURL: String
         var collective: CollectiveController.Section?
-        /// The collective's invitation list, at the top for the shared checkbox partial.
-        var candidates: [CollectiveController.Candidate]
+        /// The collective's invitation list, at the top for the shared partial.
+        var candidates: CollectiveController.Invitees
         var collectives: [CollectiveController.Link]
+        /// Collectives inviting this organisation, for its admins and the coordinators.
+        var invitations: [CollectiveController.Link]
         var newCollectiveURL: String?
     }
 
@@ -222,6 +224,7 @@ enum OrganisationController {
         }
         let collective = try await CollectiveController.section(for: organisation, community: community, viewer: viewer, isAdmin: isAdmin,
             me: me?.personID, request: request)
+        let memberships = try await CollectiveController.memberships(of: organisation, community: community, request: request)
         return try await request.render("organisations/show", ShowPage(
             layout: PageLayout(request, title: organisation.name, community: community, current: "organisations"),
             organisation: item(for: organisation, community: community, catalog: catalog), object: organisation.object, website: organisation.website,
@@ -239,8 +242,10 @@ enum OrganisationController {
             similar: try await MatchingController.closest(to: organisation.id!, community: community, request: request),
             networkURL: SiteRoute.organisationNetwork(slug: community.slug).path,
             collective: collective,
-            candidates: collective != nil && isAdmin ? try await CollectiveController.invitable(to: organisation, community: community, request: request) : [],
-            collectives: try await CollectiveController.memberships(of: organisation, community: community, request: request),
+            candidates: collective != nil && isAdmin ? try await CollectiveController.invitable(to: organisation, community: community, request: request)
+                : .init(close: [], names: []),
+            collectives: memberships.joined,
+            invitations: isAdmin || viewer.roles.contains(.coordinator) ? memberships.invited : [],
             newCollectiveURL: isAdmin ? SiteRoute.collectiveNew(slug: community.slug, organisation: organisation.id!.uuidString).path : nil))
     }
 
