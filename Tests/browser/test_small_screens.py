@@ -24,6 +24,27 @@ def too_wide(phone):
         return out.slice(0, 6).join(' | ');""")
 
 
+def unreadable_charts(phone):
+    """Pictures whose words shrink below 12 px on the phone and that have no table saying the same
+    in their section: a chart must stay readable, or give its place to a table."""
+    return phone.execute_script("""
+        const out = [];
+        for (const svg of document.querySelectorAll('svg')) {
+            const texts = svg.querySelectorAll('text');
+            if (!texts.length || !svg.viewBox || !svg.viewBox.baseVal || !svg.viewBox.baseVal.width) continue;
+            const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+            let smallest = 1e9;
+            for (const t of texts) {
+                const style = getComputedStyle(t);
+                if (style.display !== 'none' && style.visibility !== 'hidden') smallest = Math.min(smallest, parseFloat(style.fontSize) * scale);
+            }
+            if (smallest >= 12) continue;
+            const around = svg.closest('section, article, main');
+            if (!around || !around.querySelector('table')) out.push(svg.getAttribute('class') + ' ' + smallest.toFixed(1) + ' px');
+        }
+        return out.join(' | ');""")
+
+
 def walk(phone, base_url, start, limit):
     """Visits pages from `start`, one per shape of address; returns what each measured."""
     queue, seen, shapes, measured = list(start), set(start), collections.Counter(), []
@@ -38,6 +59,7 @@ def walk(phone, base_url, start, limit):
         measured.append(path)
         assert width <= 360, f"{path} scrolls sideways on a 360 px screen ({width} px): {too_wide(phone)}"
         assert header <= 0.2 * screen, f"{path}: the header takes {header:.0f} px of {screen} px"
+        assert not unreadable_charts(phone), f"{path}: charts unreadable at 360 px without a table: {unreadable_charts(phone)}"
         run_axe(phone, f"{path} at 360 px")
         for link in phone.find_elements(By.CSS_SELECTOR, "a[href^='/']"):
             href = link.get_attribute("href").replace(base_url, "").split("#")[0]
