@@ -38,7 +38,7 @@ struct EventTests {
             let path = try #require(created.location)
             let event = try #require(try await EventRecord.query(on: app.db).first())
             #expect(event.topic == "interviewing")
-            #expect(EventsController.hour(event.startsAt) == "18:30")
+            #expect(Language.formatHour(event.startsAt) == "18:30")
 
             // Two seats, then the waiting list, in order; registering twice changes nothing.
             for name in ["karim", "sophie", "nadia", "lucas", "nadia"] { _ = try await b[name]!.post(path + "/inscription") }
@@ -65,10 +65,10 @@ struct EventTests {
             // Reminders go the day before, once, to the confirmed.
             // `eventDay` is 08:00 UTC that day; the event starts at 18:30 in Paris.
             app.clock.freeze(at: eventDay.addingTimeInterval(-Self.day))
-            #expect(try await EventsController.sendReminders(app) == 0, "more than a day before")
+            #expect(try await EventReminders.send(app) == 0, "more than a day before")
             app.clock.freeze(at: eventDay)
-            #expect(try await EventsController.sendReminders(app) == 2)
-            #expect(try await EventsController.sendReminders(app) == 0)
+            #expect(try await EventReminders.send(app) == 2)
+            #expect(try await EventReminders.send(app) == 0)
             #expect(try await ProposalTests.notifications(app, "sophie@demo.terreau.invalid", "notification.eventReminder").count == 1)
 
             // After it: Sophie reports for the organising cooperative; Élise may not.

@@ -213,8 +213,8 @@ struct RegisterTests {
             #expect(try await b["elise"]!.get("/c/grenoble-alpes/propositions/\(underpass.id!.uuidString)").text.contains("choisissez une réponse"))
             #expect(try await RegisterEntryRecord.query(on: app.db).filter(\.$proposal.$id == underpass.id!).first()?.status == "transmise")
             // The overdue answer reaches her notifications, once (the background worker's round).
-            #expect(try await RegisterController.remindOverdue(app) == 1)
-            #expect(try await RegisterController.remindOverdue(app) == 0)
+            #expect(try await RegisterReminders.send(app) == 1)
+            #expect(try await RegisterReminders.send(app) == 0)
             let reminders = try await ProposalTests.notifications(app, "elise@demo.terreau.invalid", "notification.registerOverdue")
             #expect(reminders.count == 1)
             #expect(try await b["elise"]!.get("/moi/notifications").text.contains("Votre réponse à « Éclairer le passage sous la voie ferrée » est en retard"))

@@ -43,6 +43,12 @@ public enum Language: String, Sendable, CaseIterable, Codable {
         }
     }
 
+    /// A time of day in Paris time, the same in both languages: « 09:05 ».
+    public static func formatHour(_ date: Date) -> String {
+        let c = CalendarDay.paris.dateComponents([.hour, .minute], from: date)
+        return String(format: "%02d:%02d", c.hour ?? 0, c.minute ?? 0)
+    }
+
     /// A day as each language writes it: « 31/12/2026 », "2026-12-31".
     public func formatDay(_ date: Date) -> String {
         let c = CalendarDay.paris.dateComponents([.year, .month, .day], from: date)

@@ -66,6 +66,13 @@ extension Request {
     /// The signed-in person as already resolved by the access check (every route runs it first).
     var resolvedSignedIn: SignedIn? { storage[SignedInKey.self] ?? nil }
 
+    /// The person signed in, or 403: for handlers that the access check lets through only when
+    /// someone is: the one signed-in call every feature uses (issue 26).
+    func requireSignedIn() async throws -> SignedIn {
+        guard let signedIn = try await signedIn() else { throw Abort(.forbidden) }
+        return signedIn
+    }
+
     /// The signed-in person, or nil. Reads the session once per request; a session that outlived
     /// its idle or absolute lifetime, or whose account changed password or was erased, ends here.
     func signedIn() async throws -> SignedIn? {

@@ -33,17 +33,12 @@ enum MeController {
         var urls: [String: String]
     }
 
-    static func signedIn(_ request: Request) async throws -> SignedIn {
-        guard let signedIn = try await request.signedIn() else { throw Abort(.forbidden) }
-        return signedIn
-    }
-
     @Sendable static func account(_ request: Request) async throws -> Response {
         try await accountPage(request, profile: nil, password: nil)
     }
 
     static func accountPage(_ request: Request, profile: FormState?, password: FormState?, status: HTTPStatus = .ok) async throws -> Response {
-        let me = try await signedIn(request)
+        let me = try await request.requireSignedIn()
         let catalog = request.catalog
         let language = request.language
         let person = me.person
@@ -77,7 +72,7 @@ enum MeController {
     }
 
     @Sendable static func profileSubmit(_ request: Request) async throws -> Response {
-        let me = try await signedIn(request)
+        let me = try await request.requireSignedIn()
         let catalog = request.catalog
         let name = request.field("display_name")
         let bio = request.field("bio")
@@ -99,7 +94,7 @@ enum MeController {
     }
 
     @Sendable static func passwordChangeSubmit(_ request: Request) async throws -> Response {
-        let me = try await signedIn(request)
+        let me = try await request.requireSignedIn()
         let catalog = request.catalog
         var form = FormState(request)
         let current = request.secret("current_password")
@@ -120,7 +115,7 @@ enum MeController {
     }
 
     @Sendable static func actAs(_ request: Request) async throws -> Response {
-        let me = try await signedIn(request)
+        let me = try await request.requireSignedIn()
         let choice = request.field("organisation")
         if choice.isEmpty {
             request.session.data[SessionKeys.actingAs] = nil
@@ -136,7 +131,7 @@ enum MeController {
     // MARK: Consent and personal data
 
     @Sendable static func consentWithdraw(_ request: Request) async throws -> Response {
-        let me = try await signedIn(request)
+        let me = try await request.requireSignedIn()
         guard let id = UUID(uuidString: try request.parameter("consent")),
             try await ConsentStore(database: request.db).withdraw(id, of: me.personID, at: request.now)
         else { throw Abort(.notFound) }
@@ -146,7 +141,7 @@ enum MeController {
 
     /// Quality S13: every row linked to the person, as JSON or as CSV.
     @Sendable static func myData(_ request: Request) async throws -> Response {
-        let me = try await signedIn(request)
+        let me = try await request.requireSignedIn()
         let format = try request.parameter("format")
         guard ["json", "csv"].contains(format) else { throw Abort(.notFound) }
         let data = try await PersonalDataMap(database: request.db as! any SQLDatabase).export(person: me.personID, account: me.account.id)
@@ -172,13 +167,13 @@ enum MeController {
     }
 
     @Sendable static func deleteAccount(_ request: Request) async throws -> Response {
-        _ = try await signedIn(request)
+        _ = try await request.requireSignedIn()
         return try await request.render("me/delete", DeletePage(
             layout: PageLayout(request, title: request.catalog.text("delete.title")), form: FormState(request), action: SiteRoute.deleteAccountSubmit.path))
     }
 
     @Sendable static func deleteAccountSubmit(_ request: Request) async throws -> Response {
-        let me = try await signedIn(request)
+        let me = try await request.requireSignedIn()
         guard try await request.password.async.verify(request.secret("password"), created: me.account.passwordHash) else {
             var form = FormState(request)
             form.fail("password", request.catalog.text("password.wrongCurrent"))
@@ -216,7 +211,7 @@ enum MeController {
     }
 
     @Sendable static func notifications(_ request: Request) async throws -> Response {
-        let me = try await signedIn(request)
+        let me = try await request.requireSignedIn()
         let catalog = request.catalog
         let records = try await NotificationRecord.query(on: request.db).filter(\.$person.$id == me.personID)
             .sort(\.$createdAt, .descending).limit(100).all()
@@ -236,14 +231,14 @@ enum MeController {
     }
 
     @Sendable static func notificationsRead(_ request: Request) async throws -> Response {
-        let me = try await signedIn(request)
+        let me = try await request.requireSignedIn()
         try await NotificationRecord.query(on: request.db).filter(\.$person.$id == me.personID).filter(\.$readAt == nil)
             .set(\.$readAt, to: request.now).update()
         return request.seeOther(.notifications)
     }
 
     @Sendable static func notificationPreferencesSubmit(_ request: Request) async throws -> Response {
-        let me = try await signedIn(request)
+        let me = try await request.requireSignedIn()
         var chosen: [(NotificationKind, NotificationFrequency)] = []
         for kind in NotificationKind.allCases {
             let value = request.field(kind.rawValue)

@@ -118,7 +118,7 @@ enum DecisionsController {
     /// asking for another is refused here and again when voting opens.
     @Sendable static func create(_ request: Request) async throws -> Response {
         let community = try await request.community()
-        let me = try await MeController.signedIn(request)
+        let me = try await request.requireSignedIn()
         let catalog = request.catalog
         let store = DecisionStore(database: request.db)
         let rules = try await store.governance(of: community.id!)
@@ -431,7 +431,7 @@ enum DecisionsController {
     @Sendable static func contribute(_ request: Request) async throws -> Response {
         let community = try await request.community()
         let decision = try await request.decision()
-        let me = try await MeController.signedIn(request)
+        let me = try await request.requireSignedIn()
         let viewer = try await Access.viewer(in: community, request)
         let catalog = request.catalog
         let back = SiteRoute.decision(slug: community.slug, decision: decision.id!.uuidString).path + "#echanges"
@@ -598,7 +598,7 @@ enum DecisionsController {
     @Sendable static func step(_ request: Request) async throws -> Response {
         let community = try await request.community()
         let decision = try await request.decision()
-        let me = try await MeController.signedIn(request)
+        let me = try await request.requireSignedIn()
         let viewer = try await Access.viewer(in: community, request)
         guard decision.$createdBy.id == me.personID || viewer.roles.contains(.coordinator) else { throw Abort(.forbidden) }
         let catalog = request.catalog
@@ -644,7 +644,7 @@ enum DecisionsController {
     @Sendable static func ballot(_ request: Request) async throws -> Response {
         let community = try await request.community()
         let decision = try await request.decision()
-        let me = try await MeController.signedIn(request)
+        let me = try await request.requireSignedIn()
         let catalog = request.catalog
         let store = DecisionStore(database: request.db)
         let keys = try await store.electorKeys(for: me.personID, in: decision)

@@ -3,7 +3,7 @@ import SQLKit
 import TerreauCore
 import Vapor
 
-/// Registering, the report after the event, calendars, programme periods and reminders.
+/// Registering, the report after the event, calendars and programme periods.
 extension EventsController {
     /// Registers the signed-in person (confirmed while seats remain, else waiting) or cancels
     /// their seat, which goes to the first person waiting. One transaction, the event's row
@@ -11,7 +11,7 @@ extension EventsController {
     @Sendable static func register(_ request: Request) async throws -> Response {
         let community = try await request.community()
         let event = try await request.event()
-        let me = try await MeController.signedIn(request)
+        let me = try await request.requireSignedIn()
         let catalog = request.catalog
         let back = SiteRoute.event(slug: community.slug, event: event.id!.uuidString)
         guard !event.cancelled, event.endsAt > request.now else {
@@ -71,7 +71,7 @@ extension EventsController {
         let community = try await request.community()
         let event = try await request.event()
         let viewer = try await Access.viewer(in: community, request)
-        let me = try await MeController.signedIn(request)
+        let me = try await request.requireSignedIn()
         guard try await mayReport(event, viewer: viewer, me: me.personID, request) else { throw Abort(.forbidden) }
         let catalog = request.catalog
         let back = SiteRoute.event(slug: community.slug, event: event.id!.uuidString)
@@ -227,28 +227,5 @@ extension EventsController {
             if trained[seat.$person.id].map({ $0 < day }) ?? true { trained[seat.$person.id] = day }
         }
         return trained
-    }
-
-    // MARK: Reminders
-
-    /// The day before an event, its confirmed participants are reminded through the
-    /// notification centre (their preferences decide between mail now, digest or nothing); once.
-    static func sendReminders(_ app: Application) async throws -> Int {
-        let now = app.clock.now()
-        let due = try await EventRecord.query(on: app.db).filter(\.$remindedAt == nil).filter(\.$cancelled == false)
-            .filter(\.$startsAt > now).filter(\.$startsAt <= now.addingTimeInterval(86_400)).with(\.$community).all()
-        var sent = 0
-        for event in due {
-            let seats = try await EventRegistrationRecord.query(on: app.db).filter(\.$event.$id == event.id!).filter(\.$status == SeatStatus.confirmed.rawValue).all()
-            let link = SiteRoute.event(slug: event.community.slug, event: event.id!.uuidString).path
-            for seat in seats {
-                try await Notifier(app).notify(seat.$person.id, kind: .event, community: event.community.id, key: "notification.eventReminder",
-                                               arguments: [event.title, hour(event.startsAt)], link: link)
-                sent += 1
-            }
-            event.remindedAt = now
-            try await event.update(on: app.db)
-        }
-        return sent
     }
 }

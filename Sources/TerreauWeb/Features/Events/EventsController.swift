@@ -53,14 +53,7 @@ enum EventsController {
     }
 
     static func when(_ event: EventRecord, _ language: Language) -> String {
-        language.formatDate(event.startsAt) + " – " + hour(event.endsAt)
-    }
-
-    static func hour(_ date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = ICalendar.timeZone
-        let c = calendar.dateComponents([.hour, .minute], from: date)
-        return String(format: "%02d:%02d", c.hour ?? 0, c.minute ?? 0)
+        language.formatDate(event.startsAt) + " – " + Language.formatHour(event.endsAt)
     }
 
     @Sendable static func agenda(_ request: Request) async throws -> Response {
@@ -117,7 +110,7 @@ enum EventsController {
 
     static func newPage(_ request: Request, form: FormState, organisers: Set<String>, status: HTTPStatus = .ok) async throws -> Response {
         let community = try await request.community()
-        let me = try await MeController.signedIn(request)
+        let me = try await request.requireSignedIn()
         let viewer = try await Access.viewer(in: community, request)
         let catalog = request.catalog
         return try await request.render("events/new", NewPage(
@@ -139,7 +132,7 @@ enum EventsController {
 
     @Sendable static func create(_ request: Request) async throws -> Response {
         let community = try await request.community()
-        let me = try await MeController.signedIn(request)
+        let me = try await request.requireSignedIn()
         let viewer = try await Access.viewer(in: community, request)
         let catalog = request.catalog
         let values = ["kind", "topic", "title", "description", "day", "starts", "ends", "place", "address", "capacity"]

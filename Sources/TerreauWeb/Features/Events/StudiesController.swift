@@ -130,7 +130,7 @@ enum StudiesController {
 
     @Sendable static func create(_ request: Vapor.Request) async throws -> Response {
         let community = try await request.community()
-        let me = try await MeController.signedIn(request)
+        let me = try await request.requireSignedIn()
         let catalog = request.catalog
         // A multipart body is decoded once: each field read on its own would parse it again.
         let upload = (try? request.content.decode(Upload.self)) ?? Upload()
@@ -247,7 +247,7 @@ enum StudiesController {
     /// A member asks for a study they know exists; coordinators answer in public.
     @Sendable static func ask(_ request: Vapor.Request) async throws -> Response {
         let community = try await request.community()
-        let me = try await MeController.signedIn(request)
+        let me = try await request.requireSignedIn()
         let catalog = request.catalog
         let values = ["request_title", "request_details"].reduce(into: [String: String]()) { $0[$1] = request.field($1) }
         var form = FormState(request, values: values)

@@ -179,7 +179,7 @@ enum ClaimController {
 
     @Sendable static func takeOver(_ request: Request) async throws -> Response {
         let community = try await request.community()
-        let me = try await MeController.signedIn(request).personID
+        let me = try await request.requireSignedIn().personID
         guard let resident = try await resident(request, community) else { return request.seeOther(.claim(slug: community.slug)) }
         if let mine = try await portrait(of: me, in: community, request) {
             request.flash(request.catalog.text("claim.takeOver.already"))

@@ -255,7 +255,7 @@ enum FieldworkController {
 
     @Sendable static func createCampaign(_ request: Request) async throws -> Response {
         let community = try await request.community()
-        let me = try await MeController.signedIn(request)
+        let me = try await request.requireSignedIn()
         let catalog = request.catalog
         let places = try await CommunityPlaces.load(community, on: request.db)
         var form = FormState(request)
@@ -365,7 +365,7 @@ enum FieldworkController {
     /// accepted; they are given the interviewer role.
     @Sendable static func registerInterviewer(_ request: Request) async throws -> Response {
         let community = try await request.community()
-        let me = try await MeController.signedIn(request)
+        let me = try await request.requireSignedIn()
         let catalog = request.catalog
         var form = FormState(request)
         for name in ["person", "trained_on", "trainer", "charter"] { form.values[name] = request.field(name) }
@@ -404,7 +404,7 @@ enum FieldworkController {
 
     @Sendable static func assign(_ request: Request) async throws -> Response {
         let community = try await request.community()
-        let me = try await MeController.signedIn(request)
+        let me = try await request.requireSignedIn()
         let catalog = request.catalog
         let interviewer: InterviewerRecord = try await request.scoped("interviewer", in: \.$community)
         var form = FormState(request)

@@ -82,7 +82,7 @@ enum InterviewController {
 
     static func context(_ request: Request) async throws -> Context {
         let community = try await request.community()
-        let me = try await MeController.signedIn(request).personID
+        let me = try await request.requireSignedIn().personID
         let viewer = try await Access.viewer(in: community, request)
         let store = FieldworkStore(database: request.db)
         let assignments = try await store.runningAssignments(of: me, in: community.id!, at: request.now)
@@ -337,7 +337,7 @@ enum InterviewController {
     /// read by someone else than the resident is logged (quality S16).
     @Sendable static func show(_ request: Request) async throws -> Response {
         let community = try await request.community()
-        let me = try await MeController.signedIn(request).personID
+        let me = try await request.requireSignedIn().personID
         let viewer = try await Access.viewer(in: community, request)
         let interview: InterviewRecord = try await request.scoped("interview", in: \.$community)
         let assignment = try await interview.$assignment.id.asyncFlatMap { try await AssignmentRecord.find($0, on: request.db) }

@@ -229,7 +229,7 @@ enum MethodController {
 
     @Sendable static func draft(_ request: Request) async throws -> Response {
         let community = try await request.community()
-        let me = try await MeController.signedIn(request)
+        let me = try await request.requireSignedIn()
         let draft = try await FieldworkStore(database: request.db).draft(of: community.id!, starter: starter(request.catalog), by: me.personID, now: request.now)
         let questionnaire = draft.questionnaire
         return try await draftPage(request, community, draft, rows: rows(questionnaire, blank: 3, request.catalog),
@@ -272,7 +272,7 @@ enum MethodController {
     /// with every row given back as typed, when any question cannot be asked.
     @Sendable static func save(_ request: Request) async throws -> Response {
         let community = try await request.community()
-        let me = try await MeController.signedIn(request)
+        let me = try await request.requireSignedIn()
         let catalog = request.catalog
         let store = FieldworkStore(database: request.db)
         let draft = try await store.draft(of: community.id!, starter: starter(catalog), by: me.personID, now: request.now)
@@ -321,7 +321,7 @@ enum MethodController {
     /// Publishing is its own act, with a note saying what changed and why.
     @Sendable static func publish(_ request: Request) async throws -> Response {
         let community = try await request.community()
-        let me = try await MeController.signedIn(request)
+        let me = try await request.requireSignedIn()
         let catalog = request.catalog
         let store = FieldworkStore(database: request.db)
         let draft = try await store.draft(of: community.id!, starter: starter(catalog), by: me.personID, now: request.now)

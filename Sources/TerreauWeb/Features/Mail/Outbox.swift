@@ -195,8 +195,8 @@ struct MailWorker: LifecycleHandler {
                 while !Task.isCancelled, (try? await OutboxRecord.query(on: app.db).count()) == nil { try? await Task.sleep(for: .seconds(1)) }
                 while !Task.isCancelled {
                     do {
-                        _ = try await EventsController.sendReminders(app)
-                        _ = try await RegisterController.remindOverdue(app)
+                        _ = try await EventReminders.send(app)
+                        _ = try await RegisterReminders.send(app)
                         try await MailDelivery.deliverDue(app)
                         if app.clock.now().timeIntervalSince(lastDigestRun) > 3600 {
                             try await Notifier(app).sendDigests()

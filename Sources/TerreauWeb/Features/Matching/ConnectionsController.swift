@@ -43,7 +43,7 @@ enum ConnectionsController {
     @Sendable static func request(_ request: Request) async throws -> Response {
         let context = try await InventoryController.context(request)
         let item = try await InventoryController.item(request, context)
-        let me = try await MeController.signedIn(request)
+        let me = try await request.requireSignedIn()
         let slug = context.community.slug
         let back = SiteRoute.inventoryItem(slug: slug, item: item.id!.uuidString)
         let catalog = request.catalog
@@ -121,7 +121,7 @@ enum ConnectionsController {
     }
 
     @Sendable static func list(_ request: Request) async throws -> Response {
-        let me = try await MeController.signedIn(request)
+        let me = try await request.requireSignedIn()
         let catalog = request.catalog
         let mine = try await ConnectionRecord.query(on: request.db)
             .group(.or) { $0.filter(\.$requester.$id == me.personID).filter(\.$recipient.$id == me.personID) }
@@ -157,7 +157,7 @@ enum ConnectionsController {
     }
 
     @Sendable static func decide(_ request: Request) async throws -> Response {
-        let me = try await MeController.signedIn(request)
+        let me = try await request.requireSignedIn()
         // Only its recipient may answer a request; anyone else is told it does not exist.
         guard let id = UUID(uuidString: try request.parameter("connection")),
             let connection = try await ConnectionRecord.query(on: request.db).filter(\.$id == id).filter(\.$recipient.$id == me.personID)

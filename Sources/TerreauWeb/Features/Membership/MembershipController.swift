@@ -21,7 +21,7 @@ enum MembershipController {
 
     static func joinPage(_ request: Request, form: FormState, status: HTTPStatus = .ok) async throws -> Response {
         let community = try await request.community()
-        let me = try await MeController.signedIn(request)
+        let me = try await request.requireSignedIn()
         let charter = try await CharterStore(database: request.db).current(of: community)
         let member = try await MembershipStore(database: request.db).membership(of: me.personID, in: community.id!)
         let catalog = request.catalog
@@ -35,7 +35,7 @@ enum MembershipController {
 
     @Sendable static func joinSubmit(_ request: Request) async throws -> Response {
         let community = try await request.community()
-        let me = try await MeController.signedIn(request)
+        let me = try await request.requireSignedIn()
         let catalog = request.catalog
         let kindValue = request.field("actor_kind")
         let accepted = request.field("accept_charter") == "yes"
@@ -64,7 +64,7 @@ enum MembershipController {
 
     @Sendable static func leave(_ request: Request) async throws -> Response {
         let community = try await request.community()
-        let me = try await MeController.signedIn(request)
+        let me = try await request.requireSignedIn()
         guard request.field("confirm") == "yes" else { return request.seeOther(.join(slug: community.slug)) }
         try await MembershipRecord.query(on: request.db).filter(\.$person.$id == me.personID).filter(\.$community.$id == community.id!).delete()
         request.flash(request.catalog.text("leave.done", [community.name]))
@@ -151,7 +151,7 @@ enum MembershipController {
             }
             roles.insert(role)
         }
-        let me = try await MeController.signedIn(request)
+        let me = try await request.requireSignedIn()
         // A coordinator cannot remove the last coordinator (themselves included) by mistake.
         if Role.parse(membership.roles).contains(.coordinator), !roles.contains(.coordinator) {
             let coordinators = try await MembershipRecord.query(on: request.db).filter(\.$community.$id == community.id!).all()

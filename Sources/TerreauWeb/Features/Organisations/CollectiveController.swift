@@ -82,7 +82,7 @@ enum CollectiveController {
     @Sendable static func create(_ request: Request) async throws -> Response {
         let community = try await request.community()
         let founder = try await request.organisation()
-        let me = try await MeController.signedIn(request)
+        let me = try await request.requireSignedIn()
         let catalog = request.catalog
         let values = ["name", "object", "theme", "duration", "ends_on"].reduce(into: [String: String]()) { $0[$1] = request.field($1) }
         let (invited, unknown) = try await chosen(request, in: community)
@@ -173,7 +173,7 @@ enum CollectiveController {
     @Sendable static func invite(_ request: Request) async throws -> Response {
         let community = try await request.community()
         let collective = try await request.organisation()
-        let me = try await MeController.signedIn(request)
+        let me = try await request.requireSignedIn()
         guard let details = try await CollectiveRecord.query(on: request.db).filter(\.$organisation.$id == collective.id!).first() else { throw Abort(.notFound) }
         let existing = try await CollectiveMemberRecord.query(on: request.db).filter(\.$collective.$id == collective.id!).all()
         let (ids, unknown) = try await chosen(request, in: community)
@@ -207,7 +207,7 @@ enum CollectiveController {
     @Sendable static func answer(_ request: Request) async throws -> Response {
         let community = try await request.community()
         let collective = try await request.organisation()
-        let me = try await MeController.signedIn(request)
+        let me = try await request.requireSignedIn()
         let catalog = request.catalog
         let back = SiteRoute.organisation(slug: community.slug, organisation: collective.id!.uuidString)
         guard try await CollectiveRecord.query(on: request.db).filter(\.$organisation.$id == collective.id!).first() != nil,

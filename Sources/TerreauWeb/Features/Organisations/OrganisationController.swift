@@ -111,7 +111,7 @@ enum OrganisationController {
     /// A member adds an organisation and becomes its first admin.
     @Sendable static func create(_ request: Request) async throws -> Response {
         let community = try await request.community()
-        let me = try await MeController.signedIn(request)
+        let me = try await request.requireSignedIn()
         let catalog = request.catalog
         let values = ["kind", "name", "identifier", "object", "website"].reduce(into: [String: String]()) { $0[$1] = request.field($1) }
         var form = FormState(request, values: values)
@@ -254,7 +254,7 @@ enum OrganisationController {
     @Sendable static func claim(_ request: Request) async throws -> Response {
         let community = try await request.community()
         let organisation = try await request.organisation()
-        let me = try await MeController.signedIn(request)
+        let me = try await request.requireSignedIn()
         guard let role = OrganisationRole(rawValue: request.field("role")) else { throw Abort(.badRequest) }
         let message = String(request.field("message").prefix(1000))
         let existing = try await OrganisationMemberRecord.query(on: request.db).filter(\.$organisation.$id == organisation.id!)
@@ -278,7 +278,7 @@ enum OrganisationController {
     @Sendable static func decide(_ request: Request) async throws -> Response {
         let community = try await request.community()
         let organisation = try await request.organisation()
-        let me = try await MeController.signedIn(request)
+        let me = try await request.requireSignedIn()
         guard let id = UUID(uuidString: try request.parameter("request")),
             let claim = try await OrganisationMemberRecord.query(on: request.db).filter(\.$id == id)
                 .filter(\.$organisation.$id == organisation.id!).filter(\.$status == "pending").first()

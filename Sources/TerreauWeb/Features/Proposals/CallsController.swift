@@ -67,7 +67,7 @@ enum CallsController {
 
     @Sendable static func create(_ request: Request) async throws -> Response {
         let community = try await request.community()
-        let me = try await MeController.signedIn(request)
+        let me = try await request.requireSignedIn()
         let catalog = request.catalog
         let values = ["title", "description", "criteria", "grades", "closes"].reduce(into: [String: String]()) { $0[$1] = request.field($1) }
         var form = FormState(request, values: values)
@@ -224,7 +224,7 @@ enum CallsController {
     @Sendable static func apply(_ request: Request) async throws -> Response {
         let community = try await request.community()
         let call = try await request.call()
-        let me = try await MeController.signedIn(request)
+        let me = try await request.requireSignedIn()
         let catalog = request.catalog
         let back = SiteRoute.call(slug: community.slug, call: call.id!.uuidString)
         guard call.phase == CallPhase.applications.rawValue, request.now < call.applicationsClose else {
@@ -256,7 +256,7 @@ enum CallsController {
     @Sendable static func evaluate(_ request: Request) async throws -> Response {
         let community = try await request.community()
         let call = try await request.call()
-        let me = try await MeController.signedIn(request)
+        let me = try await request.requireSignedIn()
         let catalog = request.catalog
         let back = SiteRoute.call(slug: community.slug, call: call.id!.uuidString)
         guard let evaluator = UUID(uuidString: request.field("evaluator")),
@@ -309,7 +309,7 @@ enum CallsController {
     @Sendable static func step(_ request: Request) async throws -> Response {
         let community = try await request.community()
         let call = try await request.call()
-        let me = try await MeController.signedIn(request)
+        let me = try await request.requireSignedIn()
         let catalog = request.catalog
         let back = SiteRoute.call(slug: community.slug, call: call.id!.uuidString)
         guard let step = CallStep(rawValue: request.field("step")), step != .recordDecision,

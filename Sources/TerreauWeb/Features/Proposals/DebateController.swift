@@ -111,7 +111,7 @@ enum DebateController {
     @Sendable static func comment(_ request: Request) async throws -> Response {
         let community = try await request.community()
         let proposal = try await request.proposal()
-        let me = try await MeController.signedIn(request)
+        let me = try await request.requireSignedIn()
         let catalog = request.catalog
         let back = SiteRoute.proposal(slug: community.slug, proposal: proposal.id!.uuidString, view: nil)
         guard ProposalLifecycle.isOpenForDebate(ProposalStatus(rawValue: proposal.status) ?? .debate) else {
@@ -154,7 +154,7 @@ enum DebateController {
     @Sendable static func report(_ request: Request) async throws -> Response {
         let community = try await request.community()
         let comment = try await request.comment()
-        let me = try await MeController.signedIn(request)
+        let me = try await request.requireSignedIn()
         let catalog = request.catalog
         let back = SiteRoute.proposal(slug: community.slug, proposal: comment.$proposal.id.uuidString, view: nil)
         guard comment.$author.id != me.personID else { throw Abort(.badRequest) }
@@ -182,7 +182,7 @@ enum DebateController {
     @Sendable static func appeal(_ request: Request) async throws -> Response {
         let community = try await request.community()
         let comment = try await request.comment()
-        let me = try await MeController.signedIn(request)
+        let me = try await request.requireSignedIn()
         let catalog = request.catalog
         guard comment.$author.id == me.personID else { throw Abort(.forbidden) }
         let back = SiteRoute.proposal(slug: community.slug, proposal: comment.$proposal.id.uuidString, view: nil)
@@ -269,7 +269,7 @@ enum DebateController {
     @Sendable static func decide(_ request: Request) async throws -> Response {
         let community = try await request.community()
         let comment = try await request.comment()
-        let me = try await MeController.signedIn(request)
+        let me = try await request.requireSignedIn()
         let catalog = request.catalog
         let events: [String: ModerationEvent] = ["hide": .hide, "restore": .restore, "confirm": .confirm]
         let action = request.field("action")

@@ -141,7 +141,7 @@ extension ProposalsController {
         let community = try await request.community()
         let proposal = try await request.proposal()
         let viewer = try await Access.viewer(in: community, request)
-        let me = try await MeController.signedIn(request)
+        let me = try await request.requireSignedIn()
         guard try await mayEdit(proposal, viewer: viewer, me: me.personID, request) else { throw Abort(.forbidden) }
         return try await request.render("proposals/form", FormPage(
             layout: PageLayout(request, title: request.catalog.text("proposal.edit.title", [proposal.title]), community: community, current: "proposals"),
@@ -155,7 +155,7 @@ extension ProposalsController {
         let community = try await request.community()
         let proposal = try await request.proposal()
         let viewer = try await Access.viewer(in: community, request)
-        let me = try await MeController.signedIn(request)
+        let me = try await request.requireSignedIn()
         guard try await mayEdit(proposal, viewer: viewer, me: me.personID, request) else { throw Abort(.forbidden) }
         let catalog = request.catalog
         let values = ["title", "summary", "version"].reduce(into: [String: String]()) { $0[$1] = request.field($1) }
@@ -183,7 +183,7 @@ extension ProposalsController {
         let community = try await request.community()
         let proposal = try await request.proposal()
         let viewer = try await Access.viewer(in: community, request)
-        let me = try await MeController.signedIn(request)
+        let me = try await request.requireSignedIn()
         guard try await mayEdit(proposal, viewer: viewer, me: me.personID, request) else { throw Abort(.forbidden) }
         let catalog = request.catalog
         guard let event = ProposalEvent(rawValue: request.field("event")), [.withdraw, .reopen, .realise].contains(event) else { throw Abort(.badRequest) }
@@ -202,7 +202,7 @@ extension ProposalsController {
     @Sendable static func back(_ request: Request) async throws -> Response {
         let community = try await request.community()
         let proposal = try await request.proposal()
-        let me = try await MeController.signedIn(request)
+        let me = try await request.requireSignedIn()
         let catalog = request.catalog
         guard let organisationID = UUID(uuidString: request.field("organisation")),
             let organisation = try await OrganisationRecord.query(on: request.db).filter(\.$id == organisationID).filter(\.$community.$id == community.id!).first()
@@ -223,7 +223,7 @@ extension ProposalsController {
     @Sendable static func follow(_ request: Request) async throws -> Response {
         let community = try await request.community()
         let proposal = try await request.proposal()
-        let me = try await MeController.signedIn(request)
+        let me = try await request.requireSignedIn()
         let store = ProposalStore(database: request.db)
         if request.field("follow") == "no" {
             try await store.unfollow(proposal.id!, person: me.personID)

@@ -96,7 +96,7 @@ enum ProposalsController {
 
     static func formPage(_ request: Request, form: FormState, themes chosen: Set<String>, status: HTTPStatus = .ok) async throws -> Response {
         let community = try await request.community()
-        let me = try await MeController.signedIn(request)
+        let me = try await request.requireSignedIn()
         let catalog = request.catalog
         let places = try await communeNames(community, request)
         let organisations = try await OrganisationStore(database: request.db).adminOrganisations(of: me.personID).filter { $0.$community.id == community.id }
@@ -113,7 +113,7 @@ enum ProposalsController {
     /// community call themselves; each resource needed becomes a need of the inventory.
     @Sendable static func create(_ request: Request) async throws -> Response {
         let community = try await request.community()
-        let me = try await MeController.signedIn(request)
+        let me = try await request.requireSignedIn()
         let catalog = request.catalog
         let values = ["title", "summary", "commune", "organisation", "coauthors", "needs"].reduce(into: [String: String]()) { $0[$1] = request.field($1) }
         let themes = Set(request.fields("themes"))

@@ -82,7 +82,7 @@ enum RecognitionController {
     /// A verified official signs (or rewrites) their statement.
     @Sendable static func submit(_ request: Request) async throws -> Response {
         let community = try await request.community()
-        let me = try await MeController.signedIn(request)
+        let me = try await request.requireSignedIn()
         let statement = request.field("statement")
         var form = FormState(request, values: ["statement": statement])
         if statement.count < 20 || statement.count > 5000 { form.fail("statement", request.catalog.text("recognition.error.statement")) }
@@ -104,7 +104,7 @@ enum RecognitionController {
     /// The official adds a commitment (after signing).
     @Sendable static func commit(_ request: Request) async throws -> Response {
         let community = try await request.community()
-        let me = try await MeController.signedIn(request)
+        let me = try await request.requireSignedIn()
         let catalog = request.catalog
         guard let recognition = try await RecognitionRecord.query(on: request.db).filter(\.$community.$id == community.id!).filter(\.$official.$id == me.personID).first() else {
             request.flash(catalog.text("recognition.error.signFirst"))
@@ -140,7 +140,7 @@ enum RecognitionController {
     /// The official follows up one of their own commitments; giving one up says why.
     @Sendable static func follow(_ request: Request) async throws -> Response {
         let community = try await request.community()
-        let me = try await MeController.signedIn(request)
+        let me = try await request.requireSignedIn()
         let catalog = request.catalog
         guard let id = UUID(uuidString: try request.parameter("commitment")), let commitment = try await CommitmentRecord.query(on: request.db)
             .filter(\.$id == id).with(\.$recognition).first(), commitment.recognition.$community.id == community.id

@@ -124,7 +124,7 @@ enum RegisterController {
         let community = try await request.community()
         let proposal = try await request.proposal()
         let viewer = try await Access.viewer(in: community, request)
-        let me = try await MeController.signedIn(request)
+        let me = try await request.requireSignedIn()
         guard try await ProposalsController.mayEdit(proposal, viewer: viewer, me: me.personID, request) else { throw Abort(.forbidden) }
         let catalog = request.catalog
         let back = SiteRoute.proposal(slug: community.slug, proposal: proposal.id!.uuidString, view: nil)
@@ -182,7 +182,7 @@ enum RegisterController {
         let community = try await request.community()
         let proposal = try await request.proposal()
         let viewer = try await Access.viewer(in: community, request)
-        let me = try await MeController.signedIn(request)
+        let me = try await request.requireSignedIn()
         let catalog = request.catalog
         let back = SiteRoute.proposal(slug: community.slug, proposal: proposal.id!.uuidString, view: nil).path + "#registre"
         guard let entry = try await RegisterEntryRecord.query(on: request.db).filter(\.$proposal.$id == proposal.id!).first() else { throw Abort(.badRequest) }
@@ -217,31 +217,6 @@ enum RegisterController {
             arguments: [proposal.title, catalog.text("register.status." + next.rawValue)], request)
         request.flash(catalog.text("register.moved", [catalog.text("register.status." + next.rawValue)]))
         return request.redirect(to: back, redirectType: .normal)
-    }
-
-    // MARK: Reminders
-
-    /// The addressed official hears, once, that an answer is overdue — through the notification
-    /// centre, their preferences deciding between mail now, digest or nothing.
-    static func remindOverdue(_ app: Application) async throws -> Int {
-        let now = app.clock.now()
-        let open = try await RegisterEntryRecord.query(on: app.db).filter(\.$overdueRemindedAt == nil).filter(\.$official.$id != nil)
-            .filter(\.$status ~~ [RegisterStatus.deposee, .transmise, .etude].map(\.rawValue)).with(\.$proposal).all()
-        var delays: [UUID: Int] = [:]
-        var sent = 0
-        for entry in open {
-            let community = entry.proposal.$community.id
-            if delays[community] == nil { delays[community] = try await DecisionStore(database: app.db).governance(of: community).answerDelayDays }
-            guard let official = entry.$official.id,
-                  Register.isOverdue(RegisterStatus(rawValue: entry.status) ?? .deposee, depositedAt: entry.depositedAt, delayDays: delays[community]!, now: now),
-                  let slug = try await CommunityRecord.find(community, on: app.db)?.slug else { continue }
-            try await Notifier(app).notify(official, kind: .answer, community: community, key: "notification.registerOverdue",
-                                           arguments: [entry.proposal.title], link: SiteRoute.officialDashboard(slug: slug).path)
-            entry.overdueRemindedAt = now
-            try await entry.update(on: app.db)
-            sent += 1
-        }
-        return sent
     }
 
     // MARK: The public register and the official's dashboard

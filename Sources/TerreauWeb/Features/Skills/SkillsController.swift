@@ -46,7 +46,7 @@ enum SkillsController {
 
     @Sendable static func propose(_ request: Request) async throws -> Response {
         let community = try await request.community()
-        let me = try await MeController.signedIn(request)
+        let me = try await request.requireSignedIn()
         let catalog = request.catalog
         let label = request.field("label")
         let synonyms = request.field("synonyms").split(whereSeparator: { $0 == "\n" || $0 == ";" })

@@ -180,7 +180,7 @@ enum DiagnosticController {
 
     @Sendable static func publish(_ request: Request) async throws -> Response {
         let community = try await request.community()
-        let me = try await MeController.signedIn(request).personID
+        let me = try await request.requireSignedIn().personID
         let eligible = try await eligible(community, on: request.db)
         guard let decision = eligible.first(where: { $0.id?.uuidString == request.field("decision") }) else {
             return try await listPage(request, error: request.catalog.text("diagnostic.error.decision"), status: .unprocessableEntity)

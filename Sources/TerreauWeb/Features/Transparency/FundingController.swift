@@ -210,7 +210,7 @@ enum FundingController {
 
     @Sendable static func create(_ request: Request) async throws -> Response {
         let community = try await request.community()
-        let me = try await MeController.signedIn(request).personID
+        let me = try await request.requireSignedIn().personID
         var form = FormState(request)
         let entry = FundingEntryRecord()
         entry.$community.id = community.id!
@@ -256,7 +256,7 @@ enum FundingController {
     /// A correction says why; the earlier versions stay on the ledger's page.
     @Sendable static func update(_ request: Request) async throws -> Response {
         let community = try await request.community()
-        let me = try await MeController.signedIn(request).personID
+        let me = try await request.requireSignedIn().personID
         let entry: FundingEntryRecord = try await request.scoped("entry", in: \.$community)
         var form = FormState(request)
         let applied = try await apply(request, to: entry, form: &form, community: community)
