@@ -43,6 +43,14 @@ public enum Language: String, Sendable, CaseIterable, Codable {
         }
     }
 
+    /// A rate per thousand with one decimal, as each language writes it (« 12,5 », "12.5"); a dash
+    /// when there is none.
+    public func formatPerThousand(_ value: Double?) -> String {
+        guard let value else { return "—" }
+        let text = String(format: "%.1f", value)
+        return self == .fr ? text.replacingOccurrences(of: ".", with: ",") : text
+    }
+
     /// A time of day in Paris time, the same in both languages: « 09:05 ».
     public static func formatHour(_ date: Date) -> String {
         let c = CalendarDay.paris.dateComponents([.hour, .minute], from: date)

@@ -107,3 +107,15 @@ extension MessageCatalog {
         roles.sorted().map { text("role." + $0.rawValue) }.joined(separator: ", ")
     }
 }
+
+/// Fields of action as pages show them (`theme.<key>` in the catalogue).
+enum ThemeText {
+    static func labels(_ stored: String, _ catalog: MessageCatalog) -> [String] {
+        stored.split(separator: " ").map { catalog.text("theme." + $0) }
+    }
+
+    static func options(_ catalog: MessageCatalog, selected: (String) -> Bool) -> [ChoiceOption] {
+        Themes.all.map { ChoiceOption(value: $0, label: catalog.text("theme." + $0), selected: selected($0)) }
+            .sorted { $0.label.localizedStandardCompare($1.label) == .orderedAscending }
+    }
+}

@@ -33,13 +33,6 @@ enum CommunityController {
         var neighbourhoods: String
     }
 
-    struct MapView: Encodable {
-        var map: TerritoryMap
-        var description: String
-        /// The CSS class prefix of the fills: `tone` (neighbourhoods) or `heat` (a sequential scale).
-        var palette: String = "tone"
-    }
-
     struct HomePage: Encodable {
         var layout: PageLayout
         var community: Summary

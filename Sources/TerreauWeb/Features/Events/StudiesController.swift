@@ -103,7 +103,7 @@ enum StudiesController {
         let catalog = request.catalog
         return try await request.render("events/study-new", NewPage(
             layout: PageLayout(request, title: catalog.text("study.new.title"), community: community, current: "studies"), form: form,
-            themes: ProposalsController.themeOptions(catalog) { themes.contains($0) },
+            themes: ThemeText.options(catalog) { themes.contains($0) },
             licences: ChoiceOption.list(StudyLicence.allCases, labels: "study.licence.", catalog) { form.values["licence"] == $0.rawValue },
             // The token also rides in the address: the server checks it before reading the file.
             action: SiteRoute.studyCreate(slug: community.slug).path + "?_csrf="
@@ -222,7 +222,7 @@ enum StudiesController {
             .init(label: catalog.text("study.territory"), value: study.territory.isEmpty ? "—" : study.territory),
             .init(label: catalog.text("study.licence"), value: catalog.text("study.licence." + study.licence)),
         ]
-        if !study.themes.isEmpty { facts.append(.init(label: catalog.text("study.themes"), value: ProposalsController.themeLabels(study.themes, catalog).joined(separator: ", "))) }
+        if !study.themes.isEmpty { facts.append(.init(label: catalog.text("study.themes"), value: ThemeText.labels(study.themes, catalog).joined(separator: ", "))) }
         return try await request.render("events/study", ShowPage(
             layout: PageLayout(request, title: study.title, community: community, current: "studies"), title: study.title, facts: facts,
             fileURL: SiteRoute.studyFile(slug: community.slug, study: study.id!.uuidString).path,

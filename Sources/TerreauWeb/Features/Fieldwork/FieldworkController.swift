@@ -60,11 +60,6 @@ enum FieldworkController {
             ?? catalog.text("fieldwork.since", [language.formatDay(range.first)])
     }
 
-    static func perThousand(_ value: Double?, _ language: Language) -> String {
-        guard let value else { return "—" }
-        return language == .fr ? String(format: "%.1f", value).replacingOccurrences(of: ".", with: ",") : String(format: "%.1f", value)
-    }
-
     @Sendable static func home(_ request: Request) async throws -> Response {
         let community = try await request.community()
         let viewer = try await Access.viewer(in: community, request)
@@ -78,7 +73,7 @@ enum FieldworkController {
             let coverage = try await coverage(of: campaign, territory, request)
             campaigns.append(CampaignLine(name: campaign.name, url: SiteRoute.campaign(slug: slug, campaign: campaign.id!.uuidString).path,
                 kind: catalog.text("campaign.kind." + campaign.kind), dates: dates(campaign.range, catalog, language),
-                portraits: language.format(coverage.total.portraits), perThousand: perThousand(coverage.total.perThousand, language),
+                portraits: language.format(coverage.total.portraits), perThousand: language.formatPerThousand(coverage.total.perThousand),
                 running: campaign.range.contains(now)))
         }
         var assignments: [AssignmentLine] = []
@@ -175,14 +170,14 @@ enum FieldworkController {
         var neighbourhoods: [PlaceLine]
         var chart: BarChart
         var chartDescription: String
-        var map: CommunityController.MapView?
+        var map: MapView?
         var legend: [Legend]
         var fieldworkURL: String
     }
 
     static func line(_ place: Coverage.Place, _ catalog: MessageCatalog, _ language: Language) -> PlaceLine {
         PlaceLine(name: place.name, population: place.population.map(language.format) ?? "—", portraits: language.format(place.portraits),
-            perThousand: perThousand(place.perThousand, language), target: place.target.map(language.format) ?? "—",
+            perThousand: language.formatPerThousand(place.perThousand), target: place.target.map(language.format) ?? "—",
             progress: place.progress.map { Int(($0 * 100).rounded()) },
             progressText: place.progress.map { language.formatPercent($0) } ?? "—",
             interviewers: language.format(place.interviewers), tone: Coverage.tone(place.perThousand))
@@ -195,15 +190,15 @@ enum FieldworkController {
         let territory = try await CommunityTerritory.load(community, on: request.db)
         let coverage = try await coverage(of: campaign, territory, request)
         let communes = coverage.communes.map { line($0, catalog, language) }
-        let chart = BarChart(coverage.communes.map { ($0.name, $0.perThousand ?? 0, perThousand($0.perThousand, language), Coverage.tone($0.perThousand)) })
+        let chart = BarChart(coverage.communes.map { ($0.name, $0.perThousand ?? 0, language.formatPerThousand($0.perThousand), Coverage.tone($0.perThousand)) })
         let tones = Dictionary(coverage.communes.map { ($0.id, Coverage.tone($0.perThousand)) }, uniquingKeysWith: { first, _ in first })
         let map = territory.map(tones: tones).map {
-            CommunityController.MapView(map: $0, description: catalog.text("coverage.map.description", count: $0.communes.count), palette: "cover")
+            MapView(map: $0, description: catalog.text("coverage.map.description", count: $0.communes.count), palette: "cover")
         }
         let bounds = Coverage.toneBounds
         let legend = [Legend(tone: 0, label: catalog.text("coverage.legend.none"))]
-            + (1..<bounds.count).map { Legend(tone: $0, label: catalog.text("coverage.legend.range", [perThousand(bounds[$0 - 1], language), perThousand(bounds[$0], language)])) }
-            + [Legend(tone: bounds.count, label: catalog.text("coverage.legend.above", [perThousand(bounds.last!, language)]))]
+            + (1..<bounds.count).map { Legend(tone: $0, label: catalog.text("coverage.legend.range", [language.formatPerThousand(bounds[$0 - 1]), language.formatPerThousand(bounds[$0])])) }
+            + [Legend(tone: bounds.count, label: catalog.text("coverage.legend.above", [language.formatPerThousand(bounds.last!)]))]
         return try await request.render("fieldwork/campaign", CampaignPage(
             layout: PageLayout(request, title: campaign.name, community: community, current: "fieldwork"),
             name: campaign.name, kind: catalog.text("campaign.kind." + campaign.kind), dates: dates(campaign.range, catalog, language),

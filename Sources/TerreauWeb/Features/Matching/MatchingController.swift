@@ -151,7 +151,7 @@ enum MatchingController {
         var cells: [Cell]
         var skills: [Skill]
         var resources: [Resource]
-        var map: CommunityController.MapView?
+        var map: MapView?
         var steps: [Swatch]
         var byCommune: [Cell]
     }
@@ -167,7 +167,7 @@ enum MatchingController {
         let territory = try await CommunityTerritory.load(community, on: request.db)
         let tones = territory.communes.reduce(into: [String: Int]()) { $0[$1.code] = heat(report.byCommune[$1.code] ?? 0) }
         let map = territory.map(tones: tones).map {
-            CommunityController.MapView(map: $0, description: catalog.text("gaps.map.description", count: report.uncovered.count), palette: "heat")
+            MapView(map: $0, description: catalog.text("gaps.map.description", count: report.uncovered.count), palette: "heat")
         }
         func place(_ key: String) -> String {
             key.isEmpty ? catalog.text("gaps.nowhere") : (context.places.neighbourhoodName(key) ?? context.places.communeName(key) ?? key)

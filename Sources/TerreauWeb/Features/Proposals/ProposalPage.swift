@@ -90,7 +90,7 @@ extension ProposalsController {
         return try await request.render("proposals/show", ShowPage(
             layout: PageLayout(request, title: proposal.title, community: community, current: "proposals"),
             title: proposal.title, summary: proposal.summary, status: shownStatus ?? catalog.text("proposal.status." + proposal.status),
-            themes: themeLabels(proposal.themes, catalog),
+            themes: ThemeText.labels(proposal.themes, catalog),
             place: proposal.communeCode.flatMap { places[$0] } ?? catalog.text("proposal.wholeTerritory"),
             authors: ([proposal.author].compactMap { $0 } + coauthors).map { $0.shownName(catalog) },
             carrier: proposal.organisation?.name, published: language.formatDate(proposal.createdAt), version: proposal.version,

@@ -46,7 +46,7 @@ enum ProposalsController {
         let places = try await communeNames(community, request)
         let items = proposals.map { proposal in
             ListPage.Item(title: proposal.title, url: SiteRoute.proposal(slug: community.slug, proposal: proposal.id!.uuidString, view: nil).path,
-                status: catalog.text("proposal.status." + proposal.status), themes: themeLabels(proposal.themes, catalog).joined(separator: ", "),
+                status: catalog.text("proposal.status." + proposal.status), themes: ThemeText.labels(proposal.themes, catalog).joined(separator: ", "),
                 place: proposal.communeCode.flatMap { places[$0] } ?? catalog.text("proposal.wholeTerritory"),
                 arguments: comments.filter { $0.$proposal.id == proposal.id }.count,
                 backers: backings.filter { $0.$proposal.id == proposal.id }.count, date: request.language.formatDate(proposal.updatedAt))
@@ -55,20 +55,11 @@ enum ProposalsController {
             layout: PageLayout(request, title: catalog.text("proposals.title"), community: community, current: "proposals"),
             items: items,
             statuses: ChoiceOption.list(ProposalStatus.allCases, labels: "proposal.status.", catalog) { $0 == status },
-            themes: themeOptions(catalog) { $0 == theme },
+            themes: ThemeText.options(catalog) { $0 == theme },
             action: SiteRoute.proposals(slug: community.slug).path,
             newURL: Policy.allows(viewer, .contribute) ? SiteRoute.proposalNew(slug: community.slug).path : nil,
             moderationURL: Policy.allows(viewer, .moderate) ? SiteRoute.moderation(slug: community.slug).path : nil,
             filtered: status != nil || theme != nil))
-    }
-
-    static func themeLabels(_ stored: String, _ catalog: MessageCatalog) -> [String] {
-        stored.split(separator: " ").map { catalog.text("theme." + $0) }
-    }
-
-    static func themeOptions(_ catalog: MessageCatalog, selected: (String) -> Bool) -> [ChoiceOption] {
-        Themes.all.map { ChoiceOption(value: $0, label: catalog.text("theme." + $0), selected: selected($0)) }
-            .sorted { $0.label.localizedStandardCompare($1.label) == .orderedAscending }
     }
 
     /// The names of the community's communes by code (names only: no boundaries loaded).
@@ -102,7 +93,7 @@ enum ProposalsController {
         let organisations = try await OrganisationStore(database: request.db).adminOrganisations(of: me.personID).filter { $0.$community.id == community.id }
         return try await request.render("proposals/form", FormPage(
             layout: PageLayout(request, title: catalog.text("proposal.new.title"), community: community, current: "proposals"),
-            form: form, themes: themeOptions(catalog) { chosen.contains($0) },
+            form: form, themes: ThemeText.options(catalog) { chosen.contains($0) },
             communes: places.sorted { $0.value.localizedStandardCompare($1.value) == .orderedAscending }
                 .map { ChoiceOption(value: $0.key, label: $0.value, selected: form.values["commune"] == $0.key) },
             organisations: organisations.map { ChoiceOption(value: $0.id!.uuidString, label: $0.name, selected: form.values["organisation"] == $0.id!.uuidString) },

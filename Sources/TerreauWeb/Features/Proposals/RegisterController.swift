@@ -77,7 +77,7 @@ enum RegisterController {
             deposited: language.formatDay(entry.depositedAt),
             due: language.formatDay(Register.dueDate(status, depositedAt: entry.depositedAt, delayDays: delay)),
             overdue: Register.isOverdue(status, depositedAt: entry.depositedAt, delayDays: delay, now: request.now),
-            themes: ProposalsController.themeLabels(proposal.themes, catalog).joined(separator: ", "),
+            themes: ThemeText.labels(proposal.themes, catalog).joined(separator: ", "),
             events: events.map { .init(status: catalog.text("register.status." + $0.status), date: language.formatDay($0.at), note: $0.note,
                                        by: $0.person?.shownName(catalog) ?? "") },
             steps: steps.map { ChoiceOption(value: $0.rawValue, label: catalog.text("register.step." + $0.rawValue), selected: failed?.step == $0.rawValue) },
@@ -287,7 +287,7 @@ enum RegisterController {
             officials: officials.map { ChoiceOption(value: "official:" + $0.id!.uuidString, label: $0.displayName, selected: official == "official:" + $0.id!.uuidString) },
             bodies: RegisterBody.allCases.map { ChoiceOption(value: "body:" + $0.rawValue, label: catalog.text("register.body." + $0.rawValue), selected: official == "body:" + $0.rawValue) },
             statuses: ChoiceOption.list(RegisterStatus.allCases, labels: "register.status.", catalog) { $0.rawValue == query("statut") },
-            themes: ProposalsController.themeOptions(catalog) { $0 == theme }, overdueOnly: overdueOnly,
+            themes: ThemeText.options(catalog) { $0 == theme }, overdueOnly: overdueOnly,
             action: dashboard ? SiteRoute.officialDashboard(slug: community.slug).path : SiteRoute.register(slug: community.slug).path, delay: delay,
             dashboard: dashboard,
             counts: RegisterStatus.allCases.map { status in

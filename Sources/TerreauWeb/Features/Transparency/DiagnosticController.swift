@@ -216,7 +216,7 @@ enum DiagnosticController {
         var chart: BarChart
         var themes: [Fact]
         var coverage: [CoverageLine]
-        var map: CommunityController.MapView?
+        var map: MapView?
         var uncovered: [String]
         var proposals: [ProposalLine]
         var coauthors: String
@@ -237,7 +237,7 @@ enum DiagnosticController {
         let territory = try await CommunityTerritory.load(community, on: request.db)
         let tones = Dictionary(content.coverage.map { ($0.code, Coverage.tone($0.perThousand)) }, uniquingKeysWith: { first, _ in first })
         let map = territory.map(tones: tones).map {
-            CommunityController.MapView(map: $0, description: catalog.text("coverage.map.description", count: $0.communes.count), palette: "cover")
+            MapView(map: $0, description: catalog.text("coverage.map.description", count: $0.communes.count), palette: "cover")
         }
         return try await request.render("transparency/report", ReportPage(
             layout: PageLayout(request, title: catalog.text("diagnostic.report.title", [String(number), community.name]), community: community, current: "diagnostic"),
@@ -248,7 +248,7 @@ enum DiagnosticController {
             themes: content.themes.map { Fact(label: catalog.text("theme." + $0.key), value: language.format($0.value)) },
             coverage: content.coverage.map {
                 CoverageLine(name: $0.name, population: $0.population.map(language.format) ?? "—", portraits: $0.portraits.map(language.format) ?? "< 5",
-                             perThousand: FieldworkController.perThousand($0.perThousand, language), tone: Coverage.tone($0.perThousand))
+                             perThousand: language.formatPerThousand($0.perThousand), tone: Coverage.tone($0.perThousand))
             },
             map: map, uncovered: content.uncoveredNeeds,
             proposals: content.proposals.map {

@@ -148,7 +148,7 @@ enum IndicatorsController {
                                         ageBands: ageBands, now: request.now)
         func show(_ value: Double?, rate: Bool) -> String {
             guard let value else { return "—" }
-            return rate ? FieldworkController.perThousand(value, language) : language.format(Int(value.rounded()))
+            return rate ? language.formatPerThousand(value) : language.format(Int(value.rounded()))
         }
         let definitions = SiteRoute.indicatorDefinitions(slug: slug).path
         let indicators = report.tables.map { table in
