@@ -392,6 +392,12 @@ struct InventoryTests {
             #expect(results.text.contains("Jardin partagé d"))  // « Jardin partagé de <commune> »
             #expect(results.text.contains("Créer un compte pour garder ces réponses"))
             #expect(try await app.count("inventory_items") == 5 + 18 + 10 + 1)  // nothing stored for a visitor (+ Sophie's own demo portrait)
+            // The generated residents hold everyday skills only (issue 22: no surgery offered by neighbours).
+            let foreign = try await app.sql.raw("""
+                SELECT COUNT(*) AS n FROM inventory_item_skills s JOIN inventory_items i ON i.id = s.item_id JOIN skill_terms t ON t.id = s.term_id
+                WHERE i.kind = 'portrait' AND t.source <> 'everyday'
+                """).first()?.decode(column: "n", as: Int.self)
+            #expect(foreign == 0)
             let karim = Browser(app, address: "192.0.2.12")
             try await karim.signIn("karim@demo.terreau.invalid")
             _ = try await karim.get("/c/grenoble-alpes/bienvenue")
