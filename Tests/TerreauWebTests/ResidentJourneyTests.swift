@@ -248,4 +248,21 @@ struct ResidentJourneyTests {
             #expect(try await app.get("/c/grenoble-alpes/organisations?page=99&domaine=%3Cscript%3E").status == .ok)
         }
     }
+
+    @Test("a skill's page lists the records holding it or a more precise one (the ESCO hierarchy)", arguments: Engine.available)
+    func skillPageFollowsTheHierarchy(engine: Engine) async throws {
+        try await TestApp.with(engine) { app in
+            try await app.seedInventory()
+            let community = try await DecisionTests.grenoble(app)
+            let camille = try await MatchingTests.person(app, "camille@demo.terreau.invalid")
+            let everyday = try #require(try await SkillTermRecord.query(on: app.db).filter(\.$label == "réparer un vélo").first())
+            let esco = try #require(try await SkillTermRecord.query(on: app.db).filter(\.$label == "réparer des bicyclettes").first())
+            _ = try await InventoryStore(database: app.db).create(.init(kind: .offer, values: [
+                "title": "Réparation de vélos entre voisins", "offer_type": "service", "visibility": "public", "skills": "réparer un vélo",
+            ], terms: [everyday]), community: community.id!, author: camille, summary: "", now: app.clock.now())
+            let page = try await app.get("/c/grenoble-alpes/competences/\(esco.id!.uuidString)").text
+            #expect(page.contains("Qui et quoi, avec ce savoir-faire ou un plus précis"))
+            #expect(page.contains("Réparation de vélos entre voisins"))
+        }
+    }
 }

@@ -71,11 +71,12 @@ struct InventorySearch {
             updatedAt: try row.decode(column: "updated_at", as: Date.self))
     }
 
-    /// The records holding a vocabulary term, within the same visibility rule.
-    func holders(of term: UUID, limit: Int = 100) async throws -> [InventoryHit] {
+    /// The records holding one of some vocabulary terms, within the same visibility rule.
+    func holders(of terms: [UUID], limit: Int = 100) async throws -> [InventoryHit] {
         try await database.raw("""
-            SELECT \(Self.columns) FROM inventory_items i JOIN inventory_item_skills s ON s.item_id = i.id
-            WHERE s.term_id = \(bind: term) AND \(visible()) ORDER BY i.kind, i.title LIMIT \(literal: limit)
+            SELECT \(Self.columns) FROM inventory_items i
+            WHERE EXISTS (SELECT 1 FROM inventory_item_skills s WHERE s.item_id = i.id AND s.term_id IN (\(binds: terms)))
+              AND \(visible()) ORDER BY i.kind, i.title LIMIT \(literal: limit)
             """).all().map(Self.hit)
     }
 

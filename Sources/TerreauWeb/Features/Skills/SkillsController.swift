@@ -113,11 +113,14 @@ enum SkillsController {
         let text = InventoryText(catalog: catalog, places: places)
         let search = InventorySearch(database: request.db as! any SQLDatabase, community: community.id!, viewer: viewer,
             me: try await request.signedIn()?.personID, cache: request.application.inventoryCache)
-        let holders = try await search.holders(of: term.id!)
+        // The skill and every more precise one (ESCO's hierarchy; an everyday term under its ESCO
+        // skill): whoever asks for « réparer des bicyclettes » also finds « réparer un vélo ».
+        let terms = [term.id!] + narrower.compactMap(\.id)
+        let holders = try await search.holders(of: terms)
         // Records the viewer may not see are counted, never shown (quality S6).
         let total = try await (request.db as! any SQLDatabase).raw("""
-            SELECT COUNT(*) AS n FROM inventory_items i JOIN inventory_item_skills s ON s.item_id = i.id
-            WHERE s.term_id = \(bind: term.id!) AND i.community_id = \(bind: community.id!)
+            SELECT COUNT(DISTINCT i.id) AS n FROM inventory_items i JOIN inventory_item_skills s ON s.item_id = i.id
+            WHERE s.term_id IN (\(binds: terms)) AND i.community_id = \(bind: community.id!)
             """).first()?.decode(column: "n", as: Int.self) ?? 0
         return try await request.render("skills/show", ShowPage(
             layout: PageLayout(request, title: term.label, community: community, current: "skills"),
