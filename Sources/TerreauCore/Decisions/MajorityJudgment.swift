@@ -14,6 +14,9 @@ import Foundation
 public struct MajorityJudgmentTally: Sendable {
     /// The grade of a judge who does not grade this candidate (a conflict of interest).
     public static let recused = -1
+    /// The scale a new decision or call starts with, worst first (Balinski and Laraki's seven
+    /// French mentions).
+    public static let defaultGrades = ["à rejeter", "insuffisant", "passable", "assez bien", "bien", "très bien", "excellent"]
 
     /// Grade counts, candidate after candidate, in one flat array: a million ballots of twenty
     /// grades are twenty million increments, which nested arrays slow down.

@@ -54,7 +54,7 @@ struct TallyBenchCommand: AsyncCommand {
             for profile in Self.profiles {
                 let options = (1...profile.options).map { "Option \($0)" }
                 let decision = try await store.createDraft(.init(kind: .general, method: profile.method, title: "Banc \(profile.method.rawValue)", text: "",
-                    options: options, grades: DecisionsController.defaultGrades, settings: [:], proposed: nil),
+                    options: options, grades: MajorityJudgmentTally.defaultGrades, settings: [:], proposed: nil),
                     community: community.id!, author: nil, rules: rules, now: Date())
                 let started = Date()
                 let referenceFile = NSTemporaryDirectory() + "terreau-bench-\(profile.method.rawValue)-\(UUID().uuidString.prefix(8)).jsonl"
@@ -97,7 +97,7 @@ struct TallyBenchCommand: AsyncCommand {
         FileManager.default.createFile(atPath: referenceFile, contents: nil)
         let reference = try FileHandle(forWritingTo: URL(fileURLWithPath: referenceFile))
         defer { try? reference.close() }
-        let grades = DecisionsController.defaultGrades
+        let grades = MajorityJudgmentTally.defaultGrades
         func ballot() -> String {
             switch profile.method {
             case .approval:

@@ -15,6 +15,12 @@ struct CommunityStore {
         try await CommunityRecord.query(on: database).filter(\.$slug == slug).first()
     }
 
+    /// The names of the community's communes by code (names only: no boundaries loaded).
+    func communeNames(of community: CommunityRecord) async throws -> [String: String] {
+        let communes = try await TerritoryStore(database: database).currentCommunes(codes: try await communeCodes(of: community.requireID()))
+        return Dictionary(communes.map { ($0.code, $0.name) }, uniquingKeysWith: { first, _ in first })
+    }
+
     func communeCodes(of communityID: UUID) async throws -> [String] {
         try await CommunityCommuneRecord.query(on: database).filter(\.$community.$id == communityID).all().map(\.communeCode).sorted()
     }

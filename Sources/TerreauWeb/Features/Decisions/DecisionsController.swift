@@ -72,13 +72,11 @@ enum DecisionsController {
         }
     }
 
-    static let defaultGrades = ["à rejeter", "insuffisant", "passable", "assez bien", "bien", "très bien", "excellent"]
-
     @Sendable static func new(_ request: Request) async throws -> Response {
         let community = try await request.community()
         let rules = try await DecisionStore(database: request.db).governance(of: community.id!)
         let kind = DecisionKind(rawValue: (try? request.query.get(String.self, at: "type")) ?? "") ?? .general
-        var values = ["kind": kind.rawValue, "method": rules.rule(for: kind).methods.first?.rawValue ?? "", "grades": defaultGrades.joined(separator: "\n"),
+        var values = ["kind": kind.rawValue, "method": rules.rule(for: kind).methods.first?.rawValue ?? "", "grades": MajorityJudgmentTally.defaultGrades.joined(separator: "\n"),
                       "threshold": rules.rule(for: kind).threshold ?? "2/3", "dots": "5", "scale": "10", "allowed_against": "0"]
         if [.ruleChange, .methodChange].contains(kind) { values.merge(RulesForm.values(rules)) { $1 } }
         if kind == .ruleChange { values["charter"] = try await CharterStore(database: request.db).current(of: community).text }

@@ -80,7 +80,7 @@ enum DemoDecisions {
             Plan(kind: .general, method: .majorityJudgment, title: "Quel projet pour la friche Allibert ?", text: "Jugez chaque projet.",
                 options: ["Jardin partagé", "Atelier vélo", "Salle de répétition"], statement: "La friche accueillera un jardin partagé ; l'atelier vélo est invité à s'y associer.",
                 ballot: { index, options in
-                    let grades = DecisionsController.defaultGrades
+                    let grades = MajorityJudgmentTally.defaultGrades
                     // Each project around its own level, voters differing by a grade either way.
                     return .object(Dictionary(uniqueKeysWithValues: options.enumerated().map { ($0.element, .string(grades[max(0, min(6, 5 - $0.offset + index % 3 - 1))])) }))
                 }),
@@ -119,7 +119,7 @@ enum DemoDecisions {
         let day = 86_400.0
         let rules = try await store.governance(of: community.id!)
         let decision = try await store.createDraft(.init(kind: .general, method: .consent, title: "Ouvrir la maison des habitants le dimanche",
-            text: "La maison des habitants ouvre le dimanche de 10 h à 13 h, tenue par les bénévoles.", options: [], grades: DecisionsController.defaultGrades,
+            text: "La maison des habitants ouvre le dimanche de 10 h à 13 h, tenue par les bénévoles.", options: [], grades: MajorityJudgmentTally.defaultGrades,
             settings: [:], proposed: nil), community: community.id!, author: author, rules: rules, now: start)
         _ = try await store.deliberate(decision, by: author, now: start)
         // The circle understands the proposal (a question, the proposer's answer), then each
@@ -161,7 +161,7 @@ enum DemoDecisions {
 
     static func draft(_ plan: Plan, proposed: Governance?) -> DecisionStore.Draft {
         .init(kind: plan.kind, method: plan.method, title: plan.title, text: plan.text, options: plan.options,
-            grades: DecisionsController.defaultGrades, settings: plan.settings, proposed: proposed, charter: plan.charter)
+            grades: MajorityJudgmentTally.defaultGrades, settings: plan.settings, proposed: proposed, charter: plan.charter)
     }
 
     /// Drafts, deliberates, opens, collects every member's ballot and closes, each at its date.

@@ -143,7 +143,7 @@ enum DemoProposals {
         call.title = "Appel à soutien 2027 : projets de quartier"
         call.description = "La Ville et la communauté soutiennent trois projets de quartier en 2027. Les organisations présentent les projets qu'elles portent et évaluent ceux des autres."
         call.criteria = DecisionStore.json(CallCriteria.seed + ["Utilité pour les jeunes"])
-        call.grades = DecisionStore.json(DecisionsController.defaultGrades)
+        call.grades = DecisionStore.json(MajorityJudgmentTally.defaultGrades)
         call.phase = CallPhase.evaluation.rawValue
         call.applicationsClose = now.addingTimeInterval(-3 * day)
         call.$createdBy.id = camille

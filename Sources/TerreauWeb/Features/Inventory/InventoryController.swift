@@ -6,41 +6,7 @@ import Vapor
 
 /// The shared inventory's pages: browse and search, a record, its form, its history.
 enum InventoryController {
-    // MARK: Loading a record within the rules
-
-    struct Context {
-        var community: CommunityRecord
-        var viewer: Viewer
-        var me: UUID?
-        var places: CommunityPlaces
-        var text: InventoryText
-    }
-
-    static func context(_ request: Request) async throws -> Context {
-        let community = try await request.community()
-        let viewer = try await Access.viewer(in: community, request)
-        let places = try await CommunityPlaces.load(community, on: request.db)
-        return Context(community: community, viewer: viewer, me: try await request.signedIn()?.personID, places: places,
-            text: InventoryText(catalog: request.catalog, places: places))
-    }
-
-    /// The record named by `:item`, in the path's community, if the viewer may see it (404
-    /// otherwise: a hidden record's existence is not revealed).
-    static func item(_ request: Request, _ context: Context) async throws -> InventoryItemRecord {
-        guard let id = UUID(uuidString: try request.parameter("item")),
-            let item = try await InventoryItemRecord.query(on: request.db).filter(\.$id == id)
-                .filter(\.$community.$id == context.community.id!).first(),
-            Policy.canSee(context.viewer, Visibility(rawValue: item.visibility) ?? .statistics, isOwner: isOwner(item, context.me))
-        else { throw Abort(.notFound) }
-        return item
-    }
-
-    static func isOwner(_ item: InventoryItemRecord, _ me: UUID?) -> Bool {
-        guard let me else { return false }
-        return item.$person.id == me || item.$createdBy.id == me
-    }
-
-    static func relation(_ item: InventoryItemRecord, _ context: Context, _ request: Request) async throws -> InventoryPolicy.Relation {
+    static func relation(_ item: InventoryItemRecord, _ context: InventoryContext, _ request: Request) async throws -> InventoryPolicy.Relation {
         guard let me = context.me else { return .init() }
         var admin = false
         if let organisation = item.$organisation.id { admin = try await OrganisationStore(database: request.db).isAdmin(me, of: organisation) }
@@ -113,7 +79,7 @@ enum InventoryController {
     }
 
     private static func browsePage(_ request: Request, generation: Int) async throws -> Response {
-        let context = try await context(request)
+        let context = try await InventoryContext.load(request)
         let query = InventoryQuery { try? request.query.get(String.self, at: $0) }
         let search = InventorySearch(database: request.db as! any SQLDatabase, community: context.community.id!, viewer: context.viewer, me: context.me,
             cache: request.application.inventoryCache)
@@ -190,7 +156,7 @@ enum InventoryController {
     /// Searches to try when nothing was found: fewer words (each alone), then wider places (the
     /// neighbouring communes, every commune, no filter at all), closest first; only those that
     /// find something are offered, at most five.
-    static func broader(_ query: InventoryQuery, base: String, _ context: Context, _ request: Request) async throws -> [ChoiceOption] {
+    static func broader(_ query: InventoryQuery, base: String, _ context: InventoryContext, _ request: Request) async throws -> [ChoiceOption] {
         let search = InventorySearch(database: request.db as! any SQLDatabase, community: context.community.id!, viewer: context.viewer, me: context.me,
             cache: request.application.inventoryCache)
         let catalog = request.catalog
@@ -291,8 +257,8 @@ enum InventoryController {
     }
 
     @Sendable static func show(_ request: Request) async throws -> Response {
-        let context = try await context(request)
-        let item = try await item(request, context)
+        let context = try await InventoryContext.load(request)
+        let item = try await context.item(request)
         let kind = InventoryKind(rawValue: item.kind) ?? .need
         let values = InventoryStore.decode(item.fields)
         let store = InventoryStore(database: request.db)
@@ -389,7 +355,7 @@ enum InventoryController {
         var changedBy: String?
     }
 
-    static func formPage(_ request: Request, _ context: Context, kind: InventoryKind, item: InventoryItemRecord?, input: FormInput,
+    static func formPage(_ request: Request, _ context: InventoryContext, kind: InventoryKind, item: InventoryItemRecord?, input: FormInput,
                          status: HTTPStatus = .ok) async throws -> Response {
         let catalog = request.catalog, slug = context.community.slug
         var organisations: [ChoiceOption] = []
@@ -420,9 +386,9 @@ enum InventoryController {
     }
 
     @Sendable static func new(_ request: Request) async throws -> Response {
-        let context = try await context(request)
+        let context = try await InventoryContext.load(request)
         let kind = try kind(request)
-        if kind == .portrait, let me = context.me, let existing = try await ownPortrait(me, context, request) {
+        if kind == .portrait, let me = context.me, let existing = try await context.ownPortrait(me, request) {
             return request.seeOther(.inventoryEdit(slug: context.community.slug, item: existing.id!.uuidString))
         }
         var input = FormInput(values: [:])
@@ -433,13 +399,8 @@ enum InventoryController {
         return try await formPage(request, context, kind: kind, item: nil, input: input)
     }
 
-    static func ownPortrait(_ me: UUID, _ context: Context, _ request: Request) async throws -> InventoryItemRecord? {
-        try await InventoryItemRecord.query(on: request.db).filter(\.$community.$id == context.community.id!)
-            .filter(\.$kind == InventoryKind.portrait.rawValue).filter(\.$person.$id == me).first()
-    }
-
     /// Checks a submitted form; on success returns the draft to store.
-    static func check(_ request: Request, _ context: Context, kind: InventoryKind, input: inout FormInput) async throws -> InventoryStore.Draft? {
+    static func check(_ request: Request, _ context: InventoryContext, kind: InventoryKind, input: inout FormInput) async throws -> InventoryStore.Draft? {
         let form = context.places.form(kind)
         let outcome = form.check(input.values)
         input.values = Dictionary(uniqueKeysWithValues: outcome.values.map { ($0.key.rawValue, $0.value) })
@@ -479,7 +440,7 @@ enum InventoryController {
 
     /// The organisations a record may be attached to: those the person administers in this
     /// community (every one of them for a coordinator).
-    static func attachableOrganisations(_ request: Request, _ context: Context) async throws -> [OrganisationRecord] {
+    static func attachableOrganisations(_ request: Request, _ context: InventoryContext) async throws -> [OrganisationRecord] {
         guard let me = context.me else { return [] }
         if context.viewer.roles.contains(.coordinator) {
             return try await OrganisationRecord.query(on: request.db).filter(\.$community.$id == context.community.id!).sort(\.$name).all()
@@ -497,7 +458,7 @@ enum InventoryController {
     }
 
     @Sendable static func create(_ request: Request) async throws -> Response {
-        let context = try await context(request)
+        let context = try await InventoryContext.load(request)
         let kind = try kind(request)
         guard let me = context.me else { throw Abort(.forbidden) }
         var input = input(request, kind: kind)
@@ -507,7 +468,7 @@ enum InventoryController {
         if kind == .portrait {
             let forSomeoneElse = input.aboutSomeoneElse && !context.viewer.roles.isDisjoint(with: [.interviewer, .coordinator])
             if !forSomeoneElse {
-                if let existing = try await ownPortrait(me, context, request) {
+                if let existing = try await context.ownPortrait(me, request) {
                     return request.seeOther(.inventoryEdit(slug: context.community.slug, item: existing.id!.uuidString))
                 }
                 draft.person = me
@@ -524,15 +485,15 @@ enum InventoryController {
         return request.seeOther(.inventoryItem(slug: context.community.slug, item: item.id!.uuidString))
     }
 
-    static func editable(_ request: Request, _ context: Context) async throws -> (InventoryItemRecord, InventoryKind) {
-        let item = try await item(request, context)
+    static func editable(_ request: Request, _ context: InventoryContext) async throws -> (InventoryItemRecord, InventoryKind) {
+        let item = try await context.item(request)
         let kind = InventoryKind(rawValue: item.kind) ?? .need
         guard InventoryPolicy.canEdit(kind, viewer: context.viewer, try await relation(item, context, request)) else { throw Abort(.forbidden) }
         return (item, kind)
     }
 
     @Sendable static func edit(_ request: Request) async throws -> Response {
-        let context = try await context(request)
+        let context = try await InventoryContext.load(request)
         let (item, kind) = try await editable(request, context)
         var input = FormInput(values: InventoryStore.decode(item.fields))
         input.organisation = item.$organisation.id?.uuidString
@@ -540,7 +501,7 @@ enum InventoryController {
     }
 
     @Sendable static func update(_ request: Request) async throws -> Response {
-        let context = try await context(request)
+        let context = try await InventoryContext.load(request)
         let (item, kind) = try await editable(request, context)
         var input = input(request, kind: kind)
         let openedAt = Int(request.field("version")) ?? 0
@@ -566,7 +527,7 @@ enum InventoryController {
     /// Quality R9: someone saved since this form was opened. Nothing is written; the form comes
     /// back with every value this person typed, the other changes merged in where they did not
     /// touch the same field, and a table of what changed meanwhile.
-    static func conflictPage(_ request: Request, _ context: Context, item: InventoryItemRecord, kind: InventoryKind, openedAt: Int,
+    static func conflictPage(_ request: Request, _ context: InventoryContext, item: InventoryItemRecord, kind: InventoryKind, openedAt: Int,
                              input: FormInput) async throws -> Response {
         let store = InventoryStore(database: request.db)
         let base = try await store.revision(of: item.id!, version: openedAt).map { InventoryStore.decode($0.snapshot) } ?? [:]
@@ -613,8 +574,8 @@ enum InventoryController {
     }
 
     @Sendable static func history(_ request: Request) async throws -> Response {
-        let context = try await context(request)
-        let item = try await item(request, context)
+        let context = try await InventoryContext.load(request)
+        let item = try await context.item(request)
         let kind = InventoryKind(rawValue: item.kind) ?? .need
         let relation = try await relation(item, context, request)
         let catalog = request.catalog, text = context.text
@@ -644,8 +605,8 @@ enum InventoryController {
 
     /// Brings the record back to how it was at a version, as a new revision.
     @Sendable static func revert(_ request: Request) async throws -> Response {
-        let context = try await context(request)
-        let item = try await item(request, context)
+        let context = try await InventoryContext.load(request)
+        let item = try await context.item(request)
         let kind = InventoryKind(rawValue: item.kind) ?? .need
         guard let version = Int(try request.parameter("version")) else { throw Abort(.notFound) }
         let store = InventoryStore(database: request.db)

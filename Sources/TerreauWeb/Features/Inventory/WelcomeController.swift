@@ -49,7 +49,7 @@ enum WelcomeController {
     }
 
     @Sendable static func submit(_ request: Request) async throws -> Response {
-        let context = try await InventoryController.context(request)
+        let context = try await InventoryContext.load(request)
         var values = request.inventoryValues(fields)
         let step = min(max(Int(request.field("step")) ?? 1, 1), 4)
         // Checked as the portrait they may become, but only the fields asked so far.
@@ -77,7 +77,7 @@ enum WelcomeController {
 
     /// Someone without an account, or not a member yet, asks to keep their answers: they wait in
     /// the session while the person signs up (or in) and joins, then come back on the results.
-    static func keep(_ request: Request, _ context: InventoryController.Context, values: [String: String]) throws -> Response {
+    static func keep(_ request: Request, _ context: InventoryContext, values: [String: String]) throws -> Response {
         let back = SiteRoute.welcome(slug: context.community.slug).path + "?reprendre=1"
         request.session.data[SessionKeys.welcomeDraft] = String(decoding: try JSONEncoder().encode(values), as: UTF8.self)
         request.session.data[SessionKeys.pendingReturn] = back
@@ -90,9 +90,9 @@ enum WelcomeController {
     }
 
     /// A member keeps their answers as their portrait (visible to members, editable afterwards).
-    static func save(_ request: Request, _ context: InventoryController.Context, values: [String: String]) async throws -> Response {
+    static func save(_ request: Request, _ context: InventoryContext, values: [String: String]) async throws -> Response {
         guard let me = context.me, context.viewer.isMember else { throw Abort(.forbidden) }
-        if let existing = try await InventoryController.ownPortrait(me, context, request) {
+        if let existing = try await context.ownPortrait(me, request) {
             return request.seeOther(.inventoryEdit(slug: context.community.slug, item: existing.id!.uuidString))
         }
         var portrait = values
@@ -109,7 +109,7 @@ enum WelcomeController {
 
     static func page(_ request: Request, step: Int, values: [String: String], errors: [InventoryField: String],
                      status: HTTPStatus = .ok) async throws -> Response {
-        let context = try await InventoryController.context(request)
+        let context = try await InventoryContext.load(request)
         let catalog = request.catalog, slug = context.community.slug
         let shown = step <= 3 ? Set(steps[step - 1]) : []
         let all = FieldView.build(.portrait, values: values, errors: errors, text: context.text)
@@ -136,7 +136,7 @@ enum WelcomeController {
     }
 
     /// Associations in my fields, places near me, needs asking for what I can bring, offers in my fields.
-    static func suggestions(_ request: Request, _ context: InventoryController.Context, values: [String: String]) async throws -> [Page.Group] {
+    static func suggestions(_ request: Request, _ context: InventoryContext, values: [String: String]) async throws -> [Page.Group] {
         let catalog = request.catalog, slug = context.community.slug
         let themes = (values[InventoryField.themes.rawValue] ?? "").split(separator: " ").map(String.init)
         let commune = values[InventoryField.commune.rawValue].flatMap { $0.isEmpty ? nil : $0 }

@@ -22,8 +22,8 @@ enum ConnectionsController {
     /// message waits in their session, and so does the way back to the record; they sign in (or
     /// sign up), join if need be, and find their message ready to send.
     @Sendable static func offerHelp(_ request: Request) async throws -> Response {
-        let context = try await InventoryController.context(request)
-        let item = try await InventoryController.item(request, context)
+        let context = try await InventoryContext.load(request)
+        let item = try await context.item(request)
         let here = SiteRoute.inventoryItem(slug: context.community.slug, item: item.id!.uuidString).path
         let message = String(request.field("message").trimmingCharacters(in: .whitespacesAndNewlines).prefix(messageLimit))
         if !message.isEmpty { request.session.data[draftKey] = message }
@@ -41,8 +41,8 @@ enum ConnectionsController {
     }
 
     @Sendable static func request(_ request: Request) async throws -> Response {
-        let context = try await InventoryController.context(request)
-        let item = try await InventoryController.item(request, context)
+        let context = try await InventoryContext.load(request)
+        let item = try await context.item(request)
         let me = try await request.requireSignedIn()
         let slug = context.community.slug
         let back = SiteRoute.inventoryItem(slug: slug, item: item.id!.uuidString)
@@ -63,7 +63,7 @@ enum ConnectionsController {
         if let id = UUID(uuidString: request.field("about")),
             let need = try await InventoryItemRecord.query(on: request.db).filter(\.$id == id).filter(\.$community.$id == context.community.id!)
                 .filter(\.$kind == InventoryKind.need.rawValue).first(),
-            Policy.canSee(context.viewer, Visibility(rawValue: need.visibility) ?? .statistics, isOwner: InventoryController.isOwner(need, me.personID)) {
+            Policy.canSee(context.viewer, Visibility(rawValue: need.visibility) ?? .statistics, isOwner: InventoryContext.isOwner(need, me.personID)) {
             about = id
         }
         let open = try await ConnectionRecord.query(on: request.db).filter(\.$requester.$id == me.personID).filter(\.$item.$id == item.id!)

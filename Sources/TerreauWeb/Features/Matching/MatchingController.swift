@@ -9,7 +9,7 @@ enum MatchingController {
     // MARK: Suggestions on a need's page
 
     /// The best answers to `item` as the reader may see them, or nil when it is not a need.
-    static func suggestions(for item: InventoryItemRecord, _ context: InventoryController.Context, request: Request) async throws -> [SuggestionView]? {
+    static func suggestions(for item: InventoryItemRecord, _ context: InventoryContext, request: Request) async throws -> [SuggestionView]? {
         guard item.kind == InventoryKind.need.rawValue else { return nil }
         let matcher = try await request.application.matchingCache.matcher(community: context.community.id!, request: request)
         guard let need = matcher.records.first(where: { $0.id == item.id }) else { return [] }
@@ -22,7 +22,7 @@ enum MatchingController {
 
     /// For a portrait, an offer, a place or equipment: the needs it could answer, as the reader
     /// may see them; each links to the need's « Je peux aider ».
-    static func answerable(by item: InventoryItemRecord, _ context: InventoryController.Context, request: Request) async throws -> [SuggestionView]? {
+    static func answerable(by item: InventoryItemRecord, _ context: InventoryContext, request: Request) async throws -> [SuggestionView]? {
         guard let kind = InventoryKind(rawValue: item.kind), [.portrait, .offer, .place, .equipment].contains(kind) else { return nil }
         let matcher = try await request.application.matchingCache.matcher(community: context.community.id!, request: request)
         let text = context.text, slug = context.community.slug
@@ -160,7 +160,7 @@ enum MatchingController {
     static func heat(_ count: Int) -> Int { count == 0 ? 0 : min(4, Int(log2(Double(count))) + 1) }
 
     @Sendable static func gaps(_ request: Request) async throws -> Response {
-        let context = try await InventoryController.context(request)
+        let context = try await InventoryContext.load(request)
         let community = context.community, catalog = request.catalog, text = context.text
         let matcher = try await request.application.matchingCache.matcher(community: community.id!, request: request)
         let report = matcher.gaps(viewer: context.viewer, me: context.me)
@@ -208,7 +208,7 @@ enum MatchingController {
     /// Internships and volunteering missions marked « jeunes »; for a signed-in person with a
     /// portrait, ranked by what they know, enjoy and would share.
     @Sendable static func young(_ request: Request) async throws -> Response {
-        let context = try await InventoryController.context(request)
+        let context = try await InventoryContext.load(request)
         let community = context.community, catalog = request.catalog
         let matcher = try await request.application.matchingCache.matcher(community: community.id!, request: request)
         let offers = matcher.records.filter { record in

@@ -54,7 +54,7 @@ enum CallsController {
     }
 
     @Sendable static func new(_ request: Request) async throws -> Response {
-        try await newPage(request, form: FormState(request, values: ["grades": DecisionsController.defaultGrades.joined(separator: "\n")]))
+        try await newPage(request, form: FormState(request, values: ["grades": MajorityJudgmentTally.defaultGrades.joined(separator: "\n")]))
     }
 
     static func newPage(_ request: Request, form: FormState, status: HTTPStatus = .ok) async throws -> Response {
@@ -328,7 +328,7 @@ enum CallsController {
                 return request.seeOther(back)
             }
             let decision = try await store.createDraft(.init(kind: .priorities, method: method, title: catalog.text("call.decisionTitle", [call.title]),
-                text: call.description, options: applications.map(\.proposal.title), grades: DecisionsController.defaultGrades, settings: [:], proposed: nil),
+                text: call.description, options: applications.map(\.proposal.title), grades: MajorityJudgmentTally.defaultGrades, settings: [:], proposed: nil),
                 community: community.id!, author: me.personID, rules: rules, now: request.now)
             call.$decision.id = decision.id
         }

@@ -72,7 +72,7 @@ extension ProposalsController {
         let versions = try await ProposalVersionRecord.query(on: request.db).filter(\.$proposal.$id == id).with(\.$editedBy).sort(\.$version).all()
         let decisions = try await DecisionRecord.query(on: request.db).filter(\.$proposal.$id == id).sort(\.$createdAt).all()
         let status = ProposalStatus(rawValue: proposal.status) ?? .debate
-        let canEdit = try await mayEdit(proposal, viewer: viewer, me: me?.personID, request)
+        let canEdit = try await ProposalAccess.mayEdit(proposal, viewer: viewer, me: me?.personID, request)
         var canBackAs: [ChoiceOption] = []
         if let me {
             let backed = Set(backings.map(\.$organisation.id))
@@ -80,7 +80,7 @@ extension ProposalsController {
                 .filter { $0.$community.id == community.id && $0.id != proposal.$organisation.id && !backed.contains($0.id!) }
                 .map { ChoiceOption(value: $0.id!.uuidString, label: $0.name, selected: false) }
         }
-        let places = try await communeNames(community, request)
+        let places = try await CommunityStore(database: request.db).communeNames(of: community)
         let slug = community.slug, key = id.uuidString
         let view = (try? request.query.get(String.self, at: "vue")) == "positions" ? DebateController.Order.positions : .date
         let register = try await RegisterController.section(for: proposal, viewer: viewer, me: me?.personID, canEdit: canEdit, request)
@@ -122,13 +122,6 @@ extension ProposalsController {
             form: FormState(request)))
     }
 
-    /// Its author, a co-author, or a coordinator.
-    static func mayEdit(_ proposal: ProposalRecord, viewer: Viewer, me: UUID?, _ request: Request) async throws -> Bool {
-        guard let me, viewer.isMember else { return false }
-        if proposal.$author.id == me || viewer.roles.contains(.coordinator) { return true }
-        return try await ProposalCoauthorRecord.query(on: request.db).filter(\.$proposal.$id == proposal.id!).filter(\.$person.$id == me).first() != nil
-    }
-
     // MARK: Edit
 
     @Sendable static func edit(_ request: Request) async throws -> Response {
@@ -142,7 +135,7 @@ extension ProposalsController {
         let proposal = try await request.proposal()
         let viewer = try await Access.viewer(in: community, request)
         let me = try await request.requireSignedIn()
-        guard try await mayEdit(proposal, viewer: viewer, me: me.personID, request) else { throw Abort(.forbidden) }
+        guard try await ProposalAccess.mayEdit(proposal, viewer: viewer, me: me.personID, request) else { throw Abort(.forbidden) }
         return try await request.render("proposals/form", FormPage(
             layout: PageLayout(request, title: request.catalog.text("proposal.edit.title", [proposal.title]), community: community, current: "proposals"),
             form: form, themes: [], communes: [], organisations: [],
@@ -156,7 +149,7 @@ extension ProposalsController {
         let proposal = try await request.proposal()
         let viewer = try await Access.viewer(in: community, request)
         let me = try await request.requireSignedIn()
-        guard try await mayEdit(proposal, viewer: viewer, me: me.personID, request) else { throw Abort(.forbidden) }
+        guard try await ProposalAccess.mayEdit(proposal, viewer: viewer, me: me.personID, request) else { throw Abort(.forbidden) }
         let catalog = request.catalog
         let values = ["title", "summary", "version"].reduce(into: [String: String]()) { $0[$1] = request.field($1) }
         var form = FormState(request, values: values)
@@ -171,7 +164,7 @@ extension ProposalsController {
             form.values["version"] = String(conflict.currentVersion)
             return try await editPage(request, form: form, status: .conflict)
         }
-        try await tellFollowers(of: proposal, except: me.personID, key: "notification.proposalEdited", arguments: [proposal.title], request)
+        try await ProposalAccess.tellFollowers(of: proposal, except: me.personID, key: "notification.proposalEdited", arguments: [proposal.title], request)
         request.flash(catalog.text("proposal.edited", [String(proposal.version)]))
         return request.seeOther(.proposal(slug: community.slug, proposal: proposal.id!.uuidString, view: nil))
     }
@@ -184,12 +177,12 @@ extension ProposalsController {
         let proposal = try await request.proposal()
         let viewer = try await Access.viewer(in: community, request)
         let me = try await request.requireSignedIn()
-        guard try await mayEdit(proposal, viewer: viewer, me: me.personID, request) else { throw Abort(.forbidden) }
+        guard try await ProposalAccess.mayEdit(proposal, viewer: viewer, me: me.personID, request) else { throw Abort(.forbidden) }
         let catalog = request.catalog
         guard let event = ProposalEvent(rawValue: request.field("event")), [.withdraw, .reopen, .realise].contains(event) else { throw Abort(.badRequest) }
         let note = String(request.field("note").prefix(2000))
         if let next = try await ProposalStore(database: request.db).move(proposal, event, note: note, person: me.personID, decision: nil, now: request.now) {
-            try await tellFollowers(of: proposal, except: me.personID, key: "notification.proposalStatus",
+            try await ProposalAccess.tellFollowers(of: proposal, except: me.personID, key: "notification.proposalStatus",
                                     arguments: [proposal.title, catalog.text("proposal.status." + next.rawValue)], request)
             request.flash(catalog.text("proposal.moved", [catalog.text("proposal.status." + next.rawValue)]))
         } else {
@@ -215,7 +208,7 @@ extension ProposalsController {
             request.flash(catalog.text("proposal.error.backing." + error.rawValue))
             return request.seeOther(back)
         }
-        try await tellFollowers(of: proposal, except: me.personID, key: "notification.proposalBacked", arguments: [organisation.name, proposal.title], request)
+        try await ProposalAccess.tellFollowers(of: proposal, except: me.personID, key: "notification.proposalBacked", arguments: [organisation.name, proposal.title], request)
         request.flash(catalog.text("proposal.backed", [organisation.name]))
         return request.seeOther(back)
     }
@@ -233,15 +226,5 @@ extension ProposalsController {
             request.flash(request.catalog.text("proposal.followed"))
         }
         return request.seeOther(.proposal(slug: community.slug, proposal: proposal.id!.uuidString, view: nil))
-    }
-
-    /// Tells the proposal's followers (but not the one who acted) what happened.
-    static func tellFollowers(of proposal: ProposalRecord, except person: UUID?, key: String, arguments: [String], _ request: Request) async throws {
-        let community = try await request.community()
-        let link = SiteRoute.proposal(slug: community.slug, proposal: proposal.id!.uuidString, view: nil).path
-        let notifier = Notifier(request)
-        for follower in try await ProposalStore(database: request.db).followers(of: proposal.id!) where follower != person {
-            try await notifier.notify(follower, kind: .proposal, community: community.id, key: key, arguments: arguments, link: link)
-        }
     }
 }

@@ -43,7 +43,7 @@ enum ProposalsController {
         let ids = proposals.compactMap(\.id)
         let comments = ids.isEmpty ? [] : try await CommentRecord.query(on: request.db).filter(\.$proposal.$id ~~ ids).filter(\.$hidden == nil).all()
         let backings = ids.isEmpty ? [] : try await ProposalBackingRecord.query(on: request.db).filter(\.$proposal.$id ~~ ids).all()
-        let places = try await communeNames(community, request)
+        let places = try await CommunityStore(database: request.db).communeNames(of: community)
         let items = proposals.map { proposal in
             ListPage.Item(title: proposal.title, url: SiteRoute.proposal(slug: community.slug, proposal: proposal.id!.uuidString, view: nil).path,
                 status: catalog.text("proposal.status." + proposal.status), themes: ThemeText.labels(proposal.themes, catalog).joined(separator: ", "),
@@ -60,13 +60,6 @@ enum ProposalsController {
             newURL: Policy.allows(viewer, .contribute) ? SiteRoute.proposalNew(slug: community.slug).path : nil,
             moderationURL: Policy.allows(viewer, .moderate) ? SiteRoute.moderation(slug: community.slug).path : nil,
             filtered: status != nil || theme != nil))
-    }
-
-    /// The names of the community's communes by code (names only: no boundaries loaded).
-    static func communeNames(_ community: CommunityRecord, _ request: Request) async throws -> [String: String] {
-        let codes = try await CommunityStore(database: request.db).communeCodes(of: community.requireID())
-        let communes = try await TerritoryStore(database: request.db).currentCommunes(codes: codes)
-        return Dictionary(communes.map { ($0.code, $0.name) }, uniquingKeysWith: { first, _ in first })
     }
 
     // MARK: New
@@ -89,7 +82,7 @@ enum ProposalsController {
         let community = try await request.community()
         let me = try await request.requireSignedIn()
         let catalog = request.catalog
-        let places = try await communeNames(community, request)
+        let places = try await CommunityStore(database: request.db).communeNames(of: community)
         let organisations = try await OrganisationStore(database: request.db).adminOrganisations(of: me.personID).filter { $0.$community.id == community.id }
         return try await request.render("proposals/form", FormPage(
             layout: PageLayout(request, title: catalog.text("proposal.new.title"), community: community, current: "proposals"),
@@ -113,7 +106,7 @@ enum ProposalsController {
         if title.isEmpty || title.count > 200 { form.fail("title", catalog.text("proposal.error.title")) }
         if summary.count < 20 || summary.count > 10_000 { form.fail("summary", catalog.text("proposal.error.summary")) }
         if themes.isEmpty || !themes.isSubset(of: Themes.all) { form.fail("themes", catalog.text("proposal.error.themes")) }
-        let places = try await communeNames(community, request)
+        let places = try await CommunityStore(database: request.db).communeNames(of: community)
         let commune = values["commune"]!.isEmpty ? nil : values["commune"]
         if let commune, places[commune] == nil { form.fail("commune", catalog.text("proposal.error.commune")) }
         var organisation: UUID?

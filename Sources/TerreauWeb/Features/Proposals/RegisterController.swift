@@ -101,7 +101,7 @@ enum RegisterController {
         let community = try await request.community()
         let catalog = request.catalog
         let delay = try await DecisionStore(database: request.db).governance(of: community.id!).answerDelayDays
-        let places = try await ProposalsController.communeNames(community, request)
+        let places = try await CommunityStore(database: request.db).communeNames(of: community)
         var shown: Entry?
         if let entry = try await RegisterEntryRecord.query(on: request.db).filter(\.$proposal.$id == proposal.id!).with(\.$official).first() {
             let events = try await RegisterEventRecord.query(on: request.db).filter(\.$entry.$id == entry.id!).with(\.$person).sort(\.$at).all()
@@ -125,7 +125,7 @@ enum RegisterController {
         let proposal = try await request.proposal()
         let viewer = try await Access.viewer(in: community, request)
         let me = try await request.requireSignedIn()
-        guard try await ProposalsController.mayEdit(proposal, viewer: viewer, me: me.personID, request) else { throw Abort(.forbidden) }
+        guard try await ProposalAccess.mayEdit(proposal, viewer: viewer, me: me.personID, request) else { throw Abort(.forbidden) }
         let catalog = request.catalog
         let back = SiteRoute.proposal(slug: community.slug, proposal: proposal.id!.uuidString, view: nil)
         func refuse(_ key: String) -> Response {
@@ -142,7 +142,7 @@ enum RegisterController {
         } else if to.hasPrefix("body:"), let body = RegisterBody(rawValue: String(to.dropFirst(5))) {
             entry.body = body.rawValue
             if body == .communeCouncil {
-                let places = try await ProposalsController.communeNames(community, request)
+                let places = try await CommunityStore(database: request.db).communeNames(of: community)
                 guard places[request.field("commune")] != nil else { return refuse("register.error.commune") }
                 entry.bodyPlace = request.field("commune")
             } else {
@@ -213,7 +213,7 @@ enum RegisterController {
             try await Notifier(request).notify(official, kind: .answer, community: community.id, key: "notification.registerTransmitted",
                                                arguments: [proposal.title], link: SiteRoute.officialDashboard(slug: community.slug).path)
         }
-        try await ProposalsController.tellFollowers(of: proposal, except: me.personID, key: "notification.registerStep",
+        try await ProposalAccess.tellFollowers(of: proposal, except: me.personID, key: "notification.registerStep",
             arguments: [proposal.title, catalog.text("register.status." + next.rawValue)], request)
         request.flash(catalog.text("register.moved", [catalog.text("register.status." + next.rawValue)]))
         return request.redirect(to: back, redirectType: .normal)
@@ -253,7 +253,7 @@ enum RegisterController {
         let catalog = request.catalog
         func query(_ name: String) -> String { (try? request.query.get(String.self, at: name)) ?? "" }
         let delay = try await DecisionStore(database: request.db).governance(of: community.id!).answerDelayDays
-        let places = try await ProposalsController.communeNames(community, request)
+        let places = try await CommunityStore(database: request.db).communeNames(of: community)
         let proposals = try await ProposalRecord.query(on: request.db).filter(\.$community.$id == community.id!).all()
         let byID = Dictionary(uniqueKeysWithValues: proposals.map { ($0.id!, $0) })
         var entries = proposals.isEmpty ? [] : try await RegisterEntryRecord.query(on: request.db).filter(\.$proposal.$id ~~ Array(byID.keys))
