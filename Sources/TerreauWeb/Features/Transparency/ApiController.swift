@@ -9,14 +9,10 @@ import Vapor
 enum ApiController {
     static let defaultLimit = 100, maximumLimit = 500
 
-    static func error(_ status: HTTPStatus, _ message: String) -> Response {
-        OpenDataController.json(["error": message], type: .json, status: status)
-    }
-
     @Sendable static func communities(_ request: Request) async throws -> Response {
         let communities = try await CommunityRecord.query(on: request.db).sort(\.$slug).all()
         let names = OpenDataCatalog(database: request.db, community: CommunityRecord(), catalog: request.catalog).datasets.map(\.name)
-        return OpenDataController.json(["data": communities.map { community -> [String: Any] in
+        return OpenJSON.response(["data": communities.map { community -> [String: Any] in
             ["slug": community.slug, "name": community.name, "description": community.description, "datasets": names]
         }], type: .json)
     }
@@ -24,27 +20,27 @@ enum ApiController {
     @Sendable static func dataset(_ request: Request) async throws -> Response {
         let catalog = request.catalog
         guard let community = try await CommunityStore(database: request.db).find(slug: try request.parameter("community")) else {
-            return error(.notFound, catalog.text("api.error.community"))
+            return OpenJSON.error(.notFound, catalog.text("api.error.community"))
         }
         let data = OpenDataCatalog(database: request.db, community: community, catalog: catalog)
         guard let dataset = data.datasets.first(where: { $0.name == (try? request.parameter("dataset")) }) else {
-            return error(.notFound, catalog.text("api.error.dataset"))
+            return OpenJSON.error(.notFound, catalog.text("api.error.dataset"))
         }
         var limit = defaultLimit
         if let text = request.query[String.self, at: "limite"] {
-            guard let value = Int(text), (1...maximumLimit).contains(value) else { return error(.badRequest, catalog.text("api.error.limit", [String(maximumLimit)])) }
+            guard let value = Int(text), (1...maximumLimit).contains(value) else { return OpenJSON.error(.badRequest, catalog.text("api.error.limit", [String(maximumLimit)])) }
             limit = value
         }
         let cursor = request.query[String.self, at: "apres"]
-        if let cursor, UUID(uuidString: cursor) == nil { return error(.badRequest, catalog.text("api.error.cursor")) }
+        if let cursor, UUID(uuidString: cursor) == nil { return OpenJSON.error(.badRequest, catalog.text("api.error.cursor")) }
         let commune = request.query[String.self, at: "commune"]
         if let commune, !hasCommune(dataset) || commune.count != 5 || !commune.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "A" || $0 == "B") }) {
-            return error(.badRequest, catalog.text("api.error.commune"))
+            return OpenJSON.error(.badRequest, catalog.text("api.error.commune"))
         }
         let places = try await CommunityPlaces.load(community, on: request.db)
         let batch = try await data.rows(of: dataset, after: cursor, places: places, limit: limit, commune: commune)
-        var body = "{\"data\":[" + batch.rows.map { OpenDataController.object(dataset, $0) }.joined(separator: ",") + "],\"page\":{\"limit\":\(limit),\"next\":"
-        body += (batch.next.map(OpenDataController.jsonString) ?? "null") + "}}"
+        var body = "{\"data\":[" + batch.rows.map { OpenJSON.object(dataset, $0) }.joined(separator: ",") + "],\"page\":{\"limit\":\(limit),\"next\":"
+        body += (batch.next.map(OpenJSON.jsonString) ?? "null") + "}}"
         var headers = HTTPHeaders()
         headers.contentType = .json
         headers.replaceOrAdd(name: "Access-Control-Allow-Origin", value: "*")
@@ -128,7 +124,7 @@ enum ApiController {
                          "properties": ["limit": ["type": "integer", "minimum": 1], "next": ["type": ["string", "null"]]]],
             ]],
         ]
-        return OpenDataController.json(document, type: .json)
+        return OpenJSON.response(document, type: .json)
     }
 }
 
@@ -137,7 +133,7 @@ enum ApiController {
 struct ReadOnlyApiMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         guard request.url.path.hasPrefix("/api/"), request.method != .GET, request.method != .HEAD else { return try await next.respond(to: request) }
-        let response = ApiController.error(.methodNotAllowed, request.catalog.text("api.error.method"))
+        let response = OpenJSON.error(.methodNotAllowed, request.catalog.text("api.error.method"))
         response.headers.replaceOrAdd(name: .allow, value: "GET, HEAD")
         return response
     }

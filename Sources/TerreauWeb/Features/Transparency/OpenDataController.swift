@@ -46,9 +46,9 @@ enum OpenDataController {
         let community = try await request.community()
         let file = try request.parameter("file")
         let data = OpenDataCatalog(database: request.db, community: community, catalog: request.catalog)
-        if file == "datapackage.json" { return json(try package(data, request), type: .json) }
-        if file == "catalogue.jsonld" { return json(try dcat(data, request), type: HTTPMediaType(type: "application", subType: "ld+json")) }
-        if file == HSDSExport.file { return json(try await HSDSExport.organizations(community, request), type: .json) }
+        if file == "datapackage.json" { return OpenJSON.response(try package(data, request), type: .json) }
+        if file == "catalogue.jsonld" { return OpenJSON.response(try dcat(data, request), type: HTTPMediaType(type: "application", subType: "ld+json")) }
+        if file == HSDSExport.file { return OpenJSON.response(try await HSDSExport.organizations(community, request), type: .json) }
         guard let dot = file.lastIndex(of: "."), let dataset = data.datasets.first(where: { $0.name == String(file[..<dot]) }),
               formats(dataset).contains(String(file[file.index(after: dot)...])) else { throw Abort(.notFound) }
         let format = String(file[file.index(after: dot)...])
@@ -82,8 +82,8 @@ enum OpenDataController {
                     case "csv": out += CSV.line(row, types: types)
                     case "geojson":
                         out += (first ? "" : ",") + "{\"type\":\"Feature\",\"geometry\":" + (geometry[row[0] ?? ""] ?? "null")
-                            + ",\"properties\":" + object(dataset, row) + "}"
-                    default: out += (first ? "" : ",") + object(dataset, row)
+                            + ",\"properties\":" + OpenJSON.object(dataset, row) + "}"
+                    default: out += (first ? "" : ",") + OpenJSON.object(dataset, row)
                     }
                     first = false
                 }
@@ -99,37 +99,11 @@ enum OpenDataController {
         return response
     }
 
-    /// One row as a JSON object, values typed as the dataset declares them.
-    static func object(_ dataset: OpenDataset, _ row: [String?]) -> String {
-        "{" + zip(dataset.fields, row).map { field, value in
-            let key = "\"" + field.name + "\":"
-            guard let value else { return key + "null" }
-            switch field.type {
-            case .integer, .number: return key + value
-            case .boolean: return key + (value == "yes" || value == "true" ? "true" : "false")
-            default: return key + jsonString(value)
-            }
-        }.joined(separator: ",") + "}"
-    }
-
-    static func jsonString(_ value: String) -> String {
-        let data = (try? JSONSerialization.data(withJSONObject: [value], options: [.withoutEscapingSlashes])) ?? Data("[\"\"]".utf8)
-        return String(decoding: data.dropFirst().dropLast(), as: UTF8.self)
-    }
-
     /// Commune boundaries as stored (GeoJSON geometries, exterior rings counter-clockwise).
     static func boundaries(_ community: CommunityRecord, _ request: Request) async throws -> [String: String] {
         let codes = try await CommunityStore(database: request.db).communeCodes(of: community.id!)
         return Dictionary(try await CommuneBoundaryRecord.query(on: request.db).filter(\.$id ~~ codes).all().map { ($0.id!, $0.geometry) },
                           uniquingKeysWith: { first, _ in first })
-    }
-
-    static func json(_ object: Any, type: HTTPMediaType, status: HTTPStatus = .ok) -> Response {
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])) ?? Data()
-        var headers = HTTPHeaders()
-        headers.contentType = type
-        headers.replaceOrAdd(name: "Access-Control-Allow-Origin", value: "*")
-        return Response(status: status, headers: headers, body: .init(data: data))
     }
 
     static func licences(_ dataset: OpenDataset) -> [[String: String]] {
