@@ -66,6 +66,13 @@ extension Request {
     /// The signed-in person as already resolved by the access check (every route runs it first).
     var resolvedSignedIn: SignedIn? { storage[SignedInKey.self] ?? nil }
 
+    /// The message typed before a refused or interrupted connection request, once.
+    func takeConnectionDraft() -> String {
+        guard hasSession, let draft = session.data[SessionKeys.connectionDraft] else { return "" }
+        session.data[SessionKeys.connectionDraft] = nil
+        return draft
+    }
+
     /// The person signed in, or 403: for handlers that the access check lets through only when
     /// someone is: the one signed-in call every feature uses (issue 26).
     func requireSignedIn() async throws -> SignedIn {

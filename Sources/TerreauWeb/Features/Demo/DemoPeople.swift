@@ -125,7 +125,7 @@ enum DemoPeople {
         details.duration = CollectiveDuration.permanent.rawValue
         try await details.create(on: database)
         for (organisation, joined) in [(founder, true), (city, true), (gardens, false)] {
-            let row = CollectiveController.membership(collective.id!, organisation, invitedBy: admin, now: now)
+            let row = CollectiveViews.membership(collective.id!, organisation, invitedBy: admin, now: now)
             if joined {
                 row.status = CollectiveStatus.joined.rawValue
                 row.joinedAt = now

@@ -105,7 +105,7 @@ enum InterviewController {
                 number += 1
                 let values = typed[question.key] ?? []
                 let id = "q-" + question.key
-                let choices = MethodController.optionLabels(question, places, catalog).enumerated().map { index, option in
+                let choices = QuestionText.optionLabels(question, places, catalog).enumerated().map { index, option in
                     Choice(id: id + "-\(index)", value: option.value, label: option.label, checked: values.contains(option.value))
                 }
                 let grid = question.kind == .availability ? Availability.days.map { day in

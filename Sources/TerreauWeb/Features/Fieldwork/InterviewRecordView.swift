@@ -38,7 +38,7 @@ struct InterviewRecordView: Encodable {
 
     /// A survey answer in words: choices by their labels.
     static func surveyText(_ question: Question, _ answer: String, _ places: CommunityPlaces, _ catalog: MessageCatalog) -> String {
-        let labels = Dictionary(MethodController.optionLabels(question, places, catalog).map { ($0.value, $0.label) }, uniquingKeysWith: { first, _ in first })
+        let labels = Dictionary(QuestionText.optionLabels(question, places, catalog).map { ($0.value, $0.label) }, uniquingKeysWith: { first, _ in first })
         guard !labels.isEmpty else { return answer }
         return answer.split(separator: "\n").map { labels[String($0)] ?? String($0) }.joined(separator: ", ")
     }

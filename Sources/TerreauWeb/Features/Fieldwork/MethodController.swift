@@ -27,30 +27,13 @@ enum MethodController {
         question.mapsTo.map { catalog.text("fieldwork.mapsTo", [catalog.text($0.labelKey)]) } ?? catalog.text("fieldwork.survey")
     }
 
-    /// The options a question offers, labelled (a mapped question offers its field's).
-    static func optionLabels(_ question: Question, _ places: CommunityPlaces, _ catalog: MessageCatalog) -> [(value: String, label: String)] {
-        switch question.kind {
-        case .yesNo: return [("yes", catalog.text("common.yes")), ("no", catalog.text("common.no"))]
-        case .scale: return (1...max(question.scaleMax, 1)).map { (String($0), String($0)) }
-        case .availability:
-            let text = InventoryText(catalog: catalog, places: places)
-            return (Availability.slots + [Availability.occasionally]).map { ($0, text.slot($0)) }
-        case .singleChoice, .multipleChoice:
-            guard let field = question.mapsTo else { return question.options.map { ($0, $0) } }
-            if field == .commune { return places.communes.map { ($0.code, $0.name) } }
-            if field == .neighbourhood { return places.neighbourhoods.map { ($0.slug, $0.name) } }
-            return (QuestionMapping.fixedOptions(for: field) ?? []).map { ($0, catalog.text("inventory.\(field.rawValue).\($0)")) }
-        default: return []
-        }
-    }
-
     static func sections(_ questionnaire: Questionnaire, _ places: CommunityPlaces, _ catalog: MessageCatalog) -> [SectionView] {
         var number = 0
         return questionnaire.sections.map { section in
             SectionView(title: section.title, questions: section.questions.map { question in
                 number += 1
                 return QuestionView(number: number, label: question.label, help: question.help, kind: kindLabel(question.kind, catalog),
-                    options: question.kind == .availability ? [] : optionLabels(question, places, catalog).map(\.label), destination: destination(question, catalog), required: question.required)
+                    options: question.kind == .availability ? [] : QuestionText.optionLabels(question, places, catalog).map(\.label), destination: destination(question, catalog), required: question.required)
             })
         }
     }

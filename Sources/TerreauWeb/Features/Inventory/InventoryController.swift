@@ -279,7 +279,7 @@ enum InventoryController {
         }
         let canEdit = InventoryPolicy.canEdit(kind, viewer: context.viewer, try await relation(item, context, request))
         let reachable = (item.$person.id ?? item.$createdBy.id).map { $0 != context.me } ?? false
-        let suggestions = try await MatchingController.suggestions(for: item, context, request: request)
+        let suggestions = try await MatchingViews.suggestions(for: item, context, request: request)
         let canSend = reachable && Policy.allows(context.viewer, .contribute)
         // The part of the reader's portrait this need asks for, to start their message with.
         var mySkills: [String] = []
@@ -289,7 +289,7 @@ enum InventoryController {
             let asked = Set(terms.compactMap(\.id))
             mySkills = try await store.terms(of: portrait.id!).filter { asked.contains($0.id!) }.map(\.label)
         }
-        var message = ConnectionsController.takeDraft(request)
+        var message = request.takeConnectionDraft()
         if message.isEmpty, !mySkills.isEmpty { message = catalog.text("connection.helpDraft", [mySkills.joined(separator: ", ")]) }
         let itemOwner = item.$person.id ?? item.$createdBy.id
         return try await request.render("inventory/show", ShowPage(
@@ -303,7 +303,7 @@ enum InventoryController {
             historyURL: SiteRoute.inventoryHistory(slug: slug, item: item.id!.uuidString).path,
             browseURL: SiteRoute.inventory(slug: slug).path,
             suggestions: suggestions, aboutID: suggestions == nil ? nil : item.id!.uuidString,
-            answerable: try await MatchingController.answerable(by: item, context, request: request),
+            answerable: try await MatchingViews.answerable(by: item, context, request: request),
             isMine: context.me != nil && (item.$person.id == context.me || (item.$person.id == nil && item.$createdBy.id == context.me)),
             connectURL: canSend ? SiteRoute.connectionRequest(slug: slug, item: item.id!.uuidString).path : nil,
             connectMessage: message,

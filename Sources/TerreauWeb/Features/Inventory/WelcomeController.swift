@@ -120,7 +120,7 @@ enum WelcomeController {
             if catalog.messages[key] != nil { fields[index].label = catalog.text(key) }
             if step == 1 && fields[index].name == InventoryField.title.rawValue { fields[index].required = false }
         }
-        let carried = WelcomeController.fields.filter { !shown.contains($0) }.map {
+        let carried = Self.fields.filter { !shown.contains($0) }.map {
             ChoiceOption(value: values[$0.rawValue] ?? "", label: $0.rawValue, selected: true)
         }
         let groups = step == 4 ? try await suggestions(request, context, values: values) : []

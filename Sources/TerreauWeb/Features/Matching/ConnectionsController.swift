@@ -11,13 +11,6 @@ enum ConnectionsController {
     static let messageLimit = 1000
     static let draftKey = SessionKeys.connectionDraft
 
-    /// The message typed before a refused request, once.
-    static func takeDraft(_ request: Request) -> String {
-        guard request.hasSession, let draft = request.session.data[draftKey] else { return "" }
-        request.session.data[draftKey] = nil
-        return draft
-    }
-
     /// « Je peux aider » from someone who cannot send yet (anonymous, or not a member): the
     /// message waits in their session, and so does the way back to the record; they sign in (or
     /// sign up), join if need be, and find their message ready to send.

@@ -190,14 +190,14 @@ enum OrganisationController {
         var form: FormState
         var claimURL: String
         var roles: [ChoiceOption]
-        var similar: [MatchingController.Neighbour]
+        var similar: [MatchingViews.Neighbour]
         var networkURL: String
-        var collective: CollectiveController.Section?
+        var collective: CollectiveViews.Section?
         /// The collective's invitation list, at the top for the shared partial.
-        var candidates: CollectiveController.Invitees
-        var collectives: [CollectiveController.Link]
+        var candidates: CollectiveViews.Invitees
+        var collectives: [CollectiveViews.Link]
         /// Collectives inviting this organisation, for its admins and the coordinators.
-        var invitations: [CollectiveController.Link]
+        var invitations: [CollectiveViews.Link]
         var newCollectiveURL: String?
     }
 
@@ -222,9 +222,9 @@ enum OrganisationController {
         if organisation.source == "rna", try await !CommunityStore(database: request.db).territoryCodes(of: community.id!).contains(organisation.communeCode ?? "") {
             commune = (commune.map { $0 + " — " } ?? "") + catalog.text("organisation.outsideTerritory")
         }
-        let collective = try await CollectiveController.section(for: organisation, community: community, viewer: viewer, isAdmin: isAdmin,
+        let collective = try await CollectiveViews.section(for: organisation, community: community, viewer: viewer, isAdmin: isAdmin,
             me: me?.personID, request: request)
-        let memberships = try await CollectiveController.memberships(of: organisation, community: community, request: request)
+        let memberships = try await CollectiveViews.memberships(of: organisation, community: community, request: request)
         return try await request.render("organisations/show", ShowPage(
             layout: PageLayout(request, title: organisation.name, community: community, current: "organisations"),
             organisation: item(for: organisation, community: community, catalog: catalog), object: organisation.object, website: organisation.website,
@@ -239,10 +239,10 @@ enum OrganisationController {
             form: FormState(request, values: ["role": OrganisationRole.member.rawValue]),
             claimURL: SiteRoute.organisationClaim(slug: community.slug, organisation: organisation.id!.uuidString).path,
             roles: ChoiceOption.list(OrganisationRole.allCases, labels: "organisation.role.", catalog) { $0 == .member },
-            similar: try await MatchingController.closest(to: organisation.id!, community: community, request: request),
+            similar: try await MatchingViews.closest(to: organisation.id!, community: community, request: request),
             networkURL: SiteRoute.organisationNetwork(slug: community.slug).path,
             collective: collective,
-            candidates: collective != nil && isAdmin ? try await CollectiveController.invitable(to: organisation, community: community, request: request)
+            candidates: collective != nil && isAdmin ? try await CollectiveViews.invitable(to: organisation, community: community, request: request)
                 : .init(close: [], names: []),
             collectives: memberships.joined,
             invitations: isAdmin || viewer.roles.contains(.coordinator) ? memberships.invited : [],
