@@ -73,7 +73,7 @@ enum MethodController {
         var draftURL: String?
         var paperURL: String?
         var fieldworkURL: String
-        var debate: DebateController.View?
+        var debate: DebateView.Page?
         var debateURL: String?
         var form: FormState
     }
@@ -103,10 +103,10 @@ enum MethodController {
         } else if versions.count >= 2 {
             changes = Self.changes(versions[versions.count - 2], versions[versions.count - 1], catalog)
         }
-        var debate: DebateController.View?
+        var debate: DebateView.Page?
         var debateURL: String?
         if let id = current?.$debate.id, let proposal = try await ProposalRecord.find(id, on: request.db) {
-            debate = try await DebateController.view(of: proposal, order: .date, viewer: viewer, me: try await request.signedIn()?.personID, request)
+            debate = try await DebateView.view(of: proposal, order: .date, viewer: viewer, me: try await request.signedIn()?.personID, request)
             debateURL = SiteRoute.proposal(slug: slug, proposal: id.uuidString, view: nil).path
         }
         return try await request.render("fieldwork/method", MethodPage(

@@ -49,8 +49,8 @@ extension ProposalsController {
         var statusURL: String
         var statusEvents: [ChoiceOption]
         var decideURL: String?
-        var debate: DebateController.View
-        var register: RegisterController.Section
+        var debate: DebateView.Page
+        var register: RegisterViews.Section
         var form: FormState
     }
 
@@ -82,8 +82,8 @@ extension ProposalsController {
         }
         let places = try await CommunityStore(database: request.db).communeNames(of: community)
         let slug = community.slug, key = id.uuidString
-        let view = (try? request.query.get(String.self, at: "vue")) == "positions" ? DebateController.Order.positions : .date
-        let register = try await RegisterController.section(for: proposal, viewer: viewer, me: me?.personID, canEdit: canEdit, request)
+        let view = (try? request.query.get(String.self, at: "vue")) == "positions" ? DebateView.Order.positions : .date
+        let register = try await RegisterViews.section(for: proposal, viewer: viewer, me: me?.personID, canEdit: canEdit, request)
         // One status: while the proposal waits on an official or a body, the register's step is
         // its status (« À l'étude »), not « En débat » beside it (issue 22).
         let shownStatus = status == .debate ? register.entries.first?.status : nil
@@ -117,7 +117,7 @@ extension ProposalsController {
                 .map { ChoiceOption(value: $0.rawValue, label: catalog.text("proposal.event." + $0.rawValue), selected: false) } : [],
             decideURL: canEdit && status == .debate && Policy.allows(viewer, .proposeDecision)
                 ? SiteRoute.decisionNew(slug: slug, kind: nil, proposal: key).path : nil,
-            debate: try await DebateController.view(of: proposal, order: view, viewer: viewer, me: me?.personID, request),
+            debate: try await DebateView.view(of: proposal, order: view, viewer: viewer, me: me?.personID, request),
             register: register,
             form: FormState(request)))
     }
