@@ -160,6 +160,10 @@ struct AccessTests {
             .interviewers(slug: slug), .interviewerCreate(slug: slug), .assignmentCreate(slug: slug, interviewer: UUID().uuidString),
             .interviewNew(slug: slug), .paperEntry(slug: slug), .interviewCreate(slug: slug), .interview(slug: slug, interview: UUID().uuidString),
             .paperForms(slug: slug), .fieldworkWorker(slug: slug), .staffReads(slug: slug), .claim(slug: slug), .claimSubmit(slug: slug),
+            // Field apps: the protocol's routes answer 401 without a Digest answer, whoever asks.
+            .xlsForm(slug: slug), .appPasswordCreate(slug: slug), .appPasswordRevoke(slug: slug), .openRosaFormList(slug: slug),
+            .openRosaForm(slug: slug, version: 1), .openRosaManifest(slug: slug, version: 1), .openRosaMedia(slug: slug, version: 1, file: "competences.csv"),
+            .openRosaSubmissionCheck(slug: slug), .openRosaSubmission(slug: slug),
             .claimedPortrait(slug: slug), .claimEdit(slug: slug), .claimUpdate(slug: slug), .claimDelete(slug: slug),
             .claimTakeOver(slug: slug), .claimHelp(slug: slug), .journal(slug: slug),
             .openData(slug: slug), .openDataFile(slug: slug, file: "organisations.csv"), .apiDocument, .apiCommunities,

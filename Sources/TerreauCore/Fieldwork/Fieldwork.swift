@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// A global campaign (the refresh that follows a census, with dates and targets) or the
@@ -194,6 +195,23 @@ public enum ClaimCode {
     public static func generate() -> String {
         var generator = SystemRandomNumberGenerator()
         return generate(using: &generator)
+    }
+
+    /// The code of a submission sent from a field app: derived from a secret the server and
+    /// that phone share (its app password's hash) and the submission's own id, so a resend
+    /// after a cut connection gets the same code back without the server keeping it.
+    public static func derived(secret: String, submission: String) -> String {
+        let mac = Array(HMAC<SHA256>.authenticationCode(for: Data(("claim:" + submission).utf8), using: SymmetricKey(data: Data(secret.utf8))))
+        var bits = 0, buffer = 0, characters = ""
+        for byte in mac where characters.count < length {
+            buffer = ((buffer << 8) | Int(byte)) & 0xFFFF
+            bits += 8
+            while bits >= 5, characters.count < length {
+                bits -= 5
+                characters.append(alphabet[(buffer >> bits) & 31])
+            }
+        }
+        return format(characters)
     }
 
     /// `ABCD-EFGH-JKMN-PQRS`.

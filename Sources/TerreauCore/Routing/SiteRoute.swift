@@ -91,6 +91,15 @@ public enum SiteRoute: Hashable, Sendable {
     case interviewers(slug: String), interviewerCreate(slug: String), assignmentCreate(slug: String, interviewer: String)
     case interviewNew(slug: String), paperEntry(slug: String), interviewCreate(slug: String), interview(slug: String, interview: String)
     case paperForms(slug: String), fieldworkWorker(slug: String), staffReads(slug: String)
+    /// The questionnaire as an XLSForm (`.xlsx`) for ODK and KoboToolbox; nil: the version in force.
+    case xlsForm(slug: String, version: Int? = nil)
+    /// An interviewer's password for a field app: made (shown once) or revoked.
+    case appPasswordCreate(slug: String), appPasswordRevoke(slug: String)
+    /// The OpenRosa server that field apps (ODK Collect, Enketo) speak: the form list and the
+    /// submission are authenticated by HTTP Digest with an app password, not by a session;
+    /// the form, its manifest and the skills file are the published method, public.
+    case openRosaFormList(slug: String), openRosaForm(slug: String, version: Int), openRosaManifest(slug: String, version: Int)
+    case openRosaMedia(slug: String, version: Int, file: String), openRosaSubmissionCheck(slug: String), openRosaSubmission(slug: String)
     case claim(slug: String), claimSubmit(slug: String), claimedPortrait(slug: String), claimEdit(slug: String), claimUpdate(slug: String)
     case claimDelete(slug: String), claimTakeOver(slug: String), claimHelp(slug: String)
     case journal(slug: String), openData(slug: String), openDataFile(slug: String, file: String)
@@ -124,7 +133,8 @@ public enum SiteRoute: Hashable, Sendable {
         case studies, studyNew, studyCreate, study, studyFile, studyRequestCreate, studyRequestAnswer
         case fieldwork, method, methodDraft, methodDraftSave, methodPublish, campaignNew, campaignCreate, campaign
         case interviewers, interviewerCreate, assignmentCreate, interviewNew, paperEntry, interviewCreate, interview
-        case paperForms, fieldworkWorker, staffReads
+        case paperForms, fieldworkWorker, staffReads, xlsForm, appPasswordCreate, appPasswordRevoke
+        case openRosaFormList, openRosaForm, openRosaManifest, openRosaMedia, openRosaSubmissionCheck, openRosaSubmission
         case claim, claimSubmit, claimedPortrait, claimEdit, claimUpdate, claimDelete, claimTakeOver, claimHelp
         case journal, openData, openDataFile, apiDocument, apiCommunities, apiDataset
         case funding, fundingCreate, fundingEdit, fundingUpdate, diagnostics, diagnosticPublish, diagnostic
@@ -258,6 +268,14 @@ public enum SiteRoute: Hashable, Sendable {
             case .paperForms: return ["c", ":slug", "enquete", "formulaire-papier"]
             case .fieldworkWorker: return ["c", ":slug", "enquete", "sw.js"]
             case .staffReads: return ["c", ":slug", "enquete", "consultations"]
+            case .xlsForm: return ["c", ":slug", "enquete", "methode", "xlsform"]
+            case .appPasswordCreate: return ["c", ":slug", "enquete", "application"]
+            case .appPasswordRevoke: return ["c", ":slug", "enquete", "application", "revoquer"]
+            case .openRosaFormList: return ["c", ":slug", "openrosa", "formList"]
+            case .openRosaForm: return ["c", ":slug", "openrosa", "formulaires", ":version"]
+            case .openRosaManifest: return ["c", ":slug", "openrosa", "manifestes", ":version"]
+            case .openRosaMedia: return ["c", ":slug", "openrosa", "medias", ":version", ":file"]
+            case .openRosaSubmissionCheck, .openRosaSubmission: return ["c", ":slug", "openrosa", "submission"]
             case .communityMail: return ["c", ":slug", "courriels"]
             case .claim, .claimSubmit: return ["c", ":slug", "portrait-recueilli"]
             case .claimedPortrait: return ["c", ":slug", "portrait-recueilli", "mon-portrait"]
@@ -293,7 +311,7 @@ public enum SiteRoute: Hashable, Sendable {
                 .recognitionSubmit, .commitmentCreate, .commitmentStatus, .eventCreate, .eventRegister, .eventReport, .festivalCreate,
                 .studyCreate, .studyRequestCreate, .studyRequestAnswer, .methodDraftSave, .methodPublish, .campaignCreate,
                 .interviewerCreate, .assignmentCreate, .interviewCreate, .claimSubmit, .claimUpdate, .claimDelete, .claimTakeOver, .claimHelp,
-                .fundingCreate, .fundingUpdate, .diagnosticPublish:
+                .fundingCreate, .fundingUpdate, .diagnosticPublish, .appPasswordCreate, .appPasswordRevoke, .openRosaSubmission:
                 return .post
             default: return .get
             }
@@ -311,13 +329,16 @@ public enum SiteRoute: Hashable, Sendable {
                 .register, .calls, .call, .recognitions, .agenda, .agendaFeed, .event, .eventCalendar, .festival, .studies, .study, .studyFile,
                 .fieldwork, .method, .campaign, .fieldworkWorker, .claim, .claimSubmit, .claimedPortrait, .claimEdit, .claimUpdate,
                 .claimDelete, .claimHelp, .journal, .openData, .openDataFile, .apiDocument, .apiCommunities, .apiDataset, .funding,
-                .diagnostics, .diagnostic, .indicators, .indicatorDefinitions:
+                .diagnostics, .diagnostic, .indicators, .indicatorDefinitions, .xlsForm, .openRosaForm, .openRosaManifest, .openRosaMedia:
                 return .readPublic
+            // Field apps hold no session: the handler checks the app password (HTTP Digest), then
+            // that its interviewer may interview here (`FieldworkPolicy`), as `.interview` would.
+            case .openRosaFormList, .openRosaSubmissionCheck, .openRosaSubmission: return .readPublic
             case .fundingCreate, .fundingEdit, .fundingUpdate, .diagnosticPublish: return .curate
             case .methodDraft, .methodDraftSave, .methodPublish, .campaignNew, .campaignCreate, .interviewers, .interviewerCreate,
                 .assignmentCreate, .staffReads:
                 return .manageFieldwork
-            case .interviewNew, .paperEntry, .interviewCreate, .interview, .paperForms: return .interview
+            case .interviewNew, .paperEntry, .interviewCreate, .interview, .paperForms, .appPasswordCreate, .appPasswordRevoke: return .interview
             case .claimTakeOver: return .useAccount
             case .inventoryNew, .inventoryCreate, .inventoryEdit, .inventoryUpdate, .inventoryRevert, .skillPropose, .connectionRequest,
                 .decisionContribution:
@@ -356,7 +377,11 @@ public enum SiteRoute: Hashable, Sendable {
 
         /// The only routes that take a file (a multipart body): everywhere else one is refused
         /// before a byte of it is read (finding F2).
-        public var acceptsFiles: Bool { self == .studyCreate }
+        public var acceptsFiles: Bool { self == .studyCreate || self == .openRosaSubmission }
+
+        /// Requests authenticated one by one (HTTP Digest) by a field app, which holds no session
+        /// and so no form token: the CSRF check asks for none, and checks only the origin.
+        public var isFieldAppProtocol: Bool { [.openRosaFormList, .openRosaSubmissionCheck, .openRosaSubmission].contains(self) }
 
         /// The largest body the route reads, in bytes. A form is a few kilobytes of text; the
         /// questionnaire's draft carries every question; an upload carries its file.
@@ -364,6 +389,8 @@ public enum SiteRoute: Hashable, Sendable {
             switch self {
             case .studyCreate: return StudyUpload.maximumBytes + 256 * 1024
             case .methodDraftSave: return 512 * 1024
+            // The filled form's XML and the photos a form may attach (Terreau keeps the XML only).
+            case .openRosaSubmission: return 10 * 1024 * 1024
             default: return 64 * 1024
             }
         }
@@ -541,6 +568,15 @@ public enum SiteRoute: Hashable, Sendable {
         case .paperForms: return .paperForms
         case .fieldworkWorker: return .fieldworkWorker
         case .staffReads: return .staffReads
+        case .xlsForm: return .xlsForm
+        case .appPasswordCreate: return .appPasswordCreate
+        case .appPasswordRevoke: return .appPasswordRevoke
+        case .openRosaFormList: return .openRosaFormList
+        case .openRosaForm: return .openRosaForm
+        case .openRosaManifest: return .openRosaManifest
+        case .openRosaMedia: return .openRosaMedia
+        case .openRosaSubmissionCheck: return .openRosaSubmissionCheck
+        case .openRosaSubmission: return .openRosaSubmission
         case .claim: return .claim
         case .claimSubmit: return .claimSubmit
         case .claimedPortrait: return .claimedPortrait
@@ -592,8 +628,11 @@ public enum SiteRoute: Hashable, Sendable {
             .claim(let slug), .claimSubmit(let slug), .claimedPortrait(let slug), .claimEdit(let slug), .claimUpdate(let slug),
             .claimDelete(let slug), .claimTakeOver(let slug), .claimHelp(let slug), .journal(let slug),
             .openData(let slug), .funding(let slug), .fundingCreate(let slug), .diagnostics(let slug), .diagnosticPublish(let slug),
-            .indicators(let slug), .indicatorDefinitions(let slug):
+            .indicators(let slug), .indicatorDefinitions(let slug), .xlsForm(let slug, _), .appPasswordCreate(let slug),
+            .appPasswordRevoke(let slug), .openRosaFormList(let slug), .openRosaSubmissionCheck(let slug), .openRosaSubmission(let slug):
             return ["slug": slug]
+        case .openRosaForm(let slug, let version), .openRosaManifest(let slug, let version): return ["slug": slug, "version": String(version)]
+        case .openRosaMedia(let slug, let version, let file): return ["slug": slug, "version": String(version), "file": file]
         case .diagnostic(let slug, let edition): return ["slug": slug, "edition": String(edition)]
         case .fundingEdit(let slug, let entry), .fundingUpdate(let slug, let entry): return ["slug": slug, "entry": entry]
         case .openDataFile(let slug, let file): return ["slug": slug, "file": file]
@@ -653,6 +692,7 @@ public enum SiteRoute: Hashable, Sendable {
         case .proposal(_, _, let view?): return base + "?vue=" + Self.encodeQueryValue(view)
         case .studies(_, let query?): return base + "?q=" + Self.encodeQueryValue(query)
         case .method(_, let from?, let to?): return base + "?de=\(from)&a=\(to)"
+        case .xlsForm(_, let version?): return base + "?version=\(version)"
         default: break
         }
         guard let target = returnTo.flatMap(ReturnTo.validated) else { return base }

@@ -43,7 +43,12 @@ enum Access {
     /// The viewer for lists filtered by visibility inside a community.
     static func viewer(in community: CommunityRecord, _ request: Request) async throws -> Viewer {
         guard let signedIn = try await request.signedIn() else { return .anonymous }
-        let membership = try await MembershipRecord.query(on: request.db).filter(\.$person.$id == signedIn.personID)
+        return try await viewer(person: signedIn.personID, in: community, request)
+    }
+
+    /// A person known otherwise than by their session (a field app's Digest answer).
+    static func viewer(person: UUID, in community: CommunityRecord, _ request: Request) async throws -> Viewer {
+        let membership = try await MembershipRecord.query(on: request.db).filter(\.$person.$id == person)
             .filter(\.$community.$id == community.id!).first()
         return Viewer(signedIn: true, roles: membership.map { Role.parse($0.roles) } ?? [])
     }

@@ -131,7 +131,12 @@ final class BodyLimitMiddleware: AsyncMiddleware, Sendable {
         // routes' limits (64 kB, the questionnaire's 512 kB) bound the work by themselves.
         let upload = kind?.acceptsFiles == true
             && (request.headers.contentType?.type == "multipart" || (declared ?? limit) > SiteRoute.Kind.home.bodyLimit)
-        if upload, !Self.mayUpload(request) {
+        // A field app answers the Digest challenge before it sends a form: without an answer,
+        // the challenge, before a byte is read (a second request then carries the body).
+        if kind?.isFieldAppProtocol == true, request.headers.first(name: .authorization).flatMap(DigestAuthentication.parse) == nil {
+            return OpenRosa.challenge(request, stale: false)
+        }
+        if upload, kind?.isFieldAppProtocol != true, !Self.mayUpload(request) {
             request.logger.notice("upload refused before reading: no signed-in session with its token")
             throw Abort(.forbidden)
         }
@@ -170,6 +175,10 @@ struct CSRFMiddleware: AsyncMiddleware {
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         guard !CSRFCheck.safeMethods.contains(request.method.rawValue) else { return try await next.respond(to: request) }
+        let kind = SiteRoute.Kind.matching(method: request.method.rawValue, path: request.url.path)
+        // A field app holds no session and no token; a browser that cached someone's Digest
+        // answer would send it on a forged cross-site post, so the origin is still checked.
+        let fieldApp = kind?.isFieldAppProtocol == true
         var origins = allowedOrigins
         if let host = request.headers.first(name: .host) {
             // Behind no proxy, the site is whatever host the browser asked for.
@@ -179,9 +188,9 @@ struct CSRFMiddleware: AsyncMiddleware {
         let submitted = (try? request.content.get(String.self, at: Self.formField)) ?? request.headers.first(name: "X-CSRF-Token")
         let verdict = CSRFCheck.verdict(
             method: request.method.rawValue, submittedToken: submitted,
-            sessionToken: request.hasSession ? request.session.data[Self.sessionKey] : nil,
+            sessionToken: request.hasSession && !fieldApp ? request.session.data[Self.sessionKey] : nil,
             origin: request.headers.first(name: .origin), referer: request.headers.first(name: .referer), allowedOrigins: origins,
-            sessionlessAllowed: SiteRoute.Kind.matching(method: request.method.rawValue, path: request.url.path)?.acceptsSessionlessForm == true)
+            sessionlessAllowed: fieldApp || kind?.acceptsSessionlessForm == true)
         guard verdict == .allowed else {
             request.logger.notice("CSRF refusal", metadata: ["verdict": "\(verdict)", "path": "\(LogRedaction.path(request.url.path))"])
             throw Abort(.forbidden, reason: "csrf")

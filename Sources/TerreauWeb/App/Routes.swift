@@ -156,6 +156,15 @@ func registerRoutes(_ app: Application) {
         case .paperForms: handler = InterviewController.paperForms
         case .fieldworkWorker: handler = InterviewController.worker
         case .staffReads: handler = FieldworkController.staffReads
+        case .xlsForm: handler = FieldAppsController.xlsForm
+        case .appPasswordCreate: handler = FieldAppsController.createPassword
+        case .appPasswordRevoke: handler = FieldAppsController.revokePassword
+        case .openRosaFormList: handler = FieldAppsController.formList
+        case .openRosaForm: handler = FieldAppsController.xform
+        case .openRosaManifest: handler = FieldAppsController.manifest
+        case .openRosaMedia: handler = FieldAppsController.media
+        case .openRosaSubmissionCheck: handler = FieldAppsController.submissionCheck
+        case .openRosaSubmission: handler = FieldAppsController.submission
         case .claim: handler = ClaimController.entry
         case .claimSubmit: handler = ClaimController.submit
         case .claimedPortrait: handler = ClaimController.show

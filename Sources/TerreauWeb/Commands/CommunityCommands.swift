@@ -111,6 +111,7 @@ func list(_ text: String?) -> [String] {
 func registerCommands(_ app: Application) {
     app.asyncCommands.use(TerritoryCommandGroup(), as: "territory")
     app.asyncCommands.use(CommunityCommandGroup(), as: "community")
+    app.asyncCommands.use(FieldworkCommandGroup(), as: "fieldwork")
     app.asyncCommands.use(DemoCommand(), as: "demo")
     app.asyncCommands.use(ImportCommandGroup(), as: "import")
     app.asyncCommands.use(MailCommandGroup(), as: "mail")

@@ -49,7 +49,7 @@ struct SiteRouteTests {
         for kind in SiteRoute.Kind.allCases {
             let path = "/" + kind.pattern.map { $0.hasPrefix(":") ? "x1" : $0 }.joined(separator: "/")
             #expect(SiteRoute.Kind.matching(method: kind.method.rawValue, path: path) == kind, "\(kind)")
-            #expect(kind.acceptsFiles == (kind == .studyCreate))
+            #expect(kind.acceptsFiles == (kind == .studyCreate || kind == .openRosaSubmission))
             #expect(kind.bodyLimit >= 64 * 1024 && (kind.bodyLimit > 1024 * 1024) == kind.acceptsFiles)
         }
     }

@@ -9,6 +9,8 @@ import TerreauCore
 /// known (`TERR-EA00-DEM0-2026`) so that anyone can try the claim pages.
 enum DemoFieldwork {
     static let knownClaimCode = "TERR-EA00-DEM0-2026"
+    /// Karim's app password for ODK Collect (user name `karim.benali`), named in the README.
+    static let karimAppPassword = "demo-odk-2026"
 
     static func ensure(on database: any Database, catalog: MessageCatalog, now: Date) async throws {
         guard let community = try await CommunityStore(database: database).find(slug: "grenoble-alpes"),
@@ -86,6 +88,9 @@ enum DemoFieldwork {
         assignment.$assignedBy.id = camille
         assignment.assignedAt = now - 30 * day
         try await assignment.create(on: database)
+        // His phone: ODK Collect pointed at the demo with this app password (README).
+        _ = try await AppPasswordStore(database: database).create(person: karim, displayName: "Karim Benali", community: community.id!,
+            password: Self.karimAppPassword, realm: OpenRosa.realm, now: now - 30 * day)
 
         let residents: [(name: String, visibility: Visibility, skills: String, enjoys: String, since: String, code: String)] = [
             ("Fatou", .members, "", "Cuisiner pour les fêtes de quartier, coudre", "Plus de 5 ans", knownClaimCode),

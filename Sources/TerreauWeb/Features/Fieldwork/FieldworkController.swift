@@ -53,6 +53,18 @@ enum FieldworkController {
         var interviewersURL: String
         var draftURL: String
         var staffReadsURL: String
+        var fieldApp: FieldApp?
+        var form: FormState
+    }
+
+    /// An interviewer's link to a field app: the server's address, their app password's state.
+    struct FieldApp: Encodable {
+        var serverURL: String
+        var username: String?
+        var createdAt: String?
+        var lastUsed: String?
+        var createURL: String
+        var revokeURL: String
     }
 
     static func dates(_ range: DayRange, _ catalog: MessageCatalog, _ language: Language) -> String {
@@ -79,8 +91,13 @@ enum FieldworkController {
         var assignments: [AssignmentLine] = []
         var interviews: [InterviewLine] = []
         var isInterviewer = false
+        var fieldApp: FieldApp?
         if let me, let interviewer = try await store.interviewer(me, in: community.id!) {
             isInterviewer = true
+            let password = try await AppPasswordStore(database: request.db).active(of: me, in: community.id!)
+            fieldApp = FieldApp(serverURL: OpenRosa.serverURL(request, community), username: password?.username,
+                                createdAt: password.map { language.formatDate($0.createdAt) }, lastUsed: password?.lastUsedAt.map(language.formatDate),
+                                createURL: SiteRoute.appPasswordCreate(slug: slug).path, revokeURL: SiteRoute.appPasswordRevoke(slug: slug).path)
             let mine = try await store.assignments(of: interviewer.id!)
             assignments = mine.map {
                 AssignmentLine(campaign: $0.campaign.name, place: places.label(commune: $0.communeCode, neighbourhood: $0.neighbourhood) ?? catalog.text("fieldwork.wholeTerritory"),
@@ -103,7 +120,7 @@ enum FieldworkController {
             paperFormsURL: SiteRoute.paperForms(slug: slug).path, interviews: interviews,
             manage: Policy.allows(viewer, .manageFieldwork), newCampaignURL: SiteRoute.campaignNew(slug: slug).path,
             interviewersURL: SiteRoute.interviewers(slug: slug).path, draftURL: SiteRoute.methodDraft(slug: slug).path,
-            staffReadsURL: SiteRoute.staffReads(slug: slug).path))
+            staffReadsURL: SiteRoute.staffReads(slug: slug).path, fieldApp: fieldApp, form: FormState(request)))
     }
 
     static func interviewLine(_ interview: InterviewRecord, _ places: CommunityPlaces, _ catalog: MessageCatalog, _ language: Language, _ slug: String) -> InterviewLine {

@@ -21,6 +21,13 @@ struct FieldworkStore {
             .filter(\.$status == "published").sort(\.$number, .descending).first()
     }
 
+    /// A published version by number; nil asks for the version in force.
+    func published(_ number: Int?, of community: UUID) async throws -> QuestionnaireVersionRecord? {
+        guard let number else { return try await inForce(community) }
+        return try await QuestionnaireVersionRecord.query(on: database).filter(\.$community.$id == community)
+            .filter(\.$status == "published").filter(\.$number == number).first()
+    }
+
     /// The draft, started from the version in force (or from `starter` the first time).
     func draft(of community: UUID, starter: @autoclosure () -> Questionnaire, by person: UUID?, now: Date) async throws -> QuestionnaireVersionRecord {
         if let draft = try await QuestionnaireVersionRecord.query(on: database).filter(\.$community.$id == community)

@@ -226,19 +226,13 @@ enum InterviewController {
         for question in questionnaire.questions { typed[question.key] = request.fields("a_" + question.key) }
         var values: [String: String] = [:]
         for name in ["consent", "visibility", "contact", "form_number", "assignment", "idempotency_key", "claim_code"] { values[name] = request.field(name) }
-        let communes = Set(context.places.communes.map(\.code)), neighbourhoods = Set(context.places.neighbourhoods.map(\.slug))
+        let check = InterviewCheck(questionnaire, typed: typed, visibility: values["visibility"]!, places: context.places, catalog: catalog)
         var submission = Submission(paper: request.field("channel") == ConsentChannel.paper.rawValue, version: version, values: values,
-                                    checked: questionnaire.check(typed, communes: communes, neighbourhoods: neighbourhoods))
-        submission.errors = submission.checked.errors.mapValues { error -> String in
-            switch error {
-            case .required: return catalog.text("interview.error.required")
-            case .notAChoice: return catalog.text("interview.error.choice")
-            case .tooLong(let max): return catalog.text("interview.error.tooLong", [String(max)])
-            }
-        }
+                                    checked: check.checked)
+        submission.errors = check.errors
+        submission.visibilityError = check.visibilityError
+        submission.portrait = check.portrait
         if values["consent"] != "yes" { submission.consentError = catalog.text("interview.error.consent") }
-        let visibility = Visibility(rawValue: values["visibility"]!).flatMap { [.public, .members, .statistics].contains($0) ? $0 : nil }
-        if visibility == nil { submission.visibilityError = catalog.text("interview.error.visibility") }
         let number = values["form_number"]!
         if submission.paper && (number.isEmpty || number.count > 20 || !number.allSatisfy { $0.isNumber || $0 == "-" }) {
             submission.formNumberError = catalog.text("interview.error.formNumber")
@@ -252,15 +246,6 @@ enum InterviewController {
             submission.assignment = context.assignments.count == 1 ? context.assignments[0] : context.assignments.first { $0.id?.uuidString == values["assignment"] }
             if submission.assignment == nil { submission.errors["assignment"] = catalog.text("interview.error.assignment") }
         }
-        var portrait = Dictionary(uniqueKeysWithValues: submission.checked.portrait.map { ($0.key.rawValue, $0.value) })
-        if portrait[InventoryField.title.rawValue, default: ""].isEmpty { portrait[InventoryField.title.rawValue] = catalog.text("interview.anonymous") }
-        portrait[InventoryField.visibility.rawValue] = (visibility ?? .statistics).rawValue
-        portrait[InventoryField.contactPreference.rawValue] = "through-coordinator"
-        let outcome = context.places.form(.portrait).check(portrait)
-        for (field, _) in outcome.errors where field != .skills {
-            if let question = questionnaire.questions.first(where: { $0.mapsTo == field }) { submission.errors[question.key] = catalog.text("interview.error.choice") }
-        }
-        submission.portrait = Dictionary(uniqueKeysWithValues: outcome.values.map { ($0.key.rawValue, $0.value) })
         return submission
     }
 

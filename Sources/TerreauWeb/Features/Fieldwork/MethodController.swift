@@ -72,10 +72,19 @@ enum MethodController {
         var compareChoices: [ChoiceOption]
         var draftURL: String?
         var paperURL: String?
+        /// The version in force for ODK and KoboToolbox: XLSForm, XForm, skills file.
+        var fieldAppFiles: FieldAppFiles?
         var fieldworkURL: String
         var debate: DebateView.Page?
         var debateURL: String?
         var form: FormState
+    }
+
+    struct FieldAppFiles: Encodable {
+        var xlsForm: String
+        var xform: String
+        var skills: String
+        var docs: String
     }
 
     static func changes(_ old: QuestionnaireVersionRecord, _ new: QuestionnaireVersionRecord, _ catalog: MessageCatalog) -> ChangesView {
@@ -123,6 +132,11 @@ enum MethodController {
             compareChoices: versions.map { ChoiceOption(value: String($0.number), label: catalog.text("method.versionN", [String($0.number)]), selected: false) },
             draftURL: Policy.allows(viewer, .manageFieldwork) ? SiteRoute.methodDraft(slug: slug).path : nil,
             paperURL: Policy.allows(viewer, .interview) && current != nil ? SiteRoute.paperForms(slug: slug).path : nil,
+            fieldAppFiles: current.map { version in
+                FieldAppFiles(xlsForm: SiteRoute.xlsForm(slug: slug).path, xform: SiteRoute.openRosaForm(slug: slug, version: version.number).path,
+                              skills: SiteRoute.openRosaMedia(slug: slug, version: version.number, file: ODKForm.skillsFile).path,
+                              docs: OpenRosa.serverURL(request, community))
+            },
             fieldworkURL: SiteRoute.fieldwork(slug: slug).path, debate: debate, debateURL: debateURL, form: FormState(request)))
     }
 

@@ -98,6 +98,24 @@ struct VocabularyStore {
         "(t.community_id IS NULL OR t.community_id = \(bind: community)) AND t.merged_into IS NULL"
     }
 
+    /// Every term a community may pick (the field apps' skills file), by label.
+    func pickable(in community: UUID) async throws -> [(id: UUID, label: String, source: String, conceptType: String)] {
+        try await sql.raw("""
+            SELECT t.id, t.label, t.source, t.concept_type FROM skill_terms t WHERE \(visible(in: community)) ORDER BY t.label, t.id
+            """).all().map {
+            (try $0.decode(column: "id", as: UUID.self), try $0.decode(column: "label", as: String.self),
+             try $0.decode(column: "source", as: String.self), try $0.decode(column: "concept_type", as: String.self))
+        }
+    }
+
+    /// The labels of terms named by id (a field app sends ids), only those visible here.
+    func labels(of ids: [UUID], community: UUID) async throws -> [UUID: String] {
+        guard !ids.isEmpty else { return [:] }
+        let rows = try await sql.raw("SELECT t.id, t.label FROM skill_terms t WHERE t.id IN (\(binds: ids)) AND \(visible(in: community))").all()
+        return Dictionary(try rows.map { (try $0.decode(column: "id", as: UUID.self), try $0.decode(column: "label", as: String.self)) },
+                          uniquingKeysWith: { first, _ in first })
+    }
+
     /// A portrait's skills as typed: those the vocabulary knows become its labels (and terms),
     /// the others join the free-text know-how in the person's own words — an interview or a
     /// newcomer never gets stuck on the vocabulary.

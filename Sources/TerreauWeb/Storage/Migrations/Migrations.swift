@@ -29,6 +29,7 @@ enum TerreauMigrations {
         AddConsentProcess(),
         AddNeighbourhoodPopulationEstimate(),
         AddRegisterOverdueReminder(),
+        CreateAppPasswords(),
     ]
 }
 

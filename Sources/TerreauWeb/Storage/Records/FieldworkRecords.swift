@@ -153,3 +153,21 @@ final class StaffReadRecord: Model, @unchecked Sendable {
 
     init() {}
 }
+
+/// An interviewer's password for a field app (ODK Collect, Enketo), in one community: the
+/// HTTP Digest hash only. One row per interviewer and community: a new password replaces the
+/// hash, a revocation dates it (the user name stays theirs, so an import can still name them).
+final class AppPasswordRecord: Model, @unchecked Sendable {
+    static let schema = "app_passwords"
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "community_id") var community: CommunityRecord
+    @Parent(key: "person_id") var person: PersonRecord
+    @Field(key: "username") var username: String
+    /// `MD5(username:realm:password)` (RFC 7616).
+    @Field(key: "digest_ha1") var digestHA1: String
+    @Field(key: "created_at") var createdAt: Date
+    @OptionalField(key: "revoked_at") var revokedAt: Date?
+    @OptionalField(key: "last_used_at") var lastUsedAt: Date?
+
+    init() {}
+}
