@@ -77,7 +77,7 @@ struct AccessTests {
         // that the interview routes answer what the policy says rather than « no assignment ».
         let fieldwork = FieldworkStore(database: app.db)
         let catalog = app.localization[.fr]
-        let version = try await fieldwork.draft(of: grenoble.id!, starter: MethodController.starter(catalog), by: camille.$person.id, now: Date())
+        let version = try await fieldwork.draft(of: grenoble.id!, starter: StarterQuestionnaire.make(catalog), by: camille.$person.id, now: Date())
         try await fieldwork.publish(version, note: "Première version.", debateTitle: "Méthode", debateText: "La méthode en débat.", by: camille.$person.id, now: Date())
         let campaign = CampaignRecord()
         campaign.$community.id = grenoble.id!
@@ -93,7 +93,7 @@ struct AccessTests {
         interviewer.$person.id = karim.$person.id
         interviewer.trainedOn = Date()
         interviewer.trainer = "Formation"
-        interviewer.charterVersion = FieldworkController.interviewerCharterVersion
+        interviewer.charterVersion = FieldworkPolicy.interviewerCharterVersion
         interviewer.charterAcceptedAt = Date()
         interviewer.registeredAt = Date()
         try await interviewer.create(on: app.db)

@@ -15,7 +15,7 @@ struct DiagnosticTests {
             try await DemoDecisions.ensure(on: app.db, now: Date())
             let b = try await RegisterTests.browsers(app, ["camille", "sophie", "karim"])
             let grenoble = try #require(try await CommunityStore(database: app.db).find(slug: "grenoble-alpes"))
-            let decision = try #require(try await DiagnosticController.eligible(grenoble, on: app.db).first)
+            let decision = try #require(try await DiagnosticStore(database: app.db).eligible(grenoble).first)
             #expect(try await b["sophie"]!.post("/c/grenoble-alpes/diagnostic", [("decision", decision.id!.uuidString)]).status == .forbidden)
             let wrong = try await b["camille"]!.post("/c/grenoble-alpes/diagnostic", [("decision", UUID().uuidString)])
             #expect(wrong.status == .unprocessableEntity)

@@ -379,7 +379,7 @@ extension IntegrityTests {
             // campaign's coverage and in the open data (the review saw 42 for « Grenoble » and 25
             // for the commune of Grenoble).
             let community = try await DecisionTests.grenoble(app)
-            let diagnostic = try await DiagnosticController.snapshot(community, on: app.db)
+            let diagnostic = try await DiagnosticStore(database: app.db).snapshot(community)
             func csv(_ name: String) async throws -> [String: [Substring]] {
                 let lines = try await app.get("/c/grenoble-alpes/donnees/\(name).csv").text.split(whereSeparator: \.isNewline).dropFirst()
                 return Dictionary(lines.map { line in let cells = line.split(separator: ",", omittingEmptySubsequences: false); return (String(cells[0]), cells) },

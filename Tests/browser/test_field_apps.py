@@ -188,7 +188,9 @@ def test_an_openrosa_client_sends_an_interview(base_url, form_list, terreau_xfor
     assert int(head.headers["X-OpenRosa-Accept-Content-Length"]) >= 1_000_000
 
     instance_id = str(uuid.uuid4())
-    files = {"xml_submission_file": ("submission.xml", fill(terreau_xform, instance_id), "text/xml")}
+    # As ODK Collect sends it: the filled form, and any attachment as a further part (ignored).
+    files = {"xml_submission_file": ("submission.xml", fill(terreau_xform, instance_id), "text/xml"),
+             "photo.jpg": ("photo.jpg", b"\xff\xd8\xff\xe0" + bytes(2048), "image/jpeg")}
     first = session.post(base_url + f"/c/{SLUG}/openrosa/submission", files=files, timeout=30)
     assert first.status_code == 201, first.text
     message = ET.fromstring(first.content).find("{http://openrosa.org/http/response}message").text

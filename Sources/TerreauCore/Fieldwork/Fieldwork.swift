@@ -178,6 +178,13 @@ public struct Coverage: Equatable, Sendable {
     }
 }
 
+// MARK: Paper
+
+public enum PaperForm {
+    /// `2-0007`: the questionnaire version, then the sheet.
+    public static func number(version: Int, sheet: Int) -> String { "\(version)-" + String(format: "%04d", sheet) }
+}
+
 // MARK: Claim codes
 
 /// What a resident leaves an interview with: a code that lets them see, correct, take over
@@ -244,6 +251,9 @@ public enum ClaimCode {
 /// Who may take interviews and see what they entered: an interviewer reaches the non-public
 /// portraits they entered only while one of their assignments is running.
 public enum FieldworkPolicy {
+    /// The interviewer charter's version an interviewer accepts when registered.
+    public static let interviewerCharterVersion = "charte-enqueteur-1"
+
     public static func mayInterview(assignments: [DayRange], at moment: Date) -> Bool {
         assignments.contains { $0.contains(moment) }
     }

@@ -11,21 +11,6 @@ enum AccountsController {
         var links: [String: String]
     }
 
-    struct NoticePage: Encodable {
-        var layout: PageLayout
-        var heading: String
-        var text: String
-        var link: String?
-        var linkText: String?
-    }
-
-    static func notice(_ request: Request, _ key: String, link: SiteRoute? = nil, linkKey: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
-        let catalog = request.catalog
-        return try await request.render("accounts/notice", NoticePage(
-            layout: PageLayout(request, title: catalog.text(key + ".title")), heading: catalog.text(key + ".title"),
-            text: catalog.text(key + ".text"), link: link?.path, linkText: linkKey.map { catalog.text($0) }), status: status)
-    }
-
     static func formPage(_ request: Request, _ template: String, title: String, form: FormState, action: SiteRoute, status: HTTPStatus = .ok) async throws -> Response {
         try await request.render(template, FormPage(
             layout: PageLayout(request, title: request.catalog.text(title)), form: form, action: action.path,
@@ -66,7 +51,7 @@ enum AccountsController {
         // faster, nor slower (finding F6). The answer is the same page either way.
         let hash = try await request.password.async.hash(password)
         let app = request.application, language = request.language.rawValue
-        return try await notice(request, "signup.sent").startingAfterSent { app.detachedWork.start(app, "sign-up") {
+        return try await request.notice("signup.sent").startingAfterSent { app.detachedWork.start(app, "sign-up") {
             if let existing = try await AccountRecord.query(on: app.db).filter(\.$email == email).first() {
                 try await AccountStore(app).mail(existing, key: "mail.signupAgain", link: SiteRoute.passwordForgot)
                 return
@@ -94,7 +79,7 @@ enum AccountsController {
     @Sendable static func confirmEmail(_ request: Request) async throws -> Response {
         let token = try request.parameter("token")
         guard try await AccountStore(request).usableToken(token, .confirmEmail) != nil else {
-            return try await notice(request, "token.invalid", link: .signIn(returnTo: nil), linkKey: "signin.title", status: .notFound)
+            return try await request.notice("token.invalid", link: .signIn(returnTo: nil), linkKey: "signin.title", status: .notFound)
         }
         // A page with a button, not a state change on GET: mail scanners that follow links
         // must not use the token.
@@ -106,7 +91,7 @@ enum AccountsController {
     @Sendable static func confirmEmailSubmit(_ request: Request) async throws -> Response {
         let store = AccountStore(request)
         guard let token = try await store.usableToken(try request.parameter("token"), .confirmEmail) else {
-            return try await notice(request, "token.invalid", link: .signIn(returnTo: nil), linkKey: "signin.title", status: .notFound)
+            return try await request.notice("token.invalid", link: .signIn(returnTo: nil), linkKey: "signin.title", status: .notFound)
         }
         let consumed = try await request.db.writing { database in
             guard try await AccountStore(request, database: database).consume(token) else { return false }
@@ -115,7 +100,7 @@ enum AccountsController {
             try await account.update(on: database)
             return true
         }
-        guard consumed else { return try await notice(request, "token.invalid", link: .signIn(returnTo: nil), linkKey: "signin.title", status: .notFound) }
+        guard consumed else { return try await request.notice("token.invalid", link: .signIn(returnTo: nil), linkKey: "signin.title", status: .notFound) }
         request.flash(request.catalog.text("confirm.done"))
         // Someone who signed up from a community (to answer a need, say) signs in on the way to
         // joining it; joining takes them back to where they were.
@@ -176,7 +161,7 @@ enum AccountsController {
     @Sendable static func passwordForgotSubmit(_ request: Request) async throws -> Response {
         // Identical for known and unknown addresses (quality S4), in content and in time (F6):
         // the lookup and the mail happen once the answer has left.
-        let page = try await notice(request, "forgot.sent")
+        let page = try await request.notice("forgot.sent")
         guard let email = EmailAddress.normalized(request.field("email")) else { return page }
         let app = request.application
         return page.startingAfterSent { app.detachedWork.start(app, "reset link") {
@@ -188,7 +173,7 @@ enum AccountsController {
     @Sendable static func passwordReset(_ request: Request) async throws -> Response {
         let token = try request.parameter("token")
         guard try await AccountStore(request).usableToken(token, .resetPassword) != nil else {
-            return try await notice(request, "token.invalid", link: .passwordForgot, linkKey: "forgot.title", status: .notFound)
+            return try await request.notice("token.invalid", link: .passwordForgot, linkKey: "forgot.title", status: .notFound)
         }
         return try await formPage(request, "accounts/reset", title: "reset.title", form: FormState(request), action: .passwordResetSubmit(token: token))
     }
@@ -197,7 +182,7 @@ enum AccountsController {
         let raw = try request.parameter("token")
         let store = AccountStore(request)
         guard let token = try await store.usableToken(raw, .resetPassword) else {
-            return try await notice(request, "token.invalid", link: .passwordForgot, linkKey: "forgot.title", status: .notFound)
+            return try await request.notice("token.invalid", link: .passwordForgot, linkKey: "forgot.title", status: .notFound)
         }
         let account = try await token.$account.get(on: request.db)
         let password = request.secret("password")
@@ -216,7 +201,7 @@ enum AccountsController {
             try await account.update(on: database)
             return true
         }
-        guard consumed else { return try await notice(request, "token.invalid", link: .passwordForgot, linkKey: "forgot.title", status: .notFound) }
+        guard consumed else { return try await request.notice("token.invalid", link: .passwordForgot, linkKey: "forgot.title", status: .notFound) }
         request.flash(request.catalog.text("reset.done"))
         return request.seeOther(.signIn(returnTo: nil))
     }

@@ -184,7 +184,7 @@ enum MeController {
         try await Erasure(database: request.db).erase(person: me.personID, email: me.account.email, now: request.now)
         request.logger.info("account erased")
         try await request.endSession()
-        return try await AccountsController.notice(request, "delete.done", link: .home, linkKey: "layout.home")
+        return try await request.notice("delete.done", link: .home, linkKey: "layout.home")
     }
 
     // MARK: Notifications

@@ -74,10 +74,10 @@ enum DemoEvents {
                 event.attendance = 40
             }
             try await event.create(on: database)
-            for name in plan.organisers { if let id = organisations[name] { try await EventsController.organiser(event, id, role: "organiser").create(on: database) } }
+            for name in plan.organisers { if let id = organisations[name] { try await EventOrganiserRecord(event, id, role: "organiser").create(on: database) } }
             if plan.start < now {
                 for name in ["Ville de Grenoble", "Collectif des jardins de la Villeneuve", "Atelier Vélo Solidaire (SCOP)"] {
-                    if let id = organisations[name] { try await EventsController.organiser(event, id, role: "present").create(on: database) }
+                    if let id = organisations[name] { try await EventOrganiserRecord(event, id, role: "present").create(on: database) }
                 }
             }
             var confirmed = 0

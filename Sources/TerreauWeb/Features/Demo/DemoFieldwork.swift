@@ -22,11 +22,11 @@ enum DemoFieldwork {
         let store = FieldworkStore(database: database)
 
         // Version 1 at the launch, version 2 after the first interviews.
-        let first = try await store.draft(of: community.id!, starter: MethodController.starter(catalog), by: camille, now: now - 60 * day)
+        let first = try await store.draft(of: community.id!, starter: StarterQuestionnaire.make(catalog), by: camille, now: now - 60 * day)
         try await store.publish(first, note: "Première version, présentée et amendée lors du lancement du diagnostic.",
             debateTitle: catalog.text("method.debate.title"), debateText: catalog.text("method.debate.text", ["1", "Première version."]),
             by: camille, now: now - 60 * day)
-        let second = try await store.draft(of: community.id!, starter: MethodController.starter(catalog), by: camille, now: now - 20 * day)
+        let second = try await store.draft(of: community.id!, starter: StarterQuestionnaire.make(catalog), by: camille, now: now - 20 * day)
         var questionnaire = second.questionnaire
         let since = Question(key: "depuis-quand", section: questionnaire.questions[0].section, label: "Depuis combien de temps habitez-vous ici ?",
             kind: .singleChoice, options: ["Moins d'un an", "De 1 à 5 ans", "Plus de 5 ans"])
@@ -74,7 +74,7 @@ enum DemoFieldwork {
         interviewer.$person.id = karim
         interviewer.trainedOn = CalendarDay.paris.startOfDay(for: now - 50 * day)
         interviewer.trainer = "Collectif des jardins de la Villeneuve"
-        interviewer.charterVersion = FieldworkController.interviewerCharterVersion
+        interviewer.charterVersion = FieldworkPolicy.interviewerCharterVersion
         interviewer.charterAcceptedAt = now - 50 * day
         interviewer.$registeredBy.id = camille
         interviewer.registeredAt = now - 50 * day
@@ -89,7 +89,7 @@ enum DemoFieldwork {
         assignment.assignedAt = now - 30 * day
         try await assignment.create(on: database)
         // His phone: ODK Collect pointed at the demo with this app password (README).
-        _ = try await AppPasswordStore(database: database).create(person: karim, displayName: "Karim Benali", community: community.id!,
+        _ = try await AppPasswordStore(database: database).create(person: karim, community: community.id!,
             password: Self.karimAppPassword, realm: OpenRosa.realm, now: now - 30 * day)
 
         let residents: [(name: String, visibility: Visibility, skills: String, enjoys: String, since: String, code: String)] = [
@@ -102,7 +102,7 @@ enum DemoFieldwork {
                           "contact_preference": "through-coordinator"]
             _ = try await store.record(.init(
                 community: community.id!, campaign: global.id, assignment: assignment.id, interviewer: karim, version: second.number,
-                channel: offset == 2 ? .paper : .interviewer, formNumber: offset == 2 ? InterviewController.paperNumber(version: second.number, 1) : nil,
+                channel: offset == 2 ? .paper : .interviewer, formNumber: offset == 2 ? PaperForm.number(version: second.number, sheet: 1) : nil,
                 idempotencyKey: "demo-interview-\(offset)", displayName: resident.name, language: "fr",
                 portrait: .init(kind: .portrait, values: values, terms: []),
                 survey: ["depuis-quand": resident.since, "associations": offset == 0 ? "yes" : "no", "ties": String(3 + offset % 3)],

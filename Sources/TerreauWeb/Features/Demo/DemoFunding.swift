@@ -33,15 +33,15 @@ enum DemoFunding {
             entry.receivedOn = CalendarDay.paris.startOfDay(for: now - daysAgo * day)
             entry.$enteredBy.id = camille
             entry.createdAt = now - daysAgo * day
-            try await FundingController.save(entry, isNew: true, reason: "", by: camille, on: database, now: now - daysAgo * day)
+            try await FundingStore(database: database).save(entry, isNew: true, reason: "", by: camille, now: now - daysAgo * day)
             if kind == .volunteerTime {
                 entry.hours = 184
-                try await FundingController.save(entry, isNew: false, reason: "Heures de saisie du mois dernier ajoutées.", by: camille,
-                                                 on: database, now: now - 5 * day)
+                try await FundingStore(database: database).save(entry, isNew: false, reason: "Heures de saisie du mois dernier ajoutées.", by: camille,
+                                                 now: now - 5 * day)
             }
         }
-        if let decision = try await DiagnosticController.eligible(community, on: database).first {
-            _ = try await DiagnosticController.publish(community, decision: decision, by: camille, on: database, now: now - 2 * day)
+        if let decision = try await DiagnosticStore(database: database).eligible(community).first {
+            _ = try await DiagnosticStore(database: database).publish(community, decision: decision, by: camille, now: now - 2 * day)
         }
     }
 }

@@ -195,7 +195,7 @@ enum DemoProposals {
             commitment.createdAt = now.addingTimeInterval(-60 * day)
             try await commitment.create(on: database)
             for (status, note, daysAgo) in statuses {
-                try await RecognitionController.event(commitment, status, note: note, now: now.addingTimeInterval(-daysAgo * day)).create(on: database)
+                try await CommitmentEventRecord(commitment, status, note: note, at: now.addingTimeInterval(-daysAgo * day)).create(on: database)
             }
         }
     }

@@ -109,7 +109,7 @@ extension EventsController {
             try await event.update(on: database)
             try await EventOrganiserRecord.query(on: database).filter(\.$event.$id == event.id!).filter(\.$role == "present").delete()
             for organisation in organisations where present.contains(organisation) {
-                try await organiser(event, organisation, role: "present").create(on: database)
+                try await EventOrganiserRecord(event, organisation, role: "present").create(on: database)
             }
             for registration in try await EventRegistrationRecord.query(on: database).filter(\.$event.$id == event.id!)
                 .filter(\.$status == SeatStatus.confirmed.rawValue).all() {
@@ -213,19 +213,5 @@ extension EventsController {
         try await festival.create(on: request.db)
         request.flash(catalog.text("festival.created"))
         return request.seeOther(.festival(festival: slug))
-    }
-
-    /// Who attended an interviewing training of the community, and when (the latest).
-    static func interviewingTrainings(in community: CommunityRecord, on database: any Database) async throws -> [UUID: Date] {
-        let trainings = try await EventRecord.query(on: database).filter(\.$community.$id == community.id!).filter(\.$kind == EventKind.training.rawValue)
-            .filter(\.$topic == TrainingTopic.interviewing.rawValue).all()
-        guard !trainings.isEmpty else { return [:] }
-        let days = Dictionary(uniqueKeysWithValues: trainings.map { ($0.id!, $0.startsAt) })
-        var trained: [UUID: Date] = [:]
-        for seat in try await EventRegistrationRecord.query(on: database).filter(\.$event.$id ~~ Array(days.keys)).filter(\.$attended == true).all() {
-            let day = days[seat.$event.id]!
-            if trained[seat.$person.id].map({ $0 < day }) ?? true { trained[seat.$person.id] = day }
-        }
-        return trained
     }
 }

@@ -183,18 +183,10 @@ enum EventsController {
         try await request.db.writing { database in
             try await event.create(on: database)
             try await JournalStore(database: database).append(community: community.id!, .published, .event, id: event.id, summary: event.title, now: request.now)
-            for organisation in chosen { try await organiser(event, organisation.id!, role: "organiser").create(on: database) }
+            for organisation in chosen { try await EventOrganiserRecord(event, organisation.id!, role: "organiser").create(on: database) }
         }
         request.flash(catalog.text("event.created"))
         return request.seeOther(.event(slug: community.slug, event: event.id!.uuidString))
-    }
-
-    static func organiser(_ event: EventRecord, _ organisation: UUID, role: String) -> EventOrganiserRecord {
-        let record = EventOrganiserRecord()
-        record.$event.id = event.id!
-        record.$organisation.id = organisation
-        record.role = role
-        return record
     }
 
     // MARK: An event's page

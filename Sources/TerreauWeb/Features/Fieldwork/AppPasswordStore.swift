@@ -25,12 +25,12 @@ struct AppPasswordStore {
     /// A new password for the person here, replacing the previous one (one row per person and
     /// community): the user name is kept (the phone only needs the new password), else made
     /// from their name.
-    func create(person: UUID, displayName: String, community: UUID, password: String, realm: String, now: Date) async throws -> AppPasswordRecord {
+    func create(person: UUID, community: UUID, password: String, realm: String, now: Date) async throws -> AppPasswordRecord {
         try await database.writing { database in
             let record = try await AppPasswordRecord.query(on: database).filter(\.$person.$id == person)
                 .filter(\.$community.$id == community).first() ?? AppPasswordRecord()
             if record.id == nil {
-                let base = AppPassword.username(displayName: displayName)
+                let base = AppPassword.username(displayName: try await PersonRecord.find(person, on: database)?.displayName ?? "")
                 var username = base, suffix = 2
                 while try await AppPasswordRecord.query(on: database).filter(\.$username == username).first() != nil {
                     username = base + "." + String(suffix)

@@ -172,9 +172,8 @@ enum FieldAppsController {
             return request.seeOther(.fieldwork(slug: community.slug))
         }
         let password = AppPassword.generate()
-        let person = try await PersonRecord.find(signedIn.personID, on: request.db)
-        let record = try await AppPasswordStore(database: request.db).create(person: signedIn.personID, displayName: person?.displayName ?? "",
-            community: community.id!, password: password, realm: OpenRosa.realm, now: request.now)
+        let record = try await AppPasswordStore(database: request.db).create(person: signedIn.personID, community: community.id!,
+            password: password, realm: OpenRosa.realm, now: request.now)
         let response = try await request.render("fieldwork/app-password", PasswordPage(
             layout: PageLayout(request, title: catalog.text("fieldApp.created.title"), community: community, current: "fieldwork"),
             serverURL: OpenRosa.serverURL(request, community), username: record.username, password: password,

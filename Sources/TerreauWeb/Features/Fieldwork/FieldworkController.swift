@@ -8,8 +8,6 @@ import Vapor
 /// campaigns with their coverage dashboard, the register of interviewers and their
 /// assignments, and the log of staff reads.
 enum FieldworkController {
-    static let interviewerCharterVersion = "charte-enqueteur-1"
-
     struct CampaignLine: Encodable {
         var name: String
         var url: String
@@ -400,7 +398,7 @@ enum FieldworkController {
             interviewer.$person.id = membership.$person.id
             interviewer.trainedOn = trained
             interviewer.trainer = trainer
-            interviewer.charterVersion = interviewerCharterVersion
+            interviewer.charterVersion = FieldworkPolicy.interviewerCharterVersion
             interviewer.charterAcceptedAt = request.now
             interviewer.$registeredBy.id = me.personID
             interviewer.registeredAt = request.now

@@ -382,12 +382,9 @@ enum InterviewController {
             visibilities: [Visibility.public, .members, .statistics].map {
                 Choice(id: "p-" + $0.rawValue, value: $0.rawValue, label: catalog.text("interview.visibility." + $0.rawValue), checked: false)
             },
-            sheets: (first..<(first + count)).map { .init(number: paperNumber(version: version.number, $0)) }, first: first, count: count,
+            sheets: (first..<(first + count)).map { .init(number: PaperForm.number(version: version.number, sheet: $0)) }, first: first, count: count,
             action: SiteRoute.paperForms(slug: community.slug).path, communityName: community.name, claimURL: request.address(of: .claim(slug: community.slug))))
     }
-
-    /// `2-0007`: the questionnaire version, then the sheet.
-    static func paperNumber(version: Int, _ sheet: Int) -> String { "\(version)-" + String(format: "%04d", sheet) }
 
     // MARK: Offline
 

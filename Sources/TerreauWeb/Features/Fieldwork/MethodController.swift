@@ -174,31 +174,6 @@ enum MethodController {
         var form: FormState
     }
 
-    /// The first draft: a questionnaire in the coordinator's language, to adapt.
-    static func starter(_ catalog: MessageCatalog) -> Questionnaire {
-        func q(_ key: String, _ section: String, _ kind: QuestionKind, _ field: InventoryField?, required: Bool = false, options: [String] = []) -> Question {
-            Question(key: key, section: catalog.text("fieldwork.starter.section." + section), label: catalog.text("fieldwork.starter." + key),
-                     kind: kind, options: options, required: required, mapsTo: field)
-        }
-        let themes = (1...5).map { catalog.text("fieldwork.starter.topic\($0)") }
-        return Questionnaire(questions: [
-            q("name", "you", .shortText, .title, required: true),
-            q("commune", "you", .singleChoice, .commune, required: true),
-            q("neighbourhood", "you", .singleChoice, .neighbourhood),
-            q("age", "you", .singleChoice, .ageBand),
-            q("skills", "bring", .skills, .skills),
-            q("knowhow", "bring", .longText, .skillsFree),
-            q("enjoys", "bring", .longText, .enjoys),
-            q("shares", "bring", .longText, .shares),
-            q("availability", "bring", .availability, .availability),
-            q("languages", "bring", .shortText, .languages),
-            q("associations", "territory", .yesNo, nil),
-            q("topics", "territory", .multipleChoice, nil, options: themes),
-            Question(key: "ties", section: catalog.text("fieldwork.starter.section.territory"), label: catalog.text("fieldwork.starter.ties"), kind: .scale, scaleMax: 5),
-            q("idea", "territory", .longText, nil),
-        ], consentText: catalog.text("fieldwork.starter.consent"))
-    }
-
     static func rows(_ questionnaire: Questionnaire, blank: Int, _ catalog: MessageCatalog, errors: [Int: [String]] = [:]) -> [Row] {
         let filled = questionnaire.questions.enumerated().map { offset, question in
             row(index: offset + 1, key: question.key, order: String(offset + 1), section: question.section, label: question.label, help: question.help,
@@ -227,7 +202,7 @@ enum MethodController {
     @Sendable static func draft(_ request: Request) async throws -> Response {
         let community = try await request.community()
         let me = try await request.requireSignedIn()
-        let draft = try await FieldworkStore(database: request.db).draft(of: community.id!, starter: starter(request.catalog), by: me.personID, now: request.now)
+        let draft = try await FieldworkStore(database: request.db).draft(of: community.id!, starter: StarterQuestionnaire.make(request.catalog), by: me.personID, now: request.now)
         let questionnaire = draft.questionnaire
         return try await draftPage(request, community, draft, rows: rows(questionnaire, blank: 3, request.catalog),
                                    consentText: questionnaire.consentText, problems: [])
@@ -272,7 +247,7 @@ enum MethodController {
         let me = try await request.requireSignedIn()
         let catalog = request.catalog
         let store = FieldworkStore(database: request.db)
-        let draft = try await store.draft(of: community.id!, starter: starter(catalog), by: me.personID, now: request.now)
+        let draft = try await store.draft(of: community.id!, starter: StarterQuestionnaire.make(catalog), by: me.personID, now: request.now)
         let known = Set(draft.questionnaire.questions.map(\.key))
         let count = min(Int(request.field("rows")) ?? 0, Questionnaire.maximumQuestions + 3)
         var typedRows: [Row] = []
@@ -321,7 +296,7 @@ enum MethodController {
         let me = try await request.requireSignedIn()
         let catalog = request.catalog
         let store = FieldworkStore(database: request.db)
-        let draft = try await store.draft(of: community.id!, starter: starter(catalog), by: me.personID, now: request.now)
+        let draft = try await store.draft(of: community.id!, starter: StarterQuestionnaire.make(catalog), by: me.personID, now: request.now)
         let questionnaire = draft.questionnaire
         let note = request.field("note")
         let problems = questionnaire.problems().map { message($0, rowOf: { $0 }, catalog).text }

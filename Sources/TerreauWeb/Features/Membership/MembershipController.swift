@@ -101,7 +101,7 @@ enum MembershipController {
         let catalog = request.catalog
         let memberships = try await MembershipRecord.query(on: request.db).filter(\.$community.$id == community.id!).with(\.$person)
             .sort(\.$joinedAt).all()
-        let trained = canManage ? try await EventsController.interviewingTrainings(in: community, on: request.db) : [:]
+        let trained = canManage ? try await EventStore(database: request.db).interviewingTrainings(in: community) : [:]
         let officialsMay = try await DecisionStore(database: request.db).governance(of: community.id!).officialsMayRunCommunity
         var members: [MembersPage.Member] = []
         for membership in memberships {

@@ -122,19 +122,10 @@ enum RecognitionController {
             commitment.status = CommitmentStatus.made.rawValue
             commitment.createdAt = request.now
             try await commitment.create(on: database)
-            try await event(commitment, .made, note: "", now: request.now).create(on: database)
+            try await CommitmentEventRecord(commitment, .made, note: "", at: request.now).create(on: database)
         }
         request.flash(catalog.text("recognition.committed"))
         return request.seeOther(.recognitions(slug: community.slug))
-    }
-
-    static func event(_ commitment: CommitmentRecord, _ status: CommitmentStatus, note: String, now: Date) -> CommitmentEventRecord {
-        let event = CommitmentEventRecord()
-        event.$commitment.id = commitment.id!
-        event.status = status.rawValue
-        event.note = note
-        event.at = now
-        return event
     }
 
     /// The official follows up one of their own commitments; giving one up says why.
@@ -156,7 +147,7 @@ enum RecognitionController {
         commitment.status = next.rawValue
         try await request.db.writing { database in
             try await commitment.update(on: database)
-            try await event(commitment, next, note: note, now: request.now).create(on: database)
+            try await CommitmentEventRecord(commitment, next, note: note, at: request.now).create(on: database)
         }
         request.flash(catalog.text("recognition.followed"))
         return request.seeOther(.recognitions(slug: community.slug))

@@ -169,14 +169,6 @@ enum FundingController {
         return true
     }
 
-    static func snapshot(_ entry: FundingEntryRecord) -> String {
-        let object: [String: Any?] = ["kind": entry.kind, "contributor": entry.contributor, "organisation": entry.$organisation.id?.uuidString,
-                                       "amount": entry.amount, "hours": entry.hours, "description": entry.description,
-                                       "received_on": CalendarDay.format(entry.receivedOn)]
-        let data = (try? JSONSerialization.data(withJSONObject: object.compactMapValues { $0 }, options: [.sortedKeys])) ?? Data("{}".utf8)
-        return String(decoding: data, as: UTF8.self)
-    }
-
     static func snapshotLine(_ snapshot: String, _ catalog: MessageCatalog, _ language: Language) -> String {
         guard let object = try? JSONSerialization.jsonObject(with: Data(snapshot.utf8)) as? [String: Any] else { return "" }
         let entry = FundingEntryRecord()
@@ -187,25 +179,6 @@ enum FundingController {
         entry.description = object["description"] as? String ?? ""
         entry.receivedOn = CalendarDay.parse(object["received_on"] as? String ?? "") ?? Date(timeIntervalSince1970: 0)
         return describe(entry, catalog, language)
-    }
-
-    /// One transaction: the line (new version), its revision, its journal entry.
-    static func save(_ entry: FundingEntryRecord, isNew: Bool, reason: String, by person: UUID, on database: any Database, now: Date) async throws {
-        try await database.writing { database in
-            entry.version = isNew ? 1 : entry.version + 1
-            entry.updatedAt = now
-            if isNew { try await entry.create(on: database) } else { try await entry.update(on: database) }
-            let revision = FundingRevisionRecord()
-            revision.$entry.id = entry.id!
-            revision.version = entry.version
-            revision.snapshot = snapshot(entry)
-            revision.reason = reason
-            revision.$author.id = person
-            revision.createdAt = now
-            try await revision.create(on: database)
-            try await JournalStore(database: database).append(community: entry.$community.id, isNew ? .created : .edited, .funding, id: entry.id,
-                                                              summary: entry.contributor, now: now)
-        }
     }
 
     @Sendable static func create(_ request: Request) async throws -> Response {
@@ -219,7 +192,7 @@ enum FundingController {
         guard try await apply(request, to: entry, form: &form, community: community) else {
             return try await page(request, form: form, status: .unprocessableEntity)
         }
-        try await save(entry, isNew: true, reason: "", by: me, on: request.db, now: request.now)
+        try await FundingStore(database: request.db).save(entry, isNew: true, reason: "", by: me, now: request.now)
         request.flash(request.catalog.text("funding.saved"))
         return request.seeOther(.funding(slug: community.slug))
     }
@@ -267,7 +240,7 @@ enum FundingController {
             form.fail("reason", request.catalog.text("funding.error.conflict"))
             return try await editPage(request, entry, form: form, status: .conflict)
         }
-        try await save(entry, isNew: false, reason: reason, by: me, on: request.db, now: request.now)
+        try await FundingStore(database: request.db).save(entry, isNew: false, reason: reason, by: me, now: request.now)
         request.flash(request.catalog.text("funding.saved"))
         return request.seeOther(.funding(slug: community.slug))
     }

@@ -38,6 +38,12 @@ final class EventOrganiserRecord: Model, @unchecked Sendable {
     @Field(key: "role") var role: String
 
     init() {}
+
+    init(_ event: EventRecord, _ organisation: UUID, role: String) {
+        $event.id = event.id!
+        $organisation.id = organisation
+        self.role = role
+    }
 }
 
 /// A person's seat: confirmed, waiting (in order of registration) or cancelled; whether they came.

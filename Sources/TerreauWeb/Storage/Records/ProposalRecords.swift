@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import TerreauCore
 
 /// A proposal or initiative put to the community's debate, carried by a person (with
 /// co-authors) and possibly by an organisation. Every edit keeps the previous text in
@@ -261,4 +262,11 @@ final class CommitmentEventRecord: Model, @unchecked Sendable {
     @Field(key: "at") var at: Date
 
     init() {}
+
+    init(_ commitment: CommitmentRecord, _ status: CommitmentStatus, note: String, at moment: Date) {
+        $commitment.id = commitment.id!
+        self.status = status.rawValue
+        self.note = note
+        at = moment
+    }
 }
