@@ -1,0 +1,97 @@
+import Fluent
+import FluentSQL
+import TerreauCore
+import Vapor
+
+/// Events with registrations, festivals, the library of public studies and requests (issue 10).
+struct CreateEventsAndStudies: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        let people = PersonRecord.schema, communities = CommunityRecord.schema, events = EventRecord.schema
+        try await database.schema(events)
+            .id()
+            .field("community_id", .uuid, .required, .references(communities, "id", onDelete: .cascade))
+            .field("kind", .string, .required)
+            .field("topic", .string)
+            .field("title", .string, .required)
+            .field("description", .string, .required)
+            .field("starts_at", .datetime, .required)
+            .field("ends_at", .datetime, .required)
+            .field("place_id", .uuid, .references(InventoryItemRecord.schema, "id", onDelete: .setNull))
+            .field("address", .string, .required)
+            .field("capacity", .int)
+            .field("cancelled", .bool, .required)
+            .field("minutes", .string)
+            .field("attendance", .int)
+            .field("created_by", .uuid, .references(people, "id", onDelete: .setNull))
+            .field("created_at", .datetime, .required)
+            .field("reminded_at", .datetime)
+            .create()
+        try await database.schema(EventOrganiserRecord.schema)
+            .id()
+            .field("event_id", .uuid, .required, .references(events, "id", onDelete: .cascade))
+            .field("organisation_id", .uuid, .required, .references(OrganisationRecord.schema, "id", onDelete: .cascade))
+            .field("role", .string, .required)
+            .unique(on: "event_id", "organisation_id", "role")
+            .create()
+        try await database.schema(EventRegistrationRecord.schema)
+            .id()
+            .field("event_id", .uuid, .required, .references(events, "id", onDelete: .cascade))
+            .field("person_id", .uuid, .required, .references(people, "id", onDelete: .cascade))
+            .field("status", .string, .required)
+            .field("registered_at", .datetime, .required)
+            .field("rank", .int, .required)
+            .field("attended", .bool, .required)
+            .unique(on: "event_id", "person_id")
+            .create()
+        try await database.schema(FestivalRecord.schema)
+            .id()
+            .field("community_id", .uuid, .required, .references(communities, "id", onDelete: .cascade))
+            .field("slug", .string, .required)
+            .field("title", .string, .required)
+            .field("description", .string, .required)
+            .field("first_day", .datetime, .required)
+            .field("last_day", .datetime, .required)
+            .unique(on: "slug")
+            .create()
+        try await database.schema(StudyRecord.schema)
+            .id()
+            .field("community_id", .uuid, .required, .references(communities, "id", onDelete: .cascade))
+            .field("title", .string, .required)
+            .field("commissioner", .string, .required)
+            .field("author", .string, .required)
+            .field("year", .int, .required)
+            .field("amount", .int)
+            .field("territory", .string, .required)
+            .field("themes", .string, .required)
+            .field("licence", .string, .required)
+            .field("stored_name", .string, .required)
+            .field("original_name", .string, .required)
+            .field("size", .int, .required)
+            .field("search_text", .string, .required)
+            .field("extraction", .string, .required)
+            .field("uploaded_by", .uuid, .references(people, "id", onDelete: .setNull))
+            .field("created_at", .datetime, .required)
+            .create()
+        try await database.schema(StudyRequestRecord.schema)
+            .id()
+            .field("community_id", .uuid, .required, .references(communities, "id", onDelete: .cascade))
+            .field("title", .string, .required)
+            .field("details", .string, .required)
+            .field("requested_by", .uuid, .references(people, "id", onDelete: .setNull))
+            .field("status", .string, .required)
+            .field("answer", .string, .required)
+            .field("study_id", .uuid, .references(StudyRecord.schema, "id", onDelete: .setNull))
+            .field("created_at", .datetime, .required)
+            .field("answered_at", .datetime)
+            .create()
+        let sql = database as! any SQLDatabase
+        try await sql.raw("CREATE INDEX events_community ON events (community_id, starts_at)").run()
+    }
+
+    func revert(on database: any Database) async throws {
+        for schema in [StudyRequestRecord.schema, StudyRecord.schema, FestivalRecord.schema, EventRegistrationRecord.schema,
+                       EventOrganiserRecord.schema, EventRecord.schema] {
+            try await database.schema(schema).delete()
+        }
+    }
+}
