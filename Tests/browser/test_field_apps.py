@@ -229,6 +229,7 @@ def test_wrong_password_and_other_community(base_url):
 # Last in this file: it replaces Karim's app password.
 def test_an_interviewer_makes_a_new_app_password_on_a_phone(phone, base_url):
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
     from test_accounts import run_axe
     from test_proposals import sign_in_as, sign_out
 
@@ -236,7 +237,7 @@ def test_an_interviewer_makes_a_new_app_password_on_a_phone(phone, base_url):
     phone.get(base_url + f"/c/{SLUG}/enquete")
     assert "Application de collecte" in phone.page_source and "karim.benali" in phone.page_source
     phone.find_element(By.XPATH, "//button[contains(., 'Remplacer le mot de passe')]").click()
-    secret = phone.find_element(By.CSS_SELECTOR, "code.secret").text
+    secret = WebDriverWait(phone, 15).until(lambda driver: driver.find_elements(By.CSS_SELECTOR, "code.secret"))[0].text
     assert re.fullmatch(r"[a-z0-9]{5}(-[a-z0-9]{5}){3}", secret)
     assert "il ne sera plus affiché" in phone.page_source
     assert phone.execute_script("return document.documentElement.scrollWidth") <= 360
