@@ -120,7 +120,7 @@ struct AccessTests {
             .passwordForgot, .passwordForgotSubmit, .passwordReset(token: "x"), .passwordResetSubmit(token: "x"),
             .account, .profileSubmit, .passwordChangeSubmit, .myData(format: "json"), .deleteAccount, .deleteAccountSubmit,
             .consentWithdraw(consent: UUID().uuidString), .notifications, .notificationsRead, .notificationPreferencesSubmit, .actAs,
-            .person(id: f.person), .outbox, .admin, .adminCommunityCreate, .adminRoleGrant, .join(slug: slug), .joinSubmit(slug: slug), .leave(slug: slug), .members(slug: slug),
+            .person(person: f.person), .outbox, .admin, .adminCommunityCreate, .adminRoleGrant, .join(slug: slug), .joinSubmit(slug: slug), .leave(slug: slug), .members(slug: slug),
             .memberRolesSubmit(slug: slug, member: f.membership), .communityMail(slug: slug), .charter(slug: slug),
             .organisations(slug: slug), .organisationNew(slug: slug), .organisationCreate(slug: slug),
             .organisation(slug: slug, organisation: f.organisation), .organisationClaim(slug: slug, organisation: f.organisation),
@@ -194,6 +194,12 @@ struct AccessTests {
             let fixture = try await Self.fixture(app)
             let routes = Self.samples(fixture)
             #expect(Set(routes.map(\.kind)) == Set(SiteRoute.Kind.allCases), "a route kind has no sample in the walk")
+            // Every sample's path fills every parameter of its pattern (a case's labels are its
+            // pattern's names) and leads back to its own kind.
+            for route in routes {
+                let path = String(route.path.split(separator: "?", maxSplits: 1)[0])
+                #expect(SiteRoute.Kind.matching(method: route.kind.method.rawValue, path: path) == route.kind, "\(route.path)")
+            }
             for (name, email) in Self.identities {
                 let browser = Browser(app)
                 if let email { try await browser.signIn(email) } else { try await browser.get("/connexion") }

@@ -27,7 +27,7 @@ public enum SiteRoute: Hashable, Sendable {
     case consentWithdraw(consent: String)
     case notifications, notificationsRead, notificationPreferencesSubmit
     case actAs
-    case person(id: String)
+    case person(person: String)
     case outbox
     case admin, adminCommunityCreate, adminRoleGrant
 
@@ -140,235 +140,205 @@ public enum SiteRoute: Hashable, Sendable {
         case funding, fundingCreate, fundingEdit, fundingUpdate, diagnostics, diagnosticPublish, diagnostic
         case indicators, indicatorDefinitions
 
-        /// The path pattern as Vapor reads it (`:name` for a parameter).
-        public var pattern: [String] {
-            switch self {
-            case .home: return []
-            case .health: return ["healthz"]
-            case .ready: return ["readyz"]
-            case .metrics: return ["metrics"]
-            case .language: return ["langue", ":language"]
-            case .community: return ["c", ":slug"]
-            case .territory: return ["c", ":slug", "territoire"]
-            case .neighbourhood: return ["c", ":slug", "quartiers", ":neighbourhood"]
-            case .commune: return ["c", ":slug", "communes", ":code"]
-            case .signUp, .signUpSubmit: return ["inscription"]
-            case .confirmEmail, .confirmEmailSubmit: return ["inscription", "confirmer", ":token"]
-            case .signIn, .signInSubmit: return ["connexion"]
-            case .signOut: return ["deconnexion"]
-            case .passwordForgot, .passwordForgotSubmit: return ["mot-de-passe"]
-            case .passwordReset, .passwordResetSubmit: return ["mot-de-passe", ":token"]
-            case .account: return ["moi"]
-            case .profileSubmit: return ["moi", "profil"]
-            case .passwordChangeSubmit: return ["moi", "mot-de-passe"]
-            case .myData: return ["moi", "donnees", ":format"]
-            case .deleteAccount, .deleteAccountSubmit: return ["moi", "suppression"]
-            case .consentWithdraw: return ["moi", "consentements", ":consent", "retrait"]
-            case .notifications: return ["moi", "notifications"]
-            case .notificationsRead: return ["moi", "notifications", "lues"]
-            case .notificationPreferencesSubmit: return ["moi", "notifications", "preferences"]
-            case .actAs: return ["moi", "agir-au-nom"]
-            case .person: return ["personnes", ":person"]
-            case .outbox: return ["admin", "courriels"]
-            case .admin: return ["admin"]
-            case .adminCommunityCreate: return ["admin", "communautes"]
-            case .adminRoleGrant: return ["admin", "roles"]
-            case .join, .joinSubmit: return ["c", ":slug", "rejoindre"]
-            case .leave: return ["c", ":slug", "quitter"]
-            case .members: return ["c", ":slug", "membres"]
-            case .memberRolesSubmit: return ["c", ":slug", "membres", ":member"]
-            case .charter: return ["c", ":slug", "charte"]
-            case .organisations, .organisationCreate: return ["c", ":slug", "organisations"]
-            case .organisationNew: return ["c", ":slug", "organisations", "nouvelle"]
-            case .organisation: return ["c", ":slug", "organisations", ":organisation"]
-            case .organisationClaim: return ["c", ":slug", "organisations", ":organisation", "revendication"]
-            case .organisationClaimDecision: return ["c", ":slug", "organisations", ":organisation", "demandes", ":request"]
-            case .collectiveNew, .collectiveCreate: return ["c", ":slug", "organisations", ":organisation", "nouveau-collectif"]
-            case .collectiveInvite: return ["c", ":slug", "organisations", ":organisation", "invitations"]
-            case .collectiveAnswer: return ["c", ":slug", "organisations", ":organisation", "reponse"]
-            case .inventory: return ["c", ":slug", "inventaire"]
-            case .inventoryNew, .inventoryCreate: return ["c", ":slug", "inventaire", "nouveau", ":kind"]
-            case .inventoryItem: return ["c", ":slug", "inventaire", ":item"]
-            case .inventoryEdit, .inventoryUpdate: return ["c", ":slug", "inventaire", ":item", "modifier"]
-            case .inventoryHistory: return ["c", ":slug", "inventaire", ":item", "historique"]
-            case .inventoryRevert: return ["c", ":slug", "inventaire", ":item", "historique", ":version", "retablir"]
-            case .skills, .skillPropose: return ["c", ":slug", "competences"]
-            case .skill: return ["c", ":slug", "competences", ":term"]
-            case .skillMerge: return ["c", ":slug", "competences", ":term", "fusion"]
-            case .welcome, .welcomeSubmit: return ["c", ":slug", "bienvenue"]
-            case .welcomeCard: return ["c", ":slug", "bienvenue", "carte"]
-            case .connectionRequest: return ["c", ":slug", "inventaire", ":item", "mise-en-relation"]
-            case .helpOffer: return ["c", ":slug", "inventaire", ":item", "aider"]
-            case .connections: return ["moi", "mises-en-relation"]
-            case .connectionDecision: return ["moi", "mises-en-relation", ":connection"]
-            case .organisationNetwork: return ["c", ":slug", "reseau-des-organisations"]
-            case .gaps: return ["c", ":slug", "besoins-non-couverts"]
-            case .young: return ["c", ":slug", "jeunes"]
-            case .decisions, .decisionCreate: return ["c", ":slug", "decisions"]
-            case .decisionNew: return ["c", ":slug", "decisions", "nouvelle"]
-            case .decision: return ["c", ":slug", "decisions", ":decision"]
-            case .decisionStep: return ["c", ":slug", "decisions", ":decision", "etape"]
-            case .ballot: return ["c", ":slug", "decisions", ":decision", "bulletin"]
-            case .ballotReceipt: return ["c", ":slug", "decisions", ":decision", "recu"]
-            case .decisionContribution: return ["c", ":slug", "decisions", ":decision", "echanges"]
-            case .governance: return ["c", ":slug", "gouvernance"]
-            case .proposals, .proposalCreate: return ["c", ":slug", "propositions"]
-            case .proposalNew: return ["c", ":slug", "propositions", "nouvelle"]
-            case .proposal: return ["c", ":slug", "propositions", ":proposal"]
-            case .proposalEdit, .proposalUpdate: return ["c", ":slug", "propositions", ":proposal", "modifier"]
-            case .proposalStatus: return ["c", ":slug", "propositions", ":proposal", "statut"]
-            case .proposalBack: return ["c", ":slug", "propositions", ":proposal", "soutien"]
-            case .proposalFollow: return ["c", ":slug", "propositions", ":proposal", "suivre"]
-            case .commentCreate: return ["c", ":slug", "propositions", ":proposal", "contributions"]
-            case .commentReport: return ["c", ":slug", "contributions", ":comment", "signalement"]
-            case .commentAppeal: return ["c", ":slug", "contributions", ":comment", "recours"]
-            case .moderation: return ["c", ":slug", "moderation"]
-            case .moderationDecision: return ["c", ":slug", "contributions", ":comment", "moderation"]
-            case .register: return ["c", ":slug", "registre"]
-            case .registerDeposit: return ["c", ":slug", "propositions", ":proposal", "registre"]
-            case .registerStep: return ["c", ":slug", "propositions", ":proposal", "registre", "etape"]
-            case .officialDashboard: return ["c", ":slug", "registre", "mes-propositions"]
-            case .calls, .callCreate: return ["c", ":slug", "appels"]
-            case .callNew: return ["c", ":slug", "appels", "nouveau"]
-            case .call: return ["c", ":slug", "appels", ":call"]
-            case .callApply: return ["c", ":slug", "appels", ":call", "candidature"]
-            case .callEvaluate: return ["c", ":slug", "appels", ":call", "evaluation"]
-            case .callStep: return ["c", ":slug", "appels", ":call", "etape"]
-            case .recognitions, .recognitionSubmit: return ["c", ":slug", "engagements"]
-            case .commitmentCreate: return ["c", ":slug", "engagements", "nouveau"]
-            case .commitmentStatus: return ["c", ":slug", "engagements", ":commitment"]
-            case .agenda, .eventCreate: return ["c", ":slug", "agenda"]
-            case .agendaFeed: return ["c", ":slug", "agenda.ics"]
-            case .eventNew: return ["c", ":slug", "agenda", "nouveau"]
-            case .event: return ["c", ":slug", "agenda", ":event"]
-            case .eventCalendar: return ["c", ":slug", "agenda", ":event", "evenement.ics"]
-            case .eventRegister: return ["c", ":slug", "agenda", ":event", "inscription"]
-            case .eventReport: return ["c", ":slug", "agenda", ":event", "compte-rendu"]
-            case .festival: return ["fete", ":festival"]
-            case .festivalCreate: return ["c", ":slug", "agenda", "fetes"]
-            case .studies, .studyCreate: return ["c", ":slug", "etudes"]
-            case .studyNew: return ["c", ":slug", "etudes", "nouvelle"]
-            case .study: return ["c", ":slug", "etudes", ":study"]
-            case .studyFile: return ["c", ":slug", "etudes", ":study", "fichier"]
-            case .studyRequestCreate: return ["c", ":slug", "etudes", "demandes"]
-            case .studyRequestAnswer: return ["c", ":slug", "etudes", "demandes", ":request"]
-            case .fieldwork: return ["c", ":slug", "enquete"]
-            case .method: return ["c", ":slug", "enquete", "methode"]
-            case .methodDraft, .methodDraftSave: return ["c", ":slug", "enquete", "methode", "brouillon"]
-            case .methodPublish: return ["c", ":slug", "enquete", "methode", "publier"]
-            case .campaignNew: return ["c", ":slug", "enquete", "campagnes", "nouvelle"]
-            case .campaignCreate: return ["c", ":slug", "enquete", "campagnes"]
-            case .campaign: return ["c", ":slug", "enquete", "campagnes", ":campaign"]
-            case .interviewers, .interviewerCreate: return ["c", ":slug", "enquete", "enqueteurs"]
-            case .assignmentCreate: return ["c", ":slug", "enquete", "enqueteurs", ":interviewer", "affectations"]
-            case .interviewNew: return ["c", ":slug", "enquete", "entretien"]
-            case .paperEntry: return ["c", ":slug", "enquete", "saisie"]
-            case .interviewCreate: return ["c", ":slug", "enquete", "entretiens"]
-            case .interview: return ["c", ":slug", "enquete", "entretiens", ":interview"]
-            case .paperForms: return ["c", ":slug", "enquete", "formulaire-papier"]
-            case .fieldworkWorker: return ["c", ":slug", "enquete", "sw.js"]
-            case .staffReads: return ["c", ":slug", "enquete", "consultations"]
-            case .xlsForm: return ["c", ":slug", "enquete", "methode", "xlsform"]
-            case .appPasswordCreate: return ["c", ":slug", "enquete", "application"]
-            case .appPasswordRevoke: return ["c", ":slug", "enquete", "application", "revoquer"]
-            case .openRosaFormList: return ["c", ":slug", "openrosa", "formList"]
-            case .openRosaForm: return ["c", ":slug", "openrosa", "formulaires", ":version"]
-            case .openRosaManifest: return ["c", ":slug", "openrosa", "manifestes", ":version"]
-            case .openRosaMedia: return ["c", ":slug", "openrosa", "medias", ":version", ":file"]
-            case .openRosaSubmissionCheck, .openRosaSubmission: return ["c", ":slug", "openrosa", "submission"]
-            case .communityMail: return ["c", ":slug", "courriels"]
-            case .claim, .claimSubmit: return ["c", ":slug", "portrait-recueilli"]
-            case .claimedPortrait: return ["c", ":slug", "portrait-recueilli", "mon-portrait"]
-            case .claimEdit, .claimUpdate: return ["c", ":slug", "portrait-recueilli", "corriger"]
-            case .claimDelete: return ["c", ":slug", "portrait-recueilli", "supprimer"]
-            case .claimTakeOver: return ["c", ":slug", "portrait-recueilli", "prendre-la-main"]
-            case .claimHelp: return ["c", ":slug", "portrait-recueilli", "demande"]
-            case .journal: return ["c", ":slug", "journal"]
-            case .openData: return ["c", ":slug", "donnees"]
-            case .openDataFile: return ["c", ":slug", "donnees", ":file"]
-            case .apiDocument: return ["api", "openapi.json"]
-            case .apiCommunities: return ["api", "communautes"]
-            case .apiDataset: return ["api", "communautes", ":community", ":dataset"]
-            case .funding, .fundingCreate: return ["c", ":slug", "moyens"]
-            case .fundingEdit, .fundingUpdate: return ["c", ":slug", "moyens", ":entry"]
-            case .diagnostics, .diagnosticPublish: return ["c", ":slug", "diagnostic"]
-            case .diagnostic: return ["c", ":slug", "diagnostic", ":edition"]
-            case .indicators: return ["c", ":slug", "indicateurs"]
-            case .indicatorDefinitions: return ["c", ":slug", "indicateurs", "definitions"]
-            }
-        }
+        public typealias Spec = (pattern: [String], method: Method, action: Action)
 
-        public var method: Method {
-            switch self {
-            case .signUpSubmit, .confirmEmailSubmit, .signInSubmit, .adminCommunityCreate, .adminRoleGrant, .signOut, .passwordForgotSubmit, .passwordResetSubmit,
-                .profileSubmit, .passwordChangeSubmit, .deleteAccountSubmit, .consentWithdraw, .notificationsRead,
-                .notificationPreferencesSubmit, .actAs, .joinSubmit, .leave, .memberRolesSubmit,
-                .organisationCreate, .organisationClaim, .organisationClaimDecision, .collectiveCreate, .collectiveInvite, .collectiveAnswer,
-                .inventoryCreate, .inventoryUpdate, .inventoryRevert, .skillPropose, .skillMerge, .welcomeSubmit,
-                .connectionRequest, .helpOffer, .connectionDecision, .decisionCreate, .decisionStep, .ballot, .ballotReceipt, .decisionContribution,
-                .proposalCreate, .proposalUpdate, .proposalStatus, .proposalBack, .proposalFollow, .commentCreate, .commentReport,
-                .commentAppeal, .moderationDecision, .registerDeposit, .registerStep, .callCreate, .callApply, .callEvaluate, .callStep,
-                .recognitionSubmit, .commitmentCreate, .commitmentStatus, .eventCreate, .eventRegister, .eventReport, .festivalCreate,
-                .studyCreate, .studyRequestCreate, .studyRequestAnswer, .methodDraftSave, .methodPublish, .campaignCreate,
-                .interviewerCreate, .assignmentCreate, .interviewCreate, .claimSubmit, .claimUpdate, .claimDelete, .claimTakeOver, .claimHelp,
-                .fundingCreate, .fundingUpdate, .diagnosticPublish, .appPasswordCreate, .appPasswordRevoke, .openRosaSubmission:
-                return .post
-            default: return .get
-            }
-        }
+        /// Read once: links and the request matching look them up rather than build them.
+        static let specs: [Kind: Spec] = Dictionary(uniqueKeysWithValues: allCases.map { ($0, $0.declaration) })
 
-        /// What the permission policy must allow before the handler runs.
-        public var action: Action {
+        public var spec: Spec { Self.specs[self]! }
+
+        /// Each route once: its path pattern as Vapor reads it (`:name` for a parameter), its method,
+        /// and the `Action` the permission policy must allow before the handler runs.
+        private var declaration: Spec {
             switch self {
-            case .home, .health, .ready, .metrics, .language, .community, .territory, .neighbourhood, .commune,
-                .signUp, .signUpSubmit, .confirmEmail, .confirmEmailSubmit, .signIn, .signInSubmit,
-                .passwordForgot, .passwordForgotSubmit, .passwordReset, .passwordResetSubmit,
-                .person, .charter, .organisations, .organisation,
-                .inventory, .inventoryItem, .inventoryHistory, .skills, .skill, .welcome, .welcomeSubmit, .welcomeCard,
-                .organisationNetwork, .gaps, .young, .decisions, .decision, .ballotReceipt, .helpOffer, .governance, .proposals, .proposal,
-                .register, .calls, .call, .recognitions, .agenda, .agendaFeed, .event, .eventCalendar, .festival, .studies, .study, .studyFile,
-                .fieldwork, .method, .campaign, .fieldworkWorker, .claim, .claimSubmit, .claimedPortrait, .claimEdit, .claimUpdate,
-                .claimDelete, .claimHelp, .journal, .openData, .openDataFile, .apiDocument, .apiCommunities, .apiDataset, .funding,
-                .diagnostics, .diagnostic, .indicators, .indicatorDefinitions, .xlsForm, .openRosaForm, .openRosaManifest, .openRosaMedia:
-                return .readPublic
+            case .home: return ([], .get, .readPublic)
+            case .health: return (["healthz"], .get, .readPublic)
+            case .ready: return (["readyz"], .get, .readPublic)
+            case .metrics: return (["metrics"], .get, .readPublic)
+            case .language: return (["langue", ":language"], .get, .readPublic)
+            case .community: return (["c", ":slug"], .get, .readPublic)
+            case .territory: return (["c", ":slug", "territoire"], .get, .readPublic)
+            case .neighbourhood: return (["c", ":slug", "quartiers", ":neighbourhood"], .get, .readPublic)
+            case .commune: return (["c", ":slug", "communes", ":code"], .get, .readPublic)
+            case .signUp: return (["inscription"], .get, .readPublic)
+            case .signUpSubmit: return (["inscription"], .post, .readPublic)
+            case .confirmEmail: return (["inscription", "confirmer", ":token"], .get, .readPublic)
+            case .confirmEmailSubmit: return (["inscription", "confirmer", ":token"], .post, .readPublic)
+            case .signIn: return (["connexion"], .get, .readPublic)
+            case .signInSubmit: return (["connexion"], .post, .readPublic)
+            case .signOut: return (["deconnexion"], .post, .useAccount)
+            case .passwordForgot: return (["mot-de-passe"], .get, .readPublic)
+            case .passwordForgotSubmit: return (["mot-de-passe"], .post, .readPublic)
+            case .passwordReset: return (["mot-de-passe", ":token"], .get, .readPublic)
+            case .passwordResetSubmit: return (["mot-de-passe", ":token"], .post, .readPublic)
+            case .account: return (["moi"], .get, .useAccount)
+            case .profileSubmit: return (["moi", "profil"], .post, .useAccount)
+            case .passwordChangeSubmit: return (["moi", "mot-de-passe"], .post, .useAccount)
+            case .myData: return (["moi", "donnees", ":format"], .get, .useAccount)
+            case .deleteAccount: return (["moi", "suppression"], .get, .useAccount)
+            case .deleteAccountSubmit: return (["moi", "suppression"], .post, .useAccount)
+            case .consentWithdraw: return (["moi", "consentements", ":consent", "retrait"], .post, .useAccount)
+            case .notifications: return (["moi", "notifications"], .get, .useAccount)
+            case .notificationsRead: return (["moi", "notifications", "lues"], .post, .useAccount)
+            case .notificationPreferencesSubmit: return (["moi", "notifications", "preferences"], .post, .useAccount)
+            case .actAs: return (["moi", "agir-au-nom"], .post, .useAccount)
+            case .person: return (["personnes", ":person"], .get, .readPublic)
+            case .outbox: return (["admin", "courriels"], .get, .readOutbox)
+            case .admin: return (["admin"], .get, .administerInstance)
+            case .adminCommunityCreate: return (["admin", "communautes"], .post, .administerInstance)
+            case .adminRoleGrant: return (["admin", "roles"], .post, .administerInstance)
+            case .join: return (["c", ":slug", "rejoindre"], .get, .joinCommunity)
+            case .joinSubmit: return (["c", ":slug", "rejoindre"], .post, .joinCommunity)
+            case .leave: return (["c", ":slug", "quitter"], .post, .joinCommunity)
+            case .members: return (["c", ":slug", "membres"], .get, .readMembersOnly)
+            case .memberRolesSubmit: return (["c", ":slug", "membres", ":member"], .post, .manageMembers)
+            case .communityMail: return (["c", ":slug", "courriels"], .get, .followCommunityMail)
+            case .charter: return (["c", ":slug", "charte"], .get, .readPublic)
+            case .organisations: return (["c", ":slug", "organisations"], .get, .readPublic)
+            case .organisationNew: return (["c", ":slug", "organisations", "nouvelle"], .get, .proposeOrganisation)
+            case .organisationCreate: return (["c", ":slug", "organisations"], .post, .proposeOrganisation)
+            case .organisation: return (["c", ":slug", "organisations", ":organisation"], .get, .readPublic)
+            case .organisationClaim: return (["c", ":slug", "organisations", ":organisation", "revendication"], .post, .claimOrganisation)
+            case .organisationClaimDecision: return (["c", ":slug", "organisations", ":organisation", "demandes", ":request"], .post, .reviewOrganisationClaims)
+            case .collectiveNew: return (["c", ":slug", "organisations", ":organisation", "nouveau-collectif"], .get, .administerOrganisation)
+            case .collectiveCreate: return (["c", ":slug", "organisations", ":organisation", "nouveau-collectif"], .post, .administerOrganisation)
+            case .collectiveInvite: return (["c", ":slug", "organisations", ":organisation", "invitations"], .post, .administerOrganisation)
+            case .collectiveAnswer: return (["c", ":slug", "organisations", ":organisation", "reponse"], .post, .useAccount)
+            case .inventory: return (["c", ":slug", "inventaire"], .get, .readPublic)
+            case .inventoryNew: return (["c", ":slug", "inventaire", "nouveau", ":kind"], .get, .contribute)
+            case .inventoryCreate: return (["c", ":slug", "inventaire", "nouveau", ":kind"], .post, .contribute)
+            case .inventoryItem: return (["c", ":slug", "inventaire", ":item"], .get, .readPublic)
+            case .inventoryEdit: return (["c", ":slug", "inventaire", ":item", "modifier"], .get, .contribute)
+            case .inventoryUpdate: return (["c", ":slug", "inventaire", ":item", "modifier"], .post, .contribute)
+            case .inventoryHistory: return (["c", ":slug", "inventaire", ":item", "historique"], .get, .readPublic)
+            case .inventoryRevert: return (["c", ":slug", "inventaire", ":item", "historique", ":version", "retablir"], .post, .contribute)
+            case .skills: return (["c", ":slug", "competences"], .get, .readPublic)
+            case .skillPropose: return (["c", ":slug", "competences"], .post, .contribute)
+            case .skill: return (["c", ":slug", "competences", ":term"], .get, .readPublic)
+            case .skillMerge: return (["c", ":slug", "competences", ":term", "fusion"], .post, .mergeSkills)
+            case .welcome: return (["c", ":slug", "bienvenue"], .get, .readPublic)
+            case .welcomeSubmit: return (["c", ":slug", "bienvenue"], .post, .readPublic)
+            case .welcomeCard: return (["c", ":slug", "bienvenue", "carte"], .get, .readPublic)
+            case .connectionRequest: return (["c", ":slug", "inventaire", ":item", "mise-en-relation"], .post, .contribute)
+            case .helpOffer: return (["c", ":slug", "inventaire", ":item", "aider"], .post, .readPublic)
+            case .connections: return (["moi", "mises-en-relation"], .get, .useAccount)
+            case .connectionDecision: return (["moi", "mises-en-relation", ":connection"], .post, .useAccount)
+            case .organisationNetwork: return (["c", ":slug", "reseau-des-organisations"], .get, .readPublic)
+            case .gaps: return (["c", ":slug", "besoins-non-couverts"], .get, .readPublic)
+            case .young: return (["c", ":slug", "jeunes"], .get, .readPublic)
+            case .decisions: return (["c", ":slug", "decisions"], .get, .readPublic)
+            case .decisionNew: return (["c", ":slug", "decisions", "nouvelle"], .get, .proposeDecision)
+            case .decisionCreate: return (["c", ":slug", "decisions"], .post, .proposeDecision)
+            case .decision: return (["c", ":slug", "decisions", ":decision"], .get, .readPublic)
+            case .decisionStep: return (["c", ":slug", "decisions", ":decision", "etape"], .post, .proposeDecision)
+            case .ballot: return (["c", ":slug", "decisions", ":decision", "bulletin"], .post, .vote)
+            case .ballotReceipt: return (["c", ":slug", "decisions", ":decision", "recu"], .post, .readPublic)
+            case .decisionContribution: return (["c", ":slug", "decisions", ":decision", "echanges"], .post, .contribute)
+            case .governance: return (["c", ":slug", "gouvernance"], .get, .readPublic)
+            case .proposals: return (["c", ":slug", "propositions"], .get, .readPublic)
+            case .proposalNew: return (["c", ":slug", "propositions", "nouvelle"], .get, .contribute)
+            case .proposalCreate: return (["c", ":slug", "propositions"], .post, .contribute)
+            case .proposal: return (["c", ":slug", "propositions", ":proposal"], .get, .readPublic)
+            case .proposalEdit: return (["c", ":slug", "propositions", ":proposal", "modifier"], .get, .contribute)
+            case .proposalUpdate: return (["c", ":slug", "propositions", ":proposal", "modifier"], .post, .contribute)
+            case .proposalStatus: return (["c", ":slug", "propositions", ":proposal", "statut"], .post, .contribute)
+            case .proposalBack: return (["c", ":slug", "propositions", ":proposal", "soutien"], .post, .useAccount)
+            case .proposalFollow: return (["c", ":slug", "propositions", ":proposal", "suivre"], .post, .useAccount)
+            case .commentCreate: return (["c", ":slug", "propositions", ":proposal", "contributions"], .post, .contribute)
+            case .commentReport: return (["c", ":slug", "contributions", ":comment", "signalement"], .post, .contribute)
+            case .commentAppeal: return (["c", ":slug", "contributions", ":comment", "recours"], .post, .useAccount)
+            case .moderation: return (["c", ":slug", "moderation"], .get, .moderate)
+            case .moderationDecision: return (["c", ":slug", "contributions", ":comment", "moderation"], .post, .moderate)
+            case .register: return (["c", ":slug", "registre"], .get, .readPublic)
+            case .registerDeposit: return (["c", ":slug", "propositions", ":proposal", "registre"], .post, .contribute)
+            case .registerStep: return (["c", ":slug", "propositions", ":proposal", "registre", "etape"], .post, .contribute)
+            case .officialDashboard: return (["c", ":slug", "registre", "mes-propositions"], .get, .actAsOfficial)
+            case .calls: return (["c", ":slug", "appels"], .get, .readPublic)
+            case .callNew: return (["c", ":slug", "appels", "nouveau"], .get, .manageCalls)
+            case .callCreate: return (["c", ":slug", "appels"], .post, .manageCalls)
+            case .call: return (["c", ":slug", "appels", ":call"], .get, .readPublic)
+            case .callApply: return (["c", ":slug", "appels", ":call", "candidature"], .post, .useAccount)
+            case .callEvaluate: return (["c", ":slug", "appels", ":call", "evaluation"], .post, .useAccount)
+            case .callStep: return (["c", ":slug", "appels", ":call", "etape"], .post, .manageCalls)
+            case .recognitions: return (["c", ":slug", "engagements"], .get, .readPublic)
+            case .recognitionSubmit: return (["c", ":slug", "engagements"], .post, .actAsOfficial)
+            case .commitmentCreate: return (["c", ":slug", "engagements", "nouveau"], .post, .actAsOfficial)
+            case .commitmentStatus: return (["c", ":slug", "engagements", ":commitment"], .post, .actAsOfficial)
+            case .agenda: return (["c", ":slug", "agenda"], .get, .readPublic)
+            case .agendaFeed: return (["c", ":slug", "agenda.ics"], .get, .readPublic)
+            case .eventNew: return (["c", ":slug", "agenda", "nouveau"], .get, .contribute)
+            case .eventCreate: return (["c", ":slug", "agenda"], .post, .contribute)
+            case .event: return (["c", ":slug", "agenda", ":event"], .get, .readPublic)
+            case .eventCalendar: return (["c", ":slug", "agenda", ":event", "evenement.ics"], .get, .readPublic)
+            case .eventRegister: return (["c", ":slug", "agenda", ":event", "inscription"], .post, .useAccount)
+            case .eventReport: return (["c", ":slug", "agenda", ":event", "compte-rendu"], .post, .contribute)
+            case .festival: return (["fete", ":festival"], .get, .readPublic)
+            case .festivalCreate: return (["c", ":slug", "agenda", "fetes"], .post, .curate)
+            case .studies: return (["c", ":slug", "etudes"], .get, .readPublic)
+            case .studyNew: return (["c", ":slug", "etudes", "nouvelle"], .get, .contribute)
+            case .studyCreate: return (["c", ":slug", "etudes"], .post, .contribute)
+            case .study: return (["c", ":slug", "etudes", ":study"], .get, .readPublic)
+            case .studyFile: return (["c", ":slug", "etudes", ":study", "fichier"], .get, .readPublic)
+            case .studyRequestCreate: return (["c", ":slug", "etudes", "demandes"], .post, .contribute)
+            case .studyRequestAnswer: return (["c", ":slug", "etudes", "demandes", ":request"], .post, .curate)
+            case .fieldwork: return (["c", ":slug", "enquete"], .get, .readPublic)
+            case .method: return (["c", ":slug", "enquete", "methode"], .get, .readPublic)
+            case .methodDraft: return (["c", ":slug", "enquete", "methode", "brouillon"], .get, .manageFieldwork)
+            case .methodDraftSave: return (["c", ":slug", "enquete", "methode", "brouillon"], .post, .manageFieldwork)
+            case .methodPublish: return (["c", ":slug", "enquete", "methode", "publier"], .post, .manageFieldwork)
+            case .campaignNew: return (["c", ":slug", "enquete", "campagnes", "nouvelle"], .get, .manageFieldwork)
+            case .campaignCreate: return (["c", ":slug", "enquete", "campagnes"], .post, .manageFieldwork)
+            case .campaign: return (["c", ":slug", "enquete", "campagnes", ":campaign"], .get, .readPublic)
+            case .interviewers: return (["c", ":slug", "enquete", "enqueteurs"], .get, .manageFieldwork)
+            case .interviewerCreate: return (["c", ":slug", "enquete", "enqueteurs"], .post, .manageFieldwork)
+            case .assignmentCreate: return (["c", ":slug", "enquete", "enqueteurs", ":interviewer", "affectations"], .post, .manageFieldwork)
+            case .interviewNew: return (["c", ":slug", "enquete", "entretien"], .get, .interview)
+            case .paperEntry: return (["c", ":slug", "enquete", "saisie"], .get, .interview)
+            case .interviewCreate: return (["c", ":slug", "enquete", "entretiens"], .post, .interview)
+            case .interview: return (["c", ":slug", "enquete", "entretiens", ":interview"], .get, .interview)
+            case .paperForms: return (["c", ":slug", "enquete", "formulaire-papier"], .get, .interview)
+            case .fieldworkWorker: return (["c", ":slug", "enquete", "sw.js"], .get, .readPublic)
+            case .staffReads: return (["c", ":slug", "enquete", "consultations"], .get, .manageFieldwork)
+            case .xlsForm: return (["c", ":slug", "enquete", "methode", "xlsform"], .get, .readPublic)
+            case .appPasswordCreate: return (["c", ":slug", "enquete", "application"], .post, .interview)
+            case .appPasswordRevoke: return (["c", ":slug", "enquete", "application", "revoquer"], .post, .interview)
             // Field apps hold no session: the handler checks the app password (HTTP Digest), then
             // that its interviewer may interview here (`FieldworkPolicy`), as `.interview` would.
-            case .openRosaFormList, .openRosaSubmissionCheck, .openRosaSubmission: return .readPublic
-            case .fundingCreate, .fundingEdit, .fundingUpdate, .diagnosticPublish: return .curate
-            case .methodDraft, .methodDraftSave, .methodPublish, .campaignNew, .campaignCreate, .interviewers, .interviewerCreate,
-                .assignmentCreate, .staffReads:
-                return .manageFieldwork
-            case .interviewNew, .paperEntry, .interviewCreate, .interview, .paperForms, .appPasswordCreate, .appPasswordRevoke: return .interview
-            case .claimTakeOver: return .useAccount
-            case .inventoryNew, .inventoryCreate, .inventoryEdit, .inventoryUpdate, .inventoryRevert, .skillPropose, .connectionRequest,
-                .decisionContribution:
-                return .contribute
-            case .decisionNew, .decisionCreate, .decisionStep: return .proposeDecision
-            case .proposalNew, .proposalCreate, .proposalEdit, .proposalUpdate, .proposalStatus, .commentCreate, .commentReport: return .contribute
-            case .moderation, .moderationDecision: return .moderate
-            case .registerDeposit, .registerStep: return .contribute
-            case .officialDashboard, .recognitionSubmit, .commitmentCreate, .commitmentStatus: return .actAsOfficial
-            case .callNew, .callCreate, .callStep: return .manageCalls
-            case .eventNew, .eventCreate, .eventReport, .studyNew, .studyCreate, .studyRequestCreate: return .contribute
-            case .festivalCreate, .studyRequestAnswer: return .curate
-            case .ballot: return .vote
-            case .skillMerge: return .mergeSkills
-            case .signOut, .account, .profileSubmit, .passwordChangeSubmit, .myData, .deleteAccount, .deleteAccountSubmit,
-                .consentWithdraw, .notifications, .notificationsRead, .notificationPreferencesSubmit, .actAs, .connections, .connectionDecision,
-                .collectiveAnswer, .proposalBack, .proposalFollow, .commentAppeal, .callApply, .callEvaluate, .eventRegister:
-                return .useAccount
-            case .join, .joinSubmit, .leave: return .joinCommunity
-            case .members: return .readMembersOnly
-            case .memberRolesSubmit: return .manageMembers
-            case .organisationNew, .organisationCreate: return .proposeOrganisation
-            case .organisationClaim: return .claimOrganisation
-            case .organisationClaimDecision: return .reviewOrganisationClaims
-            case .collectiveNew, .collectiveCreate, .collectiveInvite: return .administerOrganisation
-            case .outbox: return .readOutbox
-            case .admin, .adminCommunityCreate, .adminRoleGrant: return .administerInstance
-            case .communityMail: return .followCommunityMail
+            case .openRosaFormList: return (["c", ":slug", "openrosa", "formList"], .get, .readPublic)
+            case .openRosaForm: return (["c", ":slug", "openrosa", "formulaires", ":version"], .get, .readPublic)
+            case .openRosaManifest: return (["c", ":slug", "openrosa", "manifestes", ":version"], .get, .readPublic)
+            case .openRosaMedia: return (["c", ":slug", "openrosa", "medias", ":version", ":file"], .get, .readPublic)
+            case .openRosaSubmissionCheck: return (["c", ":slug", "openrosa", "submission"], .get, .readPublic)
+            case .openRosaSubmission: return (["c", ":slug", "openrosa", "submission"], .post, .readPublic)
+            case .claim: return (["c", ":slug", "portrait-recueilli"], .get, .readPublic)
+            case .claimSubmit: return (["c", ":slug", "portrait-recueilli"], .post, .readPublic)
+            case .claimedPortrait: return (["c", ":slug", "portrait-recueilli", "mon-portrait"], .get, .readPublic)
+            case .claimEdit: return (["c", ":slug", "portrait-recueilli", "corriger"], .get, .readPublic)
+            case .claimUpdate: return (["c", ":slug", "portrait-recueilli", "corriger"], .post, .readPublic)
+            case .claimDelete: return (["c", ":slug", "portrait-recueilli", "supprimer"], .post, .readPublic)
+            case .claimTakeOver: return (["c", ":slug", "portrait-recueilli", "prendre-la-main"], .post, .useAccount)
+            case .claimHelp: return (["c", ":slug", "portrait-recueilli", "demande"], .post, .readPublic)
+            case .journal: return (["c", ":slug", "journal"], .get, .readPublic)
+            case .openData: return (["c", ":slug", "donnees"], .get, .readPublic)
+            case .openDataFile: return (["c", ":slug", "donnees", ":file"], .get, .readPublic)
+            case .apiDocument: return (["api", "openapi.json"], .get, .readPublic)
+            case .apiCommunities: return (["api", "communautes"], .get, .readPublic)
+            case .apiDataset: return (["api", "communautes", ":community", ":dataset"], .get, .readPublic)
+            case .funding: return (["c", ":slug", "moyens"], .get, .readPublic)
+            case .fundingCreate: return (["c", ":slug", "moyens"], .post, .curate)
+            case .fundingEdit: return (["c", ":slug", "moyens", ":entry"], .get, .curate)
+            case .fundingUpdate: return (["c", ":slug", "moyens", ":entry"], .post, .curate)
+            case .diagnostics: return (["c", ":slug", "diagnostic"], .get, .readPublic)
+            case .diagnosticPublish: return (["c", ":slug", "diagnostic"], .post, .curate)
+            case .diagnostic: return (["c", ":slug", "diagnostic", ":edition"], .get, .readPublic)
+            case .indicators: return (["c", ":slug", "indicateurs"], .get, .readPublic)
+            case .indicatorDefinitions: return (["c", ":slug", "indicateurs", "definitions"], .get, .readPublic)
             }
         }
+
+        public var pattern: [String] { spec.pattern }
+        public var method: Method { spec.method }
+        public var action: Action { spec.action }
 
         /// Routes on which sign-in, sign-up and reset attempts are counted (quality S2).
         public var isThrottled: Bool {
@@ -418,271 +388,58 @@ public enum SiteRoute: Hashable, Sendable {
         }
     }
 
-    public var kind: Kind {
-        switch self {
-        case .home: return .home
-        case .health: return .health
-        case .ready: return .ready
-        case .metrics: return .metrics
-        case .language: return .language
-        case .community: return .community
-        case .territory: return .territory
-        case .neighbourhood: return .neighbourhood
-        case .commune: return .commune
-        case .signUp: return .signUp
-        case .signUpSubmit: return .signUpSubmit
-        case .confirmEmail: return .confirmEmail
-        case .confirmEmailSubmit: return .confirmEmailSubmit
-        case .signIn: return .signIn
-        case .signInSubmit: return .signInSubmit
-        case .signOut: return .signOut
-        case .passwordForgot: return .passwordForgot
-        case .passwordForgotSubmit: return .passwordForgotSubmit
-        case .passwordReset: return .passwordReset
-        case .passwordResetSubmit: return .passwordResetSubmit
-        case .account: return .account
-        case .profileSubmit: return .profileSubmit
-        case .passwordChangeSubmit: return .passwordChangeSubmit
-        case .myData: return .myData
-        case .deleteAccount: return .deleteAccount
-        case .deleteAccountSubmit: return .deleteAccountSubmit
-        case .consentWithdraw: return .consentWithdraw
-        case .notifications: return .notifications
-        case .notificationsRead: return .notificationsRead
-        case .notificationPreferencesSubmit: return .notificationPreferencesSubmit
-        case .actAs: return .actAs
-        case .person: return .person
-        case .outbox: return .outbox
-        case .admin: return .admin
-        case .adminCommunityCreate: return .adminCommunityCreate
-        case .adminRoleGrant: return .adminRoleGrant
-        case .join: return .join
-        case .joinSubmit: return .joinSubmit
-        case .leave: return .leave
-        case .members: return .members
-        case .memberRolesSubmit: return .memberRolesSubmit
-        case .communityMail: return .communityMail
-        case .charter: return .charter
-        case .organisations: return .organisations
-        case .organisationNew: return .organisationNew
-        case .organisationCreate: return .organisationCreate
-        case .organisation: return .organisation
-        case .organisationClaim: return .organisationClaim
-        case .organisationClaimDecision: return .organisationClaimDecision
-        case .collectiveNew: return .collectiveNew
-        case .collectiveCreate: return .collectiveCreate
-        case .collectiveInvite: return .collectiveInvite
-        case .collectiveAnswer: return .collectiveAnswer
-        case .inventory: return .inventory
-        case .inventoryNew: return .inventoryNew
-        case .inventoryCreate: return .inventoryCreate
-        case .inventoryItem: return .inventoryItem
-        case .inventoryEdit: return .inventoryEdit
-        case .inventoryUpdate: return .inventoryUpdate
-        case .inventoryHistory: return .inventoryHistory
-        case .inventoryRevert: return .inventoryRevert
-        case .skills: return .skills
-        case .skillPropose: return .skillPropose
-        case .skill: return .skill
-        case .skillMerge: return .skillMerge
-        case .welcome: return .welcome
-        case .welcomeSubmit: return .welcomeSubmit
-        case .welcomeCard: return .welcomeCard
-        case .connectionRequest: return .connectionRequest
-        case .helpOffer: return .helpOffer
-        case .connections: return .connections
-        case .connectionDecision: return .connectionDecision
-        case .organisationNetwork: return .organisationNetwork
-        case .gaps: return .gaps
-        case .young: return .young
-        case .decisions: return .decisions
-        case .decisionNew: return .decisionNew
-        case .decisionCreate: return .decisionCreate
-        case .decision: return .decision
-        case .decisionStep: return .decisionStep
-        case .ballot: return .ballot
-        case .ballotReceipt: return .ballotReceipt
-        case .decisionContribution: return .decisionContribution
-        case .governance: return .governance
-        case .proposals: return .proposals
-        case .proposalNew: return .proposalNew
-        case .proposalCreate: return .proposalCreate
-        case .proposal: return .proposal
-        case .proposalEdit: return .proposalEdit
-        case .proposalUpdate: return .proposalUpdate
-        case .proposalStatus: return .proposalStatus
-        case .proposalBack: return .proposalBack
-        case .proposalFollow: return .proposalFollow
-        case .commentCreate: return .commentCreate
-        case .commentReport: return .commentReport
-        case .commentAppeal: return .commentAppeal
-        case .moderation: return .moderation
-        case .moderationDecision: return .moderationDecision
-        case .register: return .register
-        case .registerDeposit: return .registerDeposit
-        case .registerStep: return .registerStep
-        case .officialDashboard: return .officialDashboard
-        case .calls: return .calls
-        case .callNew: return .callNew
-        case .callCreate: return .callCreate
-        case .call: return .call
-        case .callApply: return .callApply
-        case .callEvaluate: return .callEvaluate
-        case .callStep: return .callStep
-        case .recognitions: return .recognitions
-        case .recognitionSubmit: return .recognitionSubmit
-        case .commitmentCreate: return .commitmentCreate
-        case .commitmentStatus: return .commitmentStatus
-        case .agenda: return .agenda
-        case .agendaFeed: return .agendaFeed
-        case .eventNew: return .eventNew
-        case .eventCreate: return .eventCreate
-        case .event: return .event
-        case .eventCalendar: return .eventCalendar
-        case .eventRegister: return .eventRegister
-        case .eventReport: return .eventReport
-        case .festival: return .festival
-        case .festivalCreate: return .festivalCreate
-        case .studies: return .studies
-        case .studyNew: return .studyNew
-        case .studyCreate: return .studyCreate
-        case .study: return .study
-        case .studyFile: return .studyFile
-        case .studyRequestCreate: return .studyRequestCreate
-        case .studyRequestAnswer: return .studyRequestAnswer
-        case .fieldwork: return .fieldwork
-        case .method: return .method
-        case .methodDraft: return .methodDraft
-        case .methodDraftSave: return .methodDraftSave
-        case .methodPublish: return .methodPublish
-        case .campaignNew: return .campaignNew
-        case .campaignCreate: return .campaignCreate
-        case .campaign: return .campaign
-        case .interviewers: return .interviewers
-        case .interviewerCreate: return .interviewerCreate
-        case .assignmentCreate: return .assignmentCreate
-        case .interviewNew: return .interviewNew
-        case .paperEntry: return .paperEntry
-        case .interviewCreate: return .interviewCreate
-        case .interview: return .interview
-        case .paperForms: return .paperForms
-        case .fieldworkWorker: return .fieldworkWorker
-        case .staffReads: return .staffReads
-        case .xlsForm: return .xlsForm
-        case .appPasswordCreate: return .appPasswordCreate
-        case .appPasswordRevoke: return .appPasswordRevoke
-        case .openRosaFormList: return .openRosaFormList
-        case .openRosaForm: return .openRosaForm
-        case .openRosaManifest: return .openRosaManifest
-        case .openRosaMedia: return .openRosaMedia
-        case .openRosaSubmissionCheck: return .openRosaSubmissionCheck
-        case .openRosaSubmission: return .openRosaSubmission
-        case .claim: return .claim
-        case .claimSubmit: return .claimSubmit
-        case .claimedPortrait: return .claimedPortrait
-        case .claimEdit: return .claimEdit
-        case .claimUpdate: return .claimUpdate
-        case .claimDelete: return .claimDelete
-        case .claimTakeOver: return .claimTakeOver
-        case .claimHelp: return .claimHelp
-        case .journal: return .journal
-        case .openData: return .openData
-        case .openDataFile: return .openDataFile
-        case .apiDocument: return .apiDocument
-        case .apiCommunities: return .apiCommunities
-        case .apiDataset: return .apiDataset
-        case .funding: return .funding
-        case .fundingCreate: return .fundingCreate
-        case .fundingEdit: return .fundingEdit
-        case .fundingUpdate: return .fundingUpdate
-        case .diagnostics: return .diagnostics
-        case .diagnosticPublish: return .diagnosticPublish
-        case .diagnostic: return .diagnostic
-        case .indicators: return .indicators
-        case .indicatorDefinitions: return .indicatorDefinitions
-        }
-    }
+    /// The route's kind: the `Kind` of the same name (its raw values are the case names).
+    public var kind: Kind { Self.reflected(self).kind }
 
     /// The values of the pattern's parameters, by name.
     var parameters: [String: String] {
-        switch self {
-        case .home, .health, .ready, .metrics, .signUp, .signUpSubmit, .signInSubmit, .signOut, .passwordForgot, .passwordForgotSubmit,
-            .account, .profileSubmit, .passwordChangeSubmit, .deleteAccount, .deleteAccountSubmit, .notifications,
-            .notificationsRead, .notificationPreferencesSubmit, .actAs, .outbox, .admin, .adminCommunityCreate, .adminRoleGrant, .signIn, .connections, .apiDocument, .apiCommunities:
-            return [:]
-        case .apiDataset(let community, let dataset): return ["community": community, "dataset": dataset]
-        case .language(let language, _): return ["language": language.rawValue]
-        case .community(let slug), .territory(let slug), .join(let slug), .joinSubmit(let slug), .leave(let slug),
-            .members(let slug), .communityMail(let slug), .charter(let slug), .organisations(let slug),
-            .organisationNew(let slug), .organisationCreate(let slug), .inventory(let slug), .skills(let slug),
-            .skillPropose(let slug), .welcome(let slug), .welcomeSubmit(let slug), .welcomeCard(let slug),
-            .organisationNetwork(let slug), .gaps(let slug), .young(let slug), .decisions(let slug), .decisionNew(let slug, _, _),
-            .decisionCreate(let slug), .governance(let slug), .proposals(let slug), .proposalNew(let slug), .proposalCreate(let slug),
-            .moderation(let slug), .register(let slug), .officialDashboard(let slug), .calls(let slug), .callNew(let slug),
-            .callCreate(let slug), .recognitions(let slug), .recognitionSubmit(let slug), .commitmentCreate(let slug),
-            .agenda(let slug), .agendaFeed(let slug), .eventNew(let slug), .eventCreate(let slug), .festivalCreate(let slug),
-            .studies(let slug, _), .studyNew(let slug), .studyCreate(let slug), .studyRequestCreate(let slug), .method(let slug, _, _),
-            .fieldwork(let slug), .methodDraft(let slug), .methodDraftSave(let slug), .methodPublish(let slug), .campaignNew(let slug),
-            .campaignCreate(let slug), .interviewers(let slug), .interviewerCreate(let slug), .interviewNew(let slug),
-            .paperEntry(let slug), .interviewCreate(let slug), .paperForms(let slug), .fieldworkWorker(let slug), .staffReads(let slug),
-            .claim(let slug), .claimSubmit(let slug), .claimedPortrait(let slug), .claimEdit(let slug), .claimUpdate(let slug),
-            .claimDelete(let slug), .claimTakeOver(let slug), .claimHelp(let slug), .journal(let slug),
-            .openData(let slug), .funding(let slug), .fundingCreate(let slug), .diagnostics(let slug), .diagnosticPublish(let slug),
-            .indicators(let slug), .indicatorDefinitions(let slug), .xlsForm(let slug, _), .appPasswordCreate(let slug),
-            .appPasswordRevoke(let slug), .openRosaFormList(let slug), .openRosaSubmissionCheck(let slug), .openRosaSubmission(let slug):
-            return ["slug": slug]
-        case .openRosaForm(let slug, let version), .openRosaManifest(let slug, let version): return ["slug": slug, "version": String(version)]
-        case .openRosaMedia(let slug, let version, let file): return ["slug": slug, "version": String(version), "file": file]
-        case .diagnostic(let slug, let edition): return ["slug": slug, "edition": String(edition)]
-        case .fundingEdit(let slug, let entry), .fundingUpdate(let slug, let entry): return ["slug": slug, "entry": entry]
-        case .openDataFile(let slug, let file): return ["slug": slug, "file": file]
-        case .campaign(let slug, let campaign): return ["slug": slug, "campaign": campaign]
-        case .assignmentCreate(let slug, let interviewer): return ["slug": slug, "interviewer": interviewer]
-        case .interview(let slug, let interview): return ["slug": slug, "interview": interview]
-        case .event(let slug, let event), .eventCalendar(let slug, let event), .eventRegister(let slug, let event), .eventReport(let slug, let event):
-            return ["slug": slug, "event": event]
-        case .festival(let festival): return ["festival": festival]
-        case .study(let slug, let study), .studyFile(let slug, let study): return ["slug": slug, "study": study]
-        case .studyRequestAnswer(let slug, let request): return ["slug": slug, "request": request]
-        case .call(let slug, let call), .callApply(let slug, let call), .callEvaluate(let slug, let call), .callStep(let slug, let call):
-            return ["slug": slug, "call": call]
-        case .commitmentStatus(let slug, let commitment): return ["slug": slug, "commitment": commitment]
-        case .proposal(let slug, let proposal, _), .proposalEdit(let slug, let proposal), .proposalUpdate(let slug, let proposal),
-            .proposalStatus(let slug, let proposal), .proposalBack(let slug, let proposal), .proposalFollow(let slug, let proposal),
-            .commentCreate(let slug, let proposal), .registerDeposit(let slug, let proposal), .registerStep(let slug, let proposal):
-            return ["slug": slug, "proposal": proposal]
-        case .commentReport(let slug, let comment), .commentAppeal(let slug, let comment), .moderationDecision(let slug, let comment):
-            return ["slug": slug, "comment": comment]
-        case .decision(let slug, let decision), .decisionStep(let slug, let decision), .ballot(let slug, let decision),
-            .ballotReceipt(let slug, let decision), .decisionContribution(let slug, let decision):
-            return ["slug": slug, "decision": decision]
-        case .inventoryNew(let slug, let kind), .inventoryCreate(let slug, let kind): return ["slug": slug, "kind": kind.pathSegment]
-        case .inventoryItem(let slug, let item), .inventoryEdit(let slug, let item), .inventoryUpdate(let slug, let item),
-            .inventoryHistory(let slug, let item), .connectionRequest(let slug, let item), .helpOffer(let slug, let item):
-            return ["slug": slug, "item": item]
-        case .connectionDecision(let connection): return ["connection": connection]
-        case .inventoryRevert(let slug, let item, let version): return ["slug": slug, "item": item, "version": String(version)]
-        case .skill(let slug, let term), .skillMerge(let slug, let term): return ["slug": slug, "term": term]
-        case .neighbourhood(let slug, let neighbourhood): return ["slug": slug, "neighbourhood": neighbourhood]
-        case .commune(let slug, let code): return ["slug": slug, "code": code]
-        case .confirmEmail(let token), .confirmEmailSubmit(let token), .passwordReset(let token), .passwordResetSubmit(let token):
-            return ["token": token]
-        case .myData(let format): return ["format": format]
-        case .consentWithdraw(let consent): return ["consent": consent]
-        case .person(let id): return ["person": id]
-        case .memberRolesSubmit(let slug, let member): return ["slug": slug, "member": member]
-        case .organisation(let slug, let organisation), .organisationClaim(let slug, let organisation),
-            .collectiveNew(let slug, let organisation), .collectiveCreate(let slug, let organisation),
-            .collectiveInvite(let slug, let organisation), .collectiveAnswer(let slug, let organisation):
-            return ["slug": slug, "organisation": organisation]
-        case .organisationClaimDecision(let slug, let organisation, let request):
-            return ["slug": slug, "organisation": organisation, "request": request]
+        let (kind, payload) = Self.reflected(self)
+        return Self.parameters(of: kind.pattern, from: payload)
+    }
+
+    /// The case's name, as its kind, and its associated values (one reflection for both).
+    static func reflected(_ route: SiteRoute) -> (kind: Kind, payload: Any?) {
+        let child = Mirror(reflecting: route).children.first
+        let name = child?.label ?? String(describing: route)
+        guard let kind = Kind(rawValue: name) else { preconditionFailure("SiteRoute.\(name) has no Kind of the same name") }
+        return (kind, child?.value)
+    }
+
+    /// The associated values whose labels the pattern names (`slug:` fills `:slug`); an
+    /// unlabelled value, or a case's only value, fills the pattern's parameter left
+    /// (`language(Language, returnTo:)`).
+    static func parameters(of pattern: [String], from payload: Any?) -> [String: String] {
+        let names = pattern.filter { $0.hasPrefix(":") }.map { String($0.dropFirst()) }
+        guard !names.isEmpty, let payload else { return [:] }
+        let fields = Mirror(reflecting: payload)
+        let values: [(label: String?, value: Any)] = fields.displayStyle == .tuple
+            ? fields.children.map { ($0.label.flatMap { $0.hasPrefix(".") ? nil : $0 }, $0.value) }
+            : [(nil, payload)]
+        var result: [String: String] = [:]
+        for (label, value) in values { if let label, names.contains(label) { result[label] = segment(value) } }
+        var unlabelled = values.filter { $0.label == nil }.makeIterator()
+        for name in names where result[name] == nil {
+            guard let next = unlabelled.next() else { break }
+            result[name] = segment(next.value)
+        }
+        return result
+    }
+
+    /// A path segment's text: an inventory kind by its French segment, other raw values by their value.
+    static func segment(_ value: Any) -> String {
+        switch value {
+        case let kind as InventoryKind: return kind.pathSegment
+        case let language as Language: return language.rawValue
+        case let text as String: return text
+        case let number as Int: return String(number)
+        default: return String(describing: value)
         }
     }
 
     public var path: String {
-        let values = parameters
-        let base = "/" + kind.pattern.map { $0.hasPrefix(":") ? Self.encode(values[String($0.dropFirst())] ?? "") : $0 }.joined(separator: "/")
+        let (kind, payload) = Self.reflected(self)
+        let pattern = kind.pattern, values = Self.parameters(of: pattern, from: payload)
+        let base = "/" + pattern.map { $0.hasPrefix(":") ? Self.encode(values[String($0.dropFirst())] ?? "") : $0 }.joined(separator: "/")
         var returnTo: String?
         switch self {
         case .language(_, let target), .signIn(let target): returnTo = target

@@ -16,9 +16,28 @@ struct SiteRouteTests {
         (.signIn(returnTo: "/c/trieves/membres"), "/connexion?retour=/c/trieves/membres"),
         (.organisationClaimDecision(slug: "trieves", organisation: "o1", request: "r1"), "/c/trieves/organisations/o1/demandes/r1"),
         (.myData(format: "json"), "/moi/donnees/json"),
+        // Parameters come from the case's labelled values; others go to the query or nowhere.
+        (.inventoryNew(slug: "trieves", kind: .need), "/c/trieves/inventaire/nouveau/besoin"),
+        (.inventoryRevert(slug: "trieves", item: "i1", version: 3), "/c/trieves/inventaire/i1/historique/3/retablir"),
+        (.openRosaMedia(slug: "trieves", version: 2, file: "competences.csv"), "/c/trieves/openrosa/medias/2/competences.csv"),
+        (.method(slug: "trieves", from: 1, to: 2), "/c/trieves/enquete/methode?de=1&a=2"),
+        (.xlsForm(slug: "trieves", version: 4), "/c/trieves/enquete/methode/xlsform?version=4"),
+        (.decisionNew(slug: "trieves", kind: "vote", proposal: nil), "/c/trieves/decisions/nouvelle?type=vote"),
+        (.proposal(slug: "trieves", proposal: "p1", view: "positions"), "/c/trieves/propositions/p1?vue=positions"),
+        (.festival(festival: "fete-2026"), "/fete/fete-2026"),
+        (.person(person: "p1"), "/personnes/p1"),
+        (.apiDataset(community: "trieves", dataset: "besoins"), "/api/communautes/trieves/besoins"),
     ])
     func paths(route: SiteRoute, path: String) {
         #expect(route.path == path)
+    }
+
+    @Test("a route's kind is the kind of the same name", arguments: [
+        (SiteRoute.home, SiteRoute.Kind.home), (.signIn(returnTo: nil), .signIn), (.language(.fr, returnTo: nil), .language),
+        (.inventoryItem(slug: "s", item: "i"), .inventoryItem), (.openRosaSubmission(slug: "s"), .openRosaSubmission),
+    ])
+    func kinds(route: SiteRoute, kind: SiteRoute.Kind) {
+        #expect(route.kind == kind)
     }
 
     @Test("every kind has a pattern whose parameters match its path")

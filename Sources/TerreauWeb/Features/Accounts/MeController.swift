@@ -66,7 +66,7 @@ enum MeController {
                 "profile": SiteRoute.profileSubmit.path, "password": SiteRoute.passwordChangeSubmit.path,
                 "json": SiteRoute.myData(format: "json").path, "csv": SiteRoute.myData(format: "csv").path,
                 "delete": SiteRoute.deleteAccount.path, "notifications": SiteRoute.notifications.path,
-                "actAs": SiteRoute.actAs.path, "publicProfile": SiteRoute.person(id: me.personID.uuidString).path,
+                "actAs": SiteRoute.actAs.path, "publicProfile": SiteRoute.person(person: me.personID.uuidString).path,
             ])
         return try await request.render("me/account", page, status: status)
     }

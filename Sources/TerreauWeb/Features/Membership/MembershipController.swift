@@ -112,7 +112,7 @@ enum MembershipController {
             let visible = Policy.canSee(viewer, Visibility(rawValue: person.profileVisibility) ?? .members)
             guard visible || canManage else { continue }
             members.append(.init(
-                name: person.displayName, profileURL: visible ? SiteRoute.person(id: person.id!.uuidString).path : nil,
+                name: person.displayName, profileURL: visible ? SiteRoute.person(person: person.id!.uuidString).path : nil,
                 actorKind: catalog.text("actor." + membership.actorKind),
                 roles: catalog.roleList(roles),
                 joined: request.language.formatDate(membership.joinedAt),
