@@ -131,6 +131,11 @@ struct InventoryTests {
             #expect(refused.text.contains("Pas encore dans le vocabulaire"))
             #expect(refused.text.contains("« tailler les haies bio »"))
             #expect(refused.text.contains("vélos électriques"))  // a suggestion for « vélo électrique »
+            // Asked to propose them, but the form is refused for another reason: no term is left behind.
+            let tooLong = try await browser.post("/c/grenoble-alpes/inventaire/nouveau/portrait",
+                                                 fields + [("propose_unknown", "yes"), ("summary", String(repeating: "x", count: 301))])
+            #expect(tooLong.status == .unprocessableEntity)
+            #expect(try await SkillTermRecord.query(on: app.db).filter(\.$source == "proposed").count() == 0)
             let accepted = try await browser.post("/c/grenoble-alpes/inventaire/nouveau/portrait", fields + [("propose_unknown", "yes")])
             #expect(accepted.status == .seeOther)
             let proposed = try await SkillTermRecord.query(on: app.db).filter(\.$source == "proposed").all()

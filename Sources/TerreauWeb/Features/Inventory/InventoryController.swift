@@ -409,13 +409,12 @@ enum InventoryController {
         // Skills: resolved against the vocabulary; unknown ones are proposed when asked to.
         let typed = InventoryStore.skillLines(input.values)
         let vocabulary = VocabularyStore(database: request.db)
-        var (found, unknown) = try await vocabulary.resolve(typed, community: context.community.id!)
+        let (found, unknown) = try await vocabulary.resolve(typed, community: context.community.id!)
+        var proposed: [String] = []
         if !unknown.isEmpty && input.errors[.skills] == nil {
-            if input.proposeUnknown, let me = context.me, outcome.isValid {
-                for label in unknown {
-                    found[label] = try await vocabulary.propose(label, synonyms: [], community: context.community.id!, by: me, now: request.now)
-                }
-                unknown = []
+            // Proposed by the store, inside the record's transaction: nothing is written here.
+            if input.proposeUnknown, context.me != nil {
+                proposed = unknown
             } else {
                 input.errors[.skills] = context.text.error(.skills, .unknownSkills(unknown))
                 for label in unknown.prefix(5) {
@@ -435,7 +434,8 @@ enum InventoryController {
             input.organisationError = request.catalog.text("inventory.error.organisationRequired")
         }
         guard input.errors.isEmpty, input.summaryError == nil, input.organisationError == nil else { return nil }
-        return InventoryStore.Draft(kind: kind, values: input.values, terms: typed.compactMap { found[$0] }, organisation: organisation)
+        return InventoryStore.Draft(kind: kind, values: input.values, terms: typed.compactMap { found[$0] }, organisation: organisation,
+                                    proposedSkills: proposed)
     }
 
     /// The organisations a record may be attached to: those the person administers in this

@@ -18,6 +18,9 @@ struct InventoryStore {
         /// Entered in an interview: the interviewer authors the first revision but is not the
         /// record's creator, so their access ends with their assignment.
         var enteredInInterview = false
+        /// Skills the vocabulary does not know yet, which the author asked to propose: they become
+        /// the community's terms in the record's own transaction (a refused form leaves none).
+        var proposedSkills: [String] = []
     }
 
     static func decode(_ json: String) -> [String: String] {
@@ -88,7 +91,13 @@ struct InventoryStore {
             let id = item.id!
             try await InventoryItemSkillRecord.query(on: database).filter(\.$item.$id == id).delete()
             try await InventoryItemThemeRecord.query(on: database).filter(\.$item.$id == id).delete()
-            let termIDs = Array(Set(draft.terms.compactMap(\.id)))
+            var proposed: [SkillTermRecord] = []
+            if let author {
+                for label in draft.proposedSkills {
+                    proposed.append(try await VocabularyStore(database: database).propose(label, synonyms: [], community: item.$community.id, by: author, now: now))
+                }
+            }
+            let termIDs = Array(Set((draft.terms + proposed).compactMap(\.id)))
             if !termIDs.isEmpty { try await termIDs.map { InventoryItemSkillRecord(itemID: id, termID: $0) }.create(on: database) }
             let themes = Self.themes(values)
             if !themes.isEmpty { try await themes.map { InventoryItemThemeRecord(itemID: id, theme: $0) }.create(on: database) }
