@@ -240,3 +240,79 @@ public enum DecisionRules {
         return masked == current.normalized
     }
 }
+
+/// A decision's draft as its form sends it, checked without a server: kind and method (allowed
+/// by the rules in force), title and text, options and grades, and the method's own settings.
+/// The rules a rule change proposes, a new charter and the debated proposal are the web layer's
+/// (they read the database).
+public enum DecisionDraftCheck {
+    public enum Problem: Equatable, Sendable {
+        case kind, method, notAllowed(DecisionKind, VotingMethod), title, text, options, grades
+        case threshold, allowedAgainst, dots, amount, scale
+
+        /// The form field the message goes beside.
+        public var field: String {
+            switch self {
+            case .kind: return "kind"
+            case .method, .notAllowed: return "method"
+            case .title: return "title"
+            case .text: return "text"
+            case .options: return "options"
+            case .grades: return "grades"
+            case .threshold: return "threshold"
+            case .allowedAgainst: return "allowed_against"
+            case .dots: return "dots"
+            case .amount: return "amount"
+            case .scale: return "scale"
+            }
+        }
+    }
+
+    public struct Draft: Equatable, Sendable {
+        public var kind: DecisionKind
+        public var method: VotingMethod
+        public var title: String
+        public var text: String
+        public var options: [String]
+        public var grades: [String]
+        public var settings: [String: JSONValue]
+    }
+
+    /// - Parameter values: the form's fields by name (a missing one reads as empty).
+    public static func check(_ values: [String: String], rules: Governance) -> (draft: Draft?, problems: [Problem]) {
+        func value(_ name: String) -> String { values[name] ?? "" }
+        var problems: [Problem] = []
+        let kind = DecisionKind(rawValue: value("kind")), method = VotingMethod(rawValue: value("method"))
+        if kind == nil { problems.append(.kind) }
+        if method == nil { problems.append(.method) }
+        if let kind, let method {
+            do { try DecisionRules.checkOpening(kind: kind, method: method, under: rules) } catch { problems.append(.notAllowed(kind, method)) }
+        }
+        let title = value("title"), text = value("text")
+        if title.isEmpty || title.count > 200 { problems.append(.title) }
+        if text.count > 10_000 { problems.append(.text) }
+        let options = value("options").formLines, grades = value("grades").formLines
+        if let method, !method.decidesOneProposal, options.count < 2 || options.count > 50 || Set(options).count != options.count {
+            problems.append(.options)
+        }
+        if method == .majorityJudgment, grades.count < 2 || grades.count > 10 || Set(grades).count != grades.count { problems.append(.grades) }
+        var settings: [String: JSONValue] = [:]
+        switch method {
+        case .qualifiedMajority?:
+            if BallotFile.fraction(.string(value("threshold"))) == nil { problems.append(.threshold) }
+            settings["threshold"] = .string(value("threshold"))
+        case .consensus?:
+            if let allowed = Int(value("allowed_against")), allowed >= 0 { settings["allowed_against"] = .int(allowed) } else { problems.append(.allowedAgainst) }
+        case .dotVoting?:
+            if let dots = Int(value("dots")), (1...100).contains(dots) { settings["dots"] = .int(dots) } else { problems.append(.dots) }
+            if !value("amount").isEmpty {
+                if let amount = Int(value("amount")), amount >= 0 { settings["amount"] = .int(amount) } else { problems.append(.amount) }
+            }
+        case .score?:
+            if let top = Int(value("scale")), (1...100).contains(top) { settings["scale"] = .array([.int(0), .int(top)]) } else { problems.append(.scale) }
+        default: break
+        }
+        guard problems.isEmpty, let kind, let method else { return (nil, problems) }
+        return (Draft(kind: kind, method: method, title: title, text: text, options: options, grades: grades, settings: settings), problems)
+    }
+}

@@ -123,4 +123,42 @@ struct RulesTests {
         // A known vector: SHA-256 of "0…0", the separator 0x1F and "abc".
         #expect(HashChain.hash(previous: HashChain.genesis, content: "abc").count == 64)
     }
+
+    /// Rules under which a general decision may use any method (a rule change keeps the template's).
+    static var anyMethod: Governance {
+        var rules = RulesTemplate.majority.rules
+        rules.kinds[.general] = KindRule(methods: VotingMethod.allCases, secret: false)
+        return rules
+    }
+
+    @Test("a decision's draft: what the form may hold, each problem on its field", arguments: [
+        (["kind": "general", "method": "schulze", "title": "Quel jardin ?", "options": "A\nB\nC"], [DecisionDraftCheck.Problem]()),
+        (["kind": "général", "method": "schulze", "title": "T", "options": "A\nB"], [.kind]),
+        (["kind": "general", "method": "tirage", "title": "T"], [.method]),
+        (["kind": "ruleChange", "method": "majority", "title": "T"], [.kind]),
+        (["kind": "rule-change", "method": "majority", "title": "T"], [.notAllowed(.ruleChange, .majority)]),
+        (["kind": "general", "method": "schulze", "title": "", "options": "A\nA"], [.title, .options]),
+        (["kind": "general", "method": "schulze", "title": String(repeating: "t", count: 201), "options": "A\nB"], [.title]),
+        (["kind": "general", "method": "majority-judgment", "title": "T", "options": "A\nB", "grades": "Bien"], [.grades]),
+        (["kind": "general", "method": "qualified-majority", "title": "T", "threshold": "deux tiers"], [.threshold]),
+        (["kind": "general", "method": "dot-voting", "title": "T", "options": "A\nB", "dots": "0", "amount": "-3"], [.dots, .amount]),
+        (["kind": "general", "method": "score", "title": "T", "options": "A\nB", "scale": "101"], [.scale]),
+        (["kind": "general", "method": "consensus", "title": "T", "allowed_against": "-1"], [.allowedAgainst]),
+    ] as [([String: String], [DecisionDraftCheck.Problem])])
+    func draftCheck(values: [String: String], problems: [DecisionDraftCheck.Problem]) {
+        let (draft, found) = DecisionDraftCheck.check(values, rules: Self.anyMethod)
+        #expect(found == problems)
+        #expect((draft != nil) == problems.isEmpty)
+    }
+
+    @Test("a checked draft carries the method's settings")
+    func draftSettings() throws {
+        let dots = try #require(DecisionDraftCheck.check(["kind": "general", "method": "dot-voting", "title": "Budget", "options": "A\nB", "dots": "5",
+                                                          "amount": "3"], rules: Self.anyMethod).draft)
+        #expect(dots.settings == ["dots": .int(5), "amount": .int(3)] && dots.options == ["A", "B"])
+        let score = try #require(DecisionDraftCheck.check(["kind": "general", "method": "score", "title": "Note", "options": "A\nB", "scale": "10"],
+                                                          rules: Self.anyMethod).draft)
+        #expect(score.settings == ["scale": .array([.int(0), .int(10)])])
+        #expect(DecisionDraftCheck.Problem.allowedAgainst.field == "allowed_against")
+    }
 }

@@ -112,6 +112,25 @@ enum DecisionsController {
             action: SiteRoute.decisionCreate(slug: community.slug).path), status: status)
     }
 
+    /// What is wrong with a decision's draft, in the reader's language.
+    static func message(_ problem: DecisionDraftCheck.Problem, _ catalog: MessageCatalog) -> String {
+        switch problem {
+        case .kind: return catalog.text("decision.error.kind")
+        case .method: return catalog.text("decision.error.method")
+        case .notAllowed(let kind, let method):
+            return catalog.text("decision.error.notAllowed", [catalog.text("decision.method." + method.rawValue), catalog.text("decision.kind." + kind.rawValue)])
+        case .title: return catalog.text("decision.error.title")
+        case .text: return catalog.text("decision.error.text")
+        case .options: return catalog.text("decision.error.options")
+        case .grades: return catalog.text("decision.error.grades")
+        case .threshold: return catalog.text("decision.error.threshold")
+        case .allowedAgainst: return catalog.text("decision.error.allowedAgainst")
+        case .dots: return catalog.text("decision.error.dots")
+        case .amount: return catalog.text("decision.error.amount")
+        case .scale: return catalog.text("decision.error.scale")
+        }
+    }
+
     /// A member drafts a decision. The rules in force must allow its method for its kind —
     /// asking for another is refused here and again when voting opens.
     @Sendable static func create(_ request: Request) async throws -> Response {
@@ -125,44 +144,9 @@ enum DecisionsController {
         var values = names.reduce(into: [String: String]()) { $0[$1] = request.field($1) }
         for kind in DecisionKind.allCases { values["methods-" + kind.rawValue] = request.fields("methods-" + kind.rawValue).joined(separator: " ") }
         var form = FormState(request, values: values)
-        let kind = DecisionKind(rawValue: values["kind"]!)
-        if kind == nil { form.fail("kind", catalog.text("decision.error.kind")) }
-        let method = VotingMethod(rawValue: values["method"]!)
-        if method == nil { form.fail("method", catalog.text("decision.error.method")) }
-        if let kind, let method {
-            do { try DecisionRules.checkOpening(kind: kind, method: method, under: rules) } catch {
-                form.fail("method", catalog.text("decision.error.notAllowed", [catalog.text("decision.method." + method.rawValue), catalog.text("decision.kind." + kind.rawValue)]))
-            }
-        }
-        let title = values["title"]!
-        if title.isEmpty || title.count > 200 { form.fail("title", catalog.text("decision.error.title")) }
-        if values["text"]!.count > 10_000 { form.fail("text", catalog.text("decision.error.text")) }
-        let options = values["options"]!.formLines
-        let grades = values["grades"]!.formLines
-        var settings: [String: JSONValue] = [:]
-        if let method, !method.decidesOneProposal {
-            if options.count < 2 || options.count > 50 || Set(options).count != options.count { form.fail("options", catalog.text("decision.error.options")) }
-        }
-        if method == .majorityJudgment, grades.count < 2 || grades.count > 10 || Set(grades).count != grades.count { form.fail("grades", catalog.text("decision.error.grades")) }
-        switch method {
-        case .qualifiedMajority?:
-            if BallotFile.fraction(.string(values["threshold"]!)) == nil { form.fail("threshold", catalog.text("decision.error.threshold")) }
-            settings["threshold"] = .string(values["threshold"]!)
-        case .consensus?:
-            guard let allowed = Int(values["allowed_against"]!), allowed >= 0 else { form.fail("allowed_against", catalog.text("decision.error.allowedAgainst")); break }
-            settings["allowed_against"] = .int(allowed)
-        case .dotVoting?:
-            guard let dots = Int(values["dots"]!), (1...100).contains(dots) else { form.fail("dots", catalog.text("decision.error.dots")); break }
-            settings["dots"] = .int(dots)
-            if !values["amount"]!.isEmpty {
-                guard let amount = Int(values["amount"]!), amount >= 0 else { form.fail("amount", catalog.text("decision.error.amount")); break }
-                settings["amount"] = .int(amount)
-            }
-        case .score?:
-            guard let top = Int(values["scale"]!), (1...100).contains(top) else { form.fail("scale", catalog.text("decision.error.scale")); break }
-            settings["scale"] = .array([.int(0), .int(top)])
-        default: break
-        }
+        let (checked, problems) = DecisionDraftCheck.check(values, rules: rules)
+        for problem in problems { form.fail(problem.field, message(problem, catalog)) }
+        let kind = DecisionKind(rawValue: values["kind"] ?? "")
         var proposed: Governance?
         if let kind, [.ruleChange, .methodChange].contains(kind) {
             switch RulesForm.read(values, current: rules, catalog) {
@@ -171,19 +155,21 @@ enum DecisionsController {
             }
         }
         var charter: String?
-        if kind == .ruleChange, !values["charter"]!.isEmpty {
+        let newCharter = values["charter"] ?? "", proposalID = values["proposal"] ?? ""
+        if kind == .ruleChange, !newCharter.isEmpty {
             let current = try await CharterStore(database: request.db).current(of: community).text
-            if values["charter"]!.count < 20 { form.fail("charter", catalog.text("charter.error.short")) }
-            if values["charter"]! != current { charter = values["charter"] }
+            if newCharter.count < 20 { form.fail("charter", catalog.text("charter.error.short")) }
+            if newCharter != current { charter = newCharter }
         }
         var proposal: ProposalRecord?
-        if !values["proposal"]!.isEmpty {
-            proposal = try await debated(values["proposal"]!, in: community, request)
+        if !proposalID.isEmpty {
+            proposal = try await debated(proposalID, in: community, request)
             if proposal == nil { form.fail("title", catalog.text("decision.error.proposal")) }
         }
-        guard !form.hasErrors, let kind, let method else { return try await newPage(request, form: form, rules: rules, status: .unprocessableEntity) }
-        let draft = DecisionStore.Draft(kind: kind, method: method, title: title, text: values["text"]!, options: options, grades: grades,
-                                        settings: settings, proposed: proposed, charter: charter, proposal: proposal?.id)
+        guard !form.hasErrors, let checked else { return try await newPage(request, form: form, rules: rules, status: .unprocessableEntity) }
+        let title = checked.title
+        let draft = DecisionStore.Draft(kind: checked.kind, method: checked.method, title: title, text: checked.text, options: checked.options,
+                                        grades: checked.grades, settings: checked.settings, proposed: proposed, charter: charter, proposal: proposal?.id)
         let debated = proposal
         let decision = try await request.db.writing { database in
             let decision = try await DecisionStore(database: database).createDraft(draft, community: community.id!, author: me.personID, rules: rules, now: request.now)
