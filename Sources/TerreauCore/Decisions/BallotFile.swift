@@ -16,8 +16,11 @@ public enum BallotFile {
         return try election(root, file: file)
     }
 
-    public static func election(_ root: [String: JSONValue], file: String, allowingNoBallots: Bool = false) throws -> Election {
+    /// - Parameter numbered: a ballot's problem names its number (« bulletin 3 : … »), as a file's
+    ///   reader needs; a single ballot (`check(ballot:header:)`) says its problem alone.
+    public static func election(_ root: [String: JSONValue], file: String, allowingNoBallots: Bool = false, numbered: Bool = true) throws -> Election {
         func fail(_ message: String) -> Issue { Issue(file: file, message: message) }
+        func ballot(_ number: Int) -> String { numbered ? "bulletin \(number) : " : "" }
         guard let name = root["method"]?.string else { throw fail("« method » manque (par exemple \"majority-judgment\").") }
         guard let method = VotingMethod(rawValue: name) else {
             throw fail("méthode inconnue « \(name) » ; méthodes possibles : \(VotingMethod.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -144,6 +147,21 @@ public enum BallotFile {
             break
         }
         return election
+    }
+
+    /// One ballot checked as a file's ballot would be — names, grades, scale, dots — against its
+    /// decision's header (method, candidates, settings); the problem is said without the number a
+    /// file's reader gives it (« bulletin 1 : »).
+    public static func check(ballot: JSONValue, header: [String: JSONValue]) throws {
+        var root = header
+        root["ballots"] = .array([ballot])
+        do {
+            _ = try election(root, file: "bulletin")
+        } catch var issue as Issue {
+            let numbered = "bulletin 1 : "
+            if issue.message.hasPrefix(numbered) { issue.message.removeFirst(numbered.count) }
+            throw issue
+        }
     }
 
     static func consentRounds(_ value: JSONValue?, file: String) throws -> [ConsentRound] {

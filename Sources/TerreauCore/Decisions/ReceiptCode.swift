@@ -46,3 +46,37 @@ public enum ReceiptCode {
         return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
     }
 }
+
+/// Whether a ballot may be cast or may replace the voter's previous one, decided before anything
+/// is written: the decision accepts ballots now, the voter is on its roll, and in a secret vote
+/// the receipt given is theirs (`ReceiptCode.decide`). The store applies the verdict.
+public enum BallotAdmission {
+    public enum Verdict: Equatable, Sendable {
+        case closed
+        case notAnElector
+        /// A secret vote, already voted, no receipt given.
+        case receiptNeeded
+        case receiptNotYours
+        /// A secret vote's first ballot: a new receipt is bound to the elector.
+        case firstSecretBallot
+        /// A secret vote's ballot replaced, under the receipt given.
+        case secretChange(receipt: String)
+        /// An open vote's ballot, first or replacing, under the voter's key.
+        case open
+    }
+
+    /// - Parameter elector: the voter's row on the roll (nil: not an elector).
+    public static func decide(phase: DecisionPhase, now: Date, votingEnds: Date?, elector: (hasVoted: Bool, binding: String?)?,
+                              secret: Bool, voterKey: String, receipt: String?) -> Verdict {
+        guard DecisionLifecycle.acceptsBallots(phase, now: now, votingEnds: votingEnds) else { return .closed }
+        guard let elector else { return .notAnElector }
+        guard secret else { return .open }
+        let given = receipt.map(ReceiptCode.normalized).flatMap { $0.isEmpty ? nil : $0 }
+        switch ReceiptCode.decide(hasVoted: elector.hasVoted, given: given, binding: elector.binding, voterKey: voterKey) {
+        case .firstBallot: return .firstSecretBallot
+        case .change: return .secretChange(receipt: given!)
+        case .receiptNeeded: return .receiptNeeded
+        case .notYours: return .receiptNotYours
+        }
+    }
+}

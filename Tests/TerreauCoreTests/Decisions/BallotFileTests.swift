@@ -146,4 +146,24 @@ struct CounterTests {
         #expect(throws: Counter.Unreadable.self) { try counter.add(json: #"["Z"]"#) }
         #expect(throws: Counter.Unreadable.self) { try counter.add(json: #"["A""#) }
     }
+
+    @Test("one ballot checked against its decision's header: its problem said without a ballot number", arguments: [
+        (JSONValue.object(["A": .string("bien"), "B": .string("passable")]), nil as String?),
+        (.object(["A": .string("génial")]), "mention inconnue « génial » pour « A » (mentions : passable, bien, très bien)."),
+        (.object(["Z": .string("bien")]), "candidat inconnu « Z » (candidats : A, B)."),
+        (.string("pour"), "un objet candidat → mention est attendu."),
+    ])
+    func singleBallot(ballot: JSONValue, problem: String?) {
+        let header: [String: JSONValue] = ["method": .string("majority-judgment"), "candidates": .array([.string("A"), .string("B")]),
+                                           "grades": .array([.string("passable"), .string("bien"), .string("très bien")])]
+        do {
+            try BallotFile.check(ballot: ballot, header: header)
+            #expect(problem == nil)
+        } catch let issue as ImportIssue {
+            #expect(issue.message == problem)
+            #expect(!issue.message.contains("bulletin"))
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
+    }
 }

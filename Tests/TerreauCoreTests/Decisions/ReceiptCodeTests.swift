@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import TerreauCore
 
@@ -44,5 +45,34 @@ struct ReceiptCodeTests {
     ])
     func normalized(typed: String, receipt: String) {
         #expect(ReceiptCode.normalized(typed) == receipt)
+    }
+
+    static let now = Date(timeIntervalSince1970: 1_800_000_000)
+
+    @Test("a ballot is admitted only while voting runs, from an elector, with their own receipt when secret", arguments: [
+        (DecisionPhase.deliberation, false, false, nil as String?, BallotAdmission.Verdict.closed),
+        (.voting, true, false, nil, .closed),            // the window is over
+        (.voting, false, false, nil, .notAnElector),     // no row on the roll (see below)
+        (.voting, false, true, nil, .firstSecretBallot),
+        (.voting, false, true, camilleReceipt, .secretChange(receipt: camilleReceipt)),
+        (.voting, false, true, "  7kq2a bcdef ghjkl mnpqr stuvw x ", .secretChange(receipt: camilleReceipt)),
+        (.voting, false, true, karimReceipt, .receiptNotYours),
+        (.voting, false, false, "", .open),
+    ] as [(DecisionPhase, Bool, Bool, String?, BallotAdmission.Verdict)])
+    func admission(phase: DecisionPhase, windowOver: Bool, secret: Bool, receipt: String?, verdict: BallotAdmission.Verdict) {
+        let ends = windowOver ? Self.now - 60 : Self.now + 3600
+        // Camille is on the roll; in the « not an elector » row nobody is, and in the first secret
+        // ballot's row she has not voted yet.
+        let notOnRoll = verdict == .notAnElector
+        let hasVoted = verdict != .firstSecretBallot
+        let elector: (hasVoted: Bool, binding: String?)? = notOnRoll ? nil : (hasVoted, hasVoted && secret ? Self.camilleBinding : nil)
+        #expect(BallotAdmission.decide(phase: phase, now: Self.now, votingEnds: ends, elector: elector, secret: secret, voterKey: Self.camille,
+                                       receipt: receipt) == verdict)
+    }
+
+    @Test("a secret vote asks for the receipt once voted")
+    func receiptNeeded() {
+        #expect(BallotAdmission.decide(phase: .voting, now: Self.now, votingEnds: Self.now + 60, elector: (true, Self.camilleBinding), secret: true,
+                                       voterKey: Self.camille, receipt: nil) == .receiptNeeded)
     }
 }

@@ -118,13 +118,10 @@ enum BallotForm {
             item = .array(byRank.keys.sorted().map { byRank[$0]!.count == 1 ? byRank[$0]![0] : .array(byRank[$0]!) })
         }
         // The same checks as a file of paper ballots: names, grades, scale, dots.
-        var root = DecisionStore.header(of: decision)
-        root["ballots"] = .array([item])
         do {
-            _ = try BallotFile.election(root, file: "bulletin")
+            try BallotFile.check(ballot: item, header: DecisionStore.header(of: decision))
         } catch let issue as ImportIssue {
-            let message = issue.message.hasPrefix("bulletin 1 : ") ? String(issue.message.dropFirst("bulletin 1 : ".count)) : issue.message
-            return .failure(Problem(message: catalog.text("ballot.error.invalid", [message])))
+            return .failure(Problem(message: catalog.text("ballot.error.invalid", [issue.message])))
         } catch {
             return .failure(Problem(message: catalog.text("ballot.error.invalid", ["\(error)"])))
         }

@@ -213,32 +213,30 @@ struct DecisionStore {
                 if sql.dialect.name != "sqlite" {
                     try await sql.raw("SELECT id FROM decisions WHERE id = \(bind: decision.id!) FOR UPDATE").run()
                 }
-                guard let current = try await DecisionRecord.find(decision.id, on: database),
-                    DecisionLifecycle.acceptsBallots(DecisionPhase(rawValue: current.phase) ?? .draft, now: now, votingEnds: current.votingEndsAt)
-                else { return .closed }
-                guard let elector = try await sql.raw("""
+                guard let current = try await DecisionRecord.find(decision.id, on: database) else { return .closed }
+                let elector = try await sql.raw("""
                     SELECT has_voted, receipt_binding FROM decision_electors WHERE decision_id = \(bind: decision.id!) AND voter_key = \(bind: voterKey)
                     """).first()
-                else { return .notAnElector }
-                let hasVoted = try elector.decode(column: "has_voted", as: Bool.self)
+                let hasVoted = try elector?.decode(column: "has_voted", as: Bool.self) ?? false
                 var key = voterKey
                 var newReceipt: String?
-                if current.secret {
-                    let given = receipt.map { ReceiptCode.normalized($0) } ?? ""
-                    switch ReceiptCode.decide(hasVoted: hasVoted, given: given.isEmpty ? nil : given,
-                                              binding: try elector.decode(column: "receipt_binding", as: String?.self), voterKey: voterKey) {
-                    case .firstBallot:
-                        let fresh = Self.newReceipt()
-                        newReceipt = fresh
-                        key = Self.receiptKey(fresh)
-                        try await sql.raw("""
-                            UPDATE decision_electors SET receipt_binding = \(bind: ReceiptCode.binding(voterKey: voterKey, receipt: fresh))
-                            WHERE decision_id = \(bind: decision.id!) AND voter_key = \(bind: voterKey)
-                            """).run()
-                    case .change: key = Self.receiptKey(given)
-                    case .receiptNeeded: return .receiptNeeded
-                    case .notYours: return .receiptNotYours
-                    }
+                switch BallotAdmission.decide(phase: DecisionPhase(rawValue: current.phase) ?? .draft, now: now, votingEnds: current.votingEndsAt,
+                                              elector: try elector.map { (hasVoted, try $0.decode(column: "receipt_binding", as: String?.self)) },
+                                              secret: current.secret, voterKey: voterKey, receipt: receipt) {
+                case .closed: return .closed
+                case .notAnElector: return .notAnElector
+                case .receiptNeeded: return .receiptNeeded
+                case .receiptNotYours: return .receiptNotYours
+                case .open: break
+                case .secretChange(let given): key = Self.receiptKey(given)
+                case .firstSecretBallot:
+                    let fresh = Self.newReceipt()
+                    newReceipt = fresh
+                    key = Self.receiptKey(fresh)
+                    try await sql.raw("""
+                        UPDATE decision_electors SET receipt_binding = \(bind: ReceiptCode.binding(voterKey: voterKey, receipt: fresh))
+                        WHERE decision_id = \(bind: decision.id!) AND voter_key = \(bind: voterKey)
+                        """).run()
                 }
                 let last = try await BallotRecord.query(on: database).filter(\.$decision.$id == decision.id!).sort(\.$position, .descending).first()
                 if let mine = try await BallotRecord.query(on: database).filter(\.$decision.$id == decision.id!).filter(\.$ballotKey == key)
