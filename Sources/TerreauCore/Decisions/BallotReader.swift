@@ -3,7 +3,7 @@ import Foundation
 /// Stored ballots are the JSON items `terreau tally` reads. Counting a million of them goes
 /// through this reader: it walks the bytes once and feeds the counter with indices, without
 /// building JSON values — the difference between seconds and minutes.
-extension Counter {
+extension ElectionCounter {
     public struct Unreadable: Error, CustomStringConvertible {
         public var description: String
     }
@@ -139,7 +139,7 @@ struct JSONBytes {
     }
 
     mutating func expect(_ byte: UInt8) throws {
-        guard peek() == byte else { throw Counter.Unreadable(description: "bulletin illisible (position \(position))") }
+        guard peek() == byte else { throw ElectionCounter.Unreadable(description: "bulletin illisible (position \(position))") }
         position += 1
     }
 
@@ -148,7 +148,7 @@ struct JSONBytes {
         let count = word.utf8CodeUnitCount
         guard position + count <= bytes.count,
               memcmp(bytes.baseAddress! + position, word.utf8Start, count) == 0 else {
-            throw Counter.Unreadable(description: "bulletin illisible (position \(position))")
+            throw ElectionCounter.Unreadable(description: "bulletin illisible (position \(position))")
         }
         position += count
     }
@@ -180,7 +180,7 @@ struct JSONBytes {
             // Escapes are rare (a name with a quote): let Foundation read those exactly.
             guard escaped else { return text }
             guard let decoded = try? JSONDecoder().decode(String.self, from: Data(("\"" + text + "\"").utf8)) else {
-                throw Counter.Unreadable(description: "chaîne illisible")
+                throw ElectionCounter.Unreadable(description: "chaîne illisible")
             }
             return decoded
         }
@@ -194,7 +194,7 @@ struct JSONBytes {
             if bytes[position] == UInt8(ascii: "\\") { escaped = true; position += 1 }
             position += 1
         }
-        guard position < bytes.count else { throw Counter.Unreadable(description: "chaîne non terminée") }
+        guard position < bytes.count else { throw ElectionCounter.Unreadable(description: "chaîne non terminée") }
         let raw = UnsafeBufferPointer(rebasing: bytes[start..<position])
         position += 1
         return Span(raw: raw, escaped: escaped)
@@ -212,7 +212,7 @@ struct JSONBytes {
             }
         }
         guard let value = Double(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)) else {
-            throw Counter.Unreadable(description: "nombre illisible")
+            throw ElectionCounter.Unreadable(description: "nombre illisible")
         }
         return value
     }

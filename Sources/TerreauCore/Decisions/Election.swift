@@ -54,7 +54,7 @@ public struct Election: Sendable {
 
     /// Counts the ballots with the election's method.
     public func tally() -> TallyReport {
-        var counter = Counter(self)
+        var counter = ElectionCounter(self)
         switch ballots {
         case .choices(let list): for choice in list { counter.add(choice: choice) }
         case .approvals(let list): for ballot in list { counter.add(approved: ballot) }
@@ -70,7 +70,7 @@ public struct Election: Sendable {
 
 /// The running count of one election, fed ballot by ballot — from a file, or streamed from the
 /// database a million rows at a time without keeping them — then turned into its report.
-public struct Counter: Sendable {
+public struct ElectionCounter: Sendable {
     let election: Election
     var choices = ChoiceCount()
     var approval: ApprovalTally
@@ -187,7 +187,7 @@ public struct TallyReport: Equatable, Sendable, Codable {
     /// Best first, ties grouped.
     public var ranking: [[String]]
     public var winners: [String]
-    public var outcome: Outcome?
+    public var outcome: DecisionOutcome?
     public var choices: ChoiceCount?
     public var approvals: [String: Int]?
     public var scores: [String: Double]?

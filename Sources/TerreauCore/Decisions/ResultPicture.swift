@@ -2,7 +2,7 @@ import Foundation
 
 /// One shape of a picture: the site draws it with a template (no raw HTML), `terreau tally
 /// --svg` serialises it.
-public struct Shape: Equatable, Sendable, Encodable {
+public struct PictureShape: Equatable, Sendable, Encodable {
     /// `rect`, `text` or `line`.
     public var kind: String
     public var x: String, y: String
@@ -14,12 +14,12 @@ public struct Shape: Equatable, Sendable, Encodable {
 }
 
 /// A picture: its size, its title and description (every figure in words), its shapes.
-public struct Drawing: Equatable, Sendable, Encodable {
+public struct ResultDrawing: Equatable, Sendable, Encodable {
     public var width: String
     public var height: String
     public var title: String
     public var description: String
-    public var shapes: [Shape]
+    public var shapes: [PictureShape]
 }
 
 /// A count's picture, the one each method is read with: merit profiles for majority judgment,
@@ -86,7 +86,7 @@ public enum ResultPicture {
         + ".track{fill:none;stroke:#595959}.majority-line{stroke:#1a1a1a;stroke-width:2;stroke-dasharray:4 3}.duel-won{fill:#d9f0d3}"
         + ".duel-lost{fill:#fddbc7}.duel-tie{fill:#f0f0f0}.duel-self{fill:#bdbdbd}rect[class^=duel]{stroke:#fff;stroke-width:2}.bar{fill:#4a5a2a}.bar-out{fill:#9e9e9e}"
 
-    public static func drawing(_ report: TallyReport, _ election: Election, labels: Labels = .french) -> Drawing {
+    public static func drawing(_ report: TallyReport, _ election: Election, labels: Labels = .french) -> ResultDrawing {
         let order = report.ranking.flatMap { $0 }
         switch report.method {
         case .majorityJudgment:
@@ -112,11 +112,11 @@ public enum ResultPicture {
 
     /// One stacked bar per candidate, best first: the share of each grade, worst on the left, with
     /// the majority line at 50 % — the median grade is the one under it.
-    static func meritProfiles(order: [String], counts: [String: [Int]], grades: [String], medians: [String: String], labels: Labels) -> Drawing {
+    static func meritProfiles(order: [String], counts: [String: [Int]], grades: [String], medians: [String: String], labels: Labels) -> ResultDrawing {
         let barWidth = width - labelWidth - 20
         let legendRows = Int((Double(grades.count) / 3).rounded(.up))
         let height = 40 + Double(order.count) * row + 16 + Double(legendRows) * 20
-        var body: [Shape] = []
+        var body: [PictureShape] = []
         for (index, name) in order.enumerated() {
             let y = 30 + Double(index) * row
             let tally = counts[name] ?? []
@@ -132,7 +132,7 @@ public enum ResultPicture {
             body.append(rect(labelWidth, y, barWidth, 20, "track"))
         }
         let middle = labelWidth + barWidth / 2
-        body.append(Shape(kind: "line", x: f(middle), y: "24", x2: f(middle), y2: f(30 + Double(order.count) * row), style: "majority-line"))
+        body.append(PictureShape(kind: "line", x: f(middle), y: "24", x2: f(middle), y2: f(30 + Double(order.count) * row), style: "majority-line"))
         body.append(text(x: middle, y: 18, anchor: "middle", "50 %"))
         let legendTop = 40 + Double(order.count) * row
         for (grade, name) in grades.enumerated() {
@@ -145,11 +145,11 @@ public enum ResultPicture {
 
     /// The matrix of duels: the row's candidate preferred to the column's by that many ballots;
     /// a won duel is marked « ✓ », a lost one « ✗ », as well as coloured.
-    static func duels(candidates: [String], pairwise: [[Int]], labels: Labels) -> Drawing {
+    static func duels(candidates: [String], pairwise: [[Int]], labels: Labels) -> ResultDrawing {
         let count = candidates.count
         let cell = min(70.0, (width - labelWidth - 10) / Double(max(1, count)))
         let height = 40 + Double(count + 1) * cell
-        var body: [Shape] = []
+        var body: [PictureShape] = []
         for (column, name) in candidates.enumerated() {
             body.append(text(x: labelWidth + (Double(column) + 0.5) * cell, y: 30, anchor: "middle", String(name.prefix(8))))
         }
@@ -171,12 +171,12 @@ public enum ResultPicture {
     }
 
     /// One column of bars per round: votes of each candidate still running; eliminated ones crossed.
-    static func rounds(candidates: [String], rounds: [TallyReport.RunoffRound], order: [String], labels: Labels) -> Drawing {
+    static func rounds(candidates: [String], rounds: [TallyReport.RunoffRound], order: [String], labels: Labels) -> ResultDrawing {
         let columns = max(1, rounds.count)
         let columnWidth = (width - labelWidth - 10) / Double(columns)
         let most = Double(rounds.flatMap { $0.votes.values }.max() ?? 1)
         let height = 50 + Double(order.count) * row
-        var body: [Shape] = []
+        var body: [PictureShape] = []
         for (index, round) in rounds.enumerated() {
             let x = labelWidth + Double(index) * columnWidth
             body.append(text(x: x + 4, y: 20, anchor: "start", fill(labels.round, String(index + 1))))
@@ -195,10 +195,10 @@ public enum ResultPicture {
             }.joined(separator: " ; "), body: body)
     }
 
-    static func bars(_ values: [(String, Double)], title: String) -> Drawing {
+    static func bars(_ values: [(String, Double)], title: String) -> ResultDrawing {
         let most = max(1, values.map(\.1).max() ?? 1)
         let barWidth = width - labelWidth - 80
-        var body: [Shape] = []
+        var body: [PictureShape] = []
         for (index, (name, value)) in values.enumerated() {
             let y = 20 + Double(index) * row
             let w = max(1, barWidth * value / most)
@@ -217,16 +217,16 @@ public enum ResultPicture {
         count <= 1 ? 6 : Int((Double(grade) * 6 / Double(count - 1)).rounded())
     }
 
-    static func document(height: Double, title: String, description: String, body: [Shape]) -> Drawing {
-        Drawing(width: f(width), height: f(height), title: title, description: description, shapes: body)
+    static func document(height: Double, title: String, description: String, body: [PictureShape]) -> ResultDrawing {
+        ResultDrawing(width: f(width), height: f(height), title: title, description: description, shapes: body)
     }
 
-    static func text(x: Double, y: Double, anchor: String, _ content: String) -> Shape {
-        Shape(kind: "text", x: f(x), y: f(y), text: content, anchor: anchor)
+    static func text(x: Double, y: Double, anchor: String, _ content: String) -> PictureShape {
+        PictureShape(kind: "text", x: f(x), y: f(y), text: content, anchor: anchor)
     }
 
-    static func rect(_ x: Double, _ y: Double, _ width: Double, _ height: Double, _ style: String, tip: String = "") -> Shape {
-        Shape(kind: "rect", x: f(x), y: f(y), width: f(width), height: f(height), style: style, text: tip)
+    static func rect(_ x: Double, _ y: Double, _ width: Double, _ height: Double, _ style: String, tip: String = "") -> PictureShape {
+        PictureShape(kind: "rect", x: f(x), y: f(y), width: f(width), height: f(height), style: style, text: tip)
     }
 
     static func f(_ value: Double) -> String { String(format: "%.1f", value) }

@@ -216,7 +216,7 @@ public enum DecisionRules {
     /// it was opened under allowed, adopted, and those rules still in force. Returns the next
     /// version. Changing which methods decide what needs a `methodChange` or `ruleChange`;
     /// everything else a `ruleChange`.
-    public static func apply(_ proposed: Governance, decidedAs kind: DecisionKind, method: VotingMethod, outcome: Outcome,
+    public static func apply(_ proposed: Governance, decidedAs kind: DecisionKind, method: VotingMethod, outcome: DecisionOutcome,
                              openedUnder version: Int, to current: Governance) throws(RuleRefusal) -> Governance {
         guard version == current.version else { throw .rulesChangedMeanwhile(decidedUnder: version, current: current.version) }
         try checkOpening(kind: kind, method: method, under: current)

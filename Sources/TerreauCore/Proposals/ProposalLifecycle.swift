@@ -46,7 +46,7 @@ public enum ProposalLifecycle {
 
     /// The event a decision's close sends to the proposal it deliberated: without quorum
     /// nothing was decided, which for the proposal is not being adopted.
-    public static func event(forOutcome outcome: Outcome?, decidesOneProposal: Bool) -> ProposalEvent {
+    public static func event(forOutcome outcome: DecisionOutcome?, decidesOneProposal: Bool) -> ProposalEvent {
         if outcome == .noQuorum { return .reject }
         guard decidesOneProposal else { return .settle }
         return outcome == .adopted ? .adopt : .reject

@@ -101,7 +101,7 @@ enum TallyText {
         .consent: "consentement", .consensus: "consensus", .dotVoting: "vote par gommettes",
     ]
 
-    static let outcomes: [Outcome: String] = [.adopted: "adoptée", .rejected: "non adoptée", .tie: "non adoptée (égalité)", .noQuorum: "quorum non atteint : rien n'est décidé"]
+    static let outcomes: [DecisionOutcome: String] = [.adopted: "adoptée", .rejected: "non adoptée", .tie: "non adoptée (égalité)", .noQuorum: "quorum non atteint : rien n'est décidé"]
 
     static func describe(_ report: TallyReport, _ election: Election) -> String {
         let language = Language.fr

@@ -133,7 +133,7 @@ struct CounterTests {
     func sameCount(text: String) throws {
         let election = try BallotFile.readJSON(Data(text.utf8), file: "f.json")
         let root = try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
-        var counter = Counter(election)
+        var counter = ElectionCounter(election)
         let encoder = JSONEncoder()
         for item in root["ballots"]?.array ?? [] { try counter.add(json: String(decoding: try encoder.encode(item), as: UTF8.self)) }
         #expect(counter.report() == election.tally())
@@ -142,9 +142,9 @@ struct CounterTests {
     @Test("an unreadable stored ballot is refused, not guessed")
     func unreadable() throws {
         let election = try BallotFile.readJSON(Data(#"{"method":"approval","candidates":["A"],"ballots":[["A"]]}"#.utf8), file: "f.json")
-        var counter = Counter(election)
-        #expect(throws: Counter.Unreadable.self) { try counter.add(json: #"["Z"]"#) }
-        #expect(throws: Counter.Unreadable.self) { try counter.add(json: #"["A""#) }
+        var counter = ElectionCounter(election)
+        #expect(throws: ElectionCounter.Unreadable.self) { try counter.add(json: #"["Z"]"#) }
+        #expect(throws: ElectionCounter.Unreadable.self) { try counter.add(json: #"["A""#) }
     }
 
     @Test("one ballot checked against its decision's header: its problem said without a ballot number", arguments: [

@@ -128,7 +128,7 @@ struct VotingMethodTests {
 
     struct Proposal: CustomTestStringConvertible, Sendable {
         var pour: Int, contre: Int, abstention: Int
-        var majority: Outcome, twoThirds: Outcome, unanimity: Outcome, allowingOne: Outcome
+        var majority: DecisionOutcome, twoThirds: DecisionOutcome, unanimity: DecisionOutcome, allowingOne: DecisionOutcome
         var testDescription: String { "\(pour) pour, \(contre) contre, \(abstention) abstention" }
     }
 

@@ -23,10 +23,10 @@ struct ProposalRulesTests {
     }
 
     @Test("a decision's close moves its proposal by outcome", arguments: [
-        (Outcome.adopted, true, ProposalEvent.adopt), (.rejected, true, .reject), (.tie, true, .reject), (.noQuorum, true, .reject),
+        (DecisionOutcome.adopted, true, ProposalEvent.adopt), (.rejected, true, .reject), (.tie, true, .reject), (.noQuorum, true, .reject),
         (nil, false, .settle), (.noQuorum, false, .reject),
-    ] as [(Outcome?, Bool, ProposalEvent)])
-    func outcome(outcome: Outcome?, decidesOne: Bool, event: ProposalEvent) {
+    ] as [(DecisionOutcome?, Bool, ProposalEvent)])
+    func outcome(outcome: DecisionOutcome?, decidesOne: Bool, event: ProposalEvent) {
         #expect(ProposalLifecycle.event(forOutcome: outcome, decidesOneProposal: decidesOne) == event)
     }
 

@@ -655,7 +655,7 @@ struct DecisionStore {
                 if let key = row.column("ballot_key")?.string, let last = row.column("last")?.integer { changed.value[key] = last }
             }
             let superseded = changed.value
-            let counter = RowSink(Counter(election))
+            let counter = RowSink(ElectionCounter(election))
             // The content as a blob: its bytes as stored, without making (and checking) a String.
             try await Self.stream(sqlite, "SELECT position, ballot_key, CAST(content AS BLOB) AS content FROM ballots WHERE decision_id = ?1 ORDER BY position",
                                   decision.id!) { row in
@@ -672,7 +672,7 @@ struct DecisionStore {
             if let failure = counter.failure { throw Abort(.conflict, reason: failure) }
             return (counter.value.report(), election)
         }
-        var counter = Counter(election)
+        var counter = ElectionCounter(election)
         var after = "", read = 0
         while true {
             let latest: SQLQueryString = sql.dialect.name == "sqlite"

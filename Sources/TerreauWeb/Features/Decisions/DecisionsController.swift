@@ -281,7 +281,7 @@ enum DecisionsController {
     struct ResultView: Encodable {
         var statement: String
         var outcome: String?
-        var drawing: Drawing
+        var drawing: ResultDrawing
         var rows: [Row]
         var columns: [String]
         var head: String

@@ -1,7 +1,7 @@
 import Foundation
 
 /// What a vote on one proposal can end in.
-public enum Outcome: String, Codable, Sendable {
+public enum DecisionOutcome: String, Codable, Sendable {
     case adopted, rejected
     /// As many pour as contre under simple majority: not adopted, said as such.
     case tie
@@ -38,19 +38,19 @@ public struct ChoiceCount: Equatable, Sendable, Codable {
     public var expressed: Int { pour + contre }
 
     /// Simple majority: more pour than contre among those expressed.
-    public func majority() -> Outcome {
+    public func majority() -> DecisionOutcome {
         pour > contre ? .adopted : pour == contre ? .tie : .rejected
     }
 
     /// Qualified majority: pour ≥ `numerator`/`denominator` of the expressed (and at least one
     /// pour). Integer arithmetic: 2/3 of 9 is 6, exactly.
-    public func qualifiedMajority(numerator: Int, denominator: Int) -> Outcome {
+    public func qualifiedMajority(numerator: Int, denominator: Int) -> DecisionOutcome {
         pour > 0 && pour * denominator >= numerator * expressed ? .adopted : .rejected
     }
 
     /// Consensus: at least one pour and at most `allowedAgainst` contre (0 = unanimity);
     /// abstaining is standing aside.
-    public func consensus(allowedAgainst: Int) -> Outcome {
+    public func consensus(allowedAgainst: Int) -> DecisionOutcome {
         pour > 0 && contre <= allowedAgainst ? .adopted : .rejected
     }
 
@@ -107,7 +107,7 @@ public enum Consent {
     }
 
     public struct Result: Equatable, Sendable {
-        public var outcome: Outcome
+        public var outcome: DecisionOutcome
         /// The round the outcome was reached in (1-based), or the last one.
         public var round: Int
         public var remaining: [ConsentRound.Objection]
