@@ -1,4 +1,3 @@
-import Fluent
 import TerreauCore
 import Vapor
 
@@ -48,12 +47,7 @@ enum RecognitionController {
         let viewer = try await Access.viewer(in: community, request)
         let me = try await request.signedIn()
         let catalog = request.catalog, language = request.language
-        let recognitions = try await RecognitionRecord.query(on: request.db).filter(\.$community.$id == community.id!).with(\.$official)
-            .sort(\.$signedAt).all()
-        let ids = recognitions.compactMap(\.id)
-        let commitments = ids.isEmpty ? [] : try await CommitmentRecord.query(on: request.db).filter(\.$recognition.$id ~~ ids).sort(\.$createdAt).all()
-        let commitmentIDs = commitments.compactMap(\.id)
-        let events = commitmentIDs.isEmpty ? [] : try await CommitmentEventRecord.query(on: request.db).filter(\.$commitment.$id ~~ commitmentIDs).sort(\.$at).all()
+        let (recognitions, commitments, events) = try await RecognitionStore(database: request.db).all(in: community.id!)
         let mine = recognitions.first { $0.$official.id == me?.personID }
         let officials = recognitions.map { recognition in
             let own = recognition.id == mine?.id
@@ -87,16 +81,7 @@ enum RecognitionController {
         var form = FormState(request, values: ["statement": statement])
         if statement.count < 20 || statement.count > 5000 { form.fail("statement", request.catalog.text("recognition.error.statement")) }
         guard !form.hasErrors else { return try await page(request, form: form, status: .unprocessableEntity) }
-        let recognition = try await RecognitionRecord.query(on: request.db).filter(\.$community.$id == community.id!).filter(\.$official.$id == me.personID).first()
-            ?? RecognitionRecord()
-        if recognition.id == nil {
-            recognition.$community.id = community.id!
-            recognition.$official.id = me.personID
-            recognition.signedAt = request.now
-        }
-        recognition.statement = statement
-        recognition.updatedAt = request.now
-        try await recognition.save(on: request.db)
+        try await RecognitionStore(database: request.db).sign(statement, by: me.personID, in: community.id!, now: request.now)
         request.flash(request.catalog.text("recognition.saved"))
         return request.seeOther(.recognitions(slug: community.slug))
     }
@@ -106,7 +91,8 @@ enum RecognitionController {
         let community = try await request.community()
         let me = try await request.requireSignedIn()
         let catalog = request.catalog
-        guard let recognition = try await RecognitionRecord.query(on: request.db).filter(\.$community.$id == community.id!).filter(\.$official.$id == me.personID).first() else {
+        let store = RecognitionStore(database: request.db)
+        guard let recognition = try await store.recognition(of: me.personID, in: community.id!) else {
             request.flash(catalog.text("recognition.error.signFirst"))
             return request.seeOther(.recognitions(slug: community.slug))
         }
@@ -115,15 +101,7 @@ enum RecognitionController {
             request.flash(catalog.text("recognition.error.commitment"))
             return request.seeOther(.recognitions(slug: community.slug))
         }
-        try await request.db.writing { database in
-            let commitment = CommitmentRecord()
-            commitment.$recognition.id = recognition.id!
-            commitment.text = text
-            commitment.status = CommitmentStatus.made.rawValue
-            commitment.createdAt = request.now
-            try await commitment.create(on: database)
-            try await CommitmentEventRecord(commitment, .made, note: "", at: request.now).create(on: database)
-        }
+        try await store.commit(text, under: recognition, now: request.now)
         request.flash(catalog.text("recognition.committed"))
         return request.seeOther(.recognitions(slug: community.slug))
     }
@@ -133,8 +111,8 @@ enum RecognitionController {
         let community = try await request.community()
         let me = try await request.requireSignedIn()
         let catalog = request.catalog
-        guard let id = UUID(uuidString: try request.parameter("commitment")), let commitment = try await CommitmentRecord.query(on: request.db)
-            .filter(\.$id == id).with(\.$recognition).first(), commitment.recognition.$community.id == community.id
+        let store = RecognitionStore(database: request.db)
+        guard let id = UUID(uuidString: try request.parameter("commitment")), let commitment = try await store.commitment(id, in: community.id!)
         else { throw Abort(.notFound) }
         guard commitment.recognition.$official.id == me.personID else { throw Abort(.forbidden) }
         let note = String(request.field("note").prefix(2000))
@@ -144,11 +122,7 @@ enum RecognitionController {
             request.flash(catalog.text("recognition.error.status"))
             return request.seeOther(.recognitions(slug: community.slug))
         }
-        commitment.status = next.rawValue
-        try await request.db.writing { database in
-            try await commitment.update(on: database)
-            try await CommitmentEventRecord(commitment, next, note: note, at: request.now).create(on: database)
-        }
+        try await store.follow(commitment, to: next, note: note, now: request.now)
         request.flash(catalog.text("recognition.followed"))
         return request.seeOther(.recognitions(slug: community.slug))
     }
