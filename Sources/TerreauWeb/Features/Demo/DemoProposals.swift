@@ -122,9 +122,9 @@ enum DemoProposals {
             entry.$depositedBy.id = proposal.$author.id
             entry.updatedAt = entry.depositedAt
             try await entry.create(on: database)
-            try await RegisterViews.event(entry, .deposee, note: "", person: proposal.$author.id, now: entry.depositedAt).create(on: database)
+            try await RegisterStore.event(entry, .deposee, note: "", person: proposal.$author.id, now: entry.depositedAt).create(on: database)
             for (status, person, note, stepDaysAgo) in steps {
-                try await RegisterViews.event(entry, status, note: note, person: person, now: now.addingTimeInterval(-stepDaysAgo * day)).create(on: database)
+                try await RegisterStore.event(entry, status, note: note, person: person, now: now.addingTimeInterval(-stepDaysAgo * day)).create(on: database)
             }
         }
 

@@ -41,16 +41,9 @@ enum RegisterController {
         } else {
             return refuse("register.error.addressee")
         }
-        guard try await RegisterEntryRecord.query(on: request.db).filter(\.$proposal.$id == proposal.id!).first() == nil else { return refuse("register.error.already") }
-        entry.$proposal.id = proposal.id!
-        entry.status = RegisterStatus.deposee.rawValue
-        entry.depositedAt = request.now
-        entry.$depositedBy.id = me.personID
-        entry.updatedAt = request.now
-        try await request.db.writing { database in
-            try await entry.create(on: database)
-            try await RegisterViews.event(entry, .deposee, note: "", person: me.personID, now: request.now).create(on: database)
-        }
+        let store = RegisterStore(database: request.db)
+        guard try await store.entry(of: proposal.id!) == nil else { return refuse("register.error.already") }
+        try await store.deposit(entry, proposal: proposal.id!, by: me.personID, now: request.now)
         try await MembershipStore(database: request.db).tell(holding: [.coordinator], of: community, notifier: Notifier(request), kind: .proposal,
             key: "notification.registerDeposit", arguments: [proposal.title], link: back.path + "#registre")
         request.flash(catalog.text("register.deposited"))
@@ -65,7 +58,8 @@ enum RegisterController {
         let me = try await request.requireSignedIn()
         let catalog = request.catalog
         let back = SiteRoute.proposal(slug: community.slug, proposal: proposal.id!.uuidString, view: nil).path + "#registre"
-        guard let entry = try await RegisterEntryRecord.query(on: request.db).filter(\.$proposal.$id == proposal.id!).first() else { throw Abort(.badRequest) }
+        let store = RegisterStore(database: request.db)
+        guard let entry = try await store.entry(of: proposal.id!) else { throw Abort(.badRequest) }
         let note = String(request.field("note").prefix(5000))
         // Refused: back to the form, the reason beside it and what was typed kept (issue 22: it
         // used to land in the green success banner, far from the form).
@@ -83,12 +77,7 @@ enum RegisterController {
             if error == .notAllowed { throw Abort(.forbidden) }
             return try refused("register.error." + error.rawValue)
         }
-        entry.status = next.rawValue
-        entry.updatedAt = request.now
-        try await request.db.writing { database in
-            try await entry.update(on: database)
-            try await RegisterViews.event(entry, next, note: note, person: me.personID, now: request.now).create(on: database)
-        }
+        try await store.move(entry, to: next, note: note, by: me.personID, now: request.now)
         if next == .transmise, let official = entry.$official.id {
             try await Notifier(request).notify(official, kind: .answer, community: community.id, key: "notification.registerTransmitted",
                                                arguments: [proposal.title], link: SiteRoute.officialDashboard(slug: community.slug).path)
@@ -134,10 +123,8 @@ enum RegisterController {
         func query(_ name: String) -> String { (try? request.query.get(String.self, at: name)) ?? "" }
         let delay = try await DecisionStore(database: request.db).governance(of: community.id!).answerDelayDays
         let places = try await CommunityStore(database: request.db).communeNames(of: community)
-        let proposals = try await ProposalRecord.query(on: request.db).filter(\.$community.$id == community.id!).all()
-        let byID = Dictionary(uniqueKeysWithValues: proposals.map { ($0.id!, $0) })
-        var entries = proposals.isEmpty ? [] : try await RegisterEntryRecord.query(on: request.db).filter(\.$proposal.$id ~~ Array(byID.keys))
-            .with(\.$official).sort(\.$depositedAt, .descending).all()
+        let store = RegisterStore(database: request.db)
+        var (byID, entries) = try await store.entries(in: community.id!)
         let official = dashboard ? me.map { "official:" + $0.personID.uuidString } ?? "" : query("destinataire")
         if official.hasPrefix("official:") { entries = entries.filter { "official:" + ($0.$official.id?.uuidString ?? "") == official } }
         if official.hasPrefix("body:") { entries = entries.filter { "body:" + ($0.body ?? "") == official } }
@@ -149,7 +136,7 @@ enum RegisterController {
             entries = entries.filter { Register.isOverdue(RegisterStatus(rawValue: $0.status) ?? .deposee, depositedAt: $0.depositedAt, delayDays: delay, now: request.now) }
         }
         let ids = entries.compactMap(\.id)
-        let events = ids.isEmpty ? [] : try await RegisterEventRecord.query(on: request.db).filter(\.$entry.$id ~~ ids).with(\.$person).sort(\.$at).all()
+        let events = try await store.events(of: ids)
         var shown: [RegisterViews.Entry] = []
         for entry in entries {
             guard let proposal = byID[entry.$proposal.id] else { continue }

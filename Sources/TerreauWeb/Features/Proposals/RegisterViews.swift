@@ -116,15 +116,4 @@ enum RegisterViews {
             communes: places.sorted { $0.value.localizedStandardCompare($1.value) == .orderedAscending }.map { ChoiceOption(value: $0.key, label: $0.value, selected: false) },
             delay: delay)
     }
-
-    /// A dated step of an entry, with its note and who took it.
-    static func event(_ entry: RegisterEntryRecord, _ status: RegisterStatus, note: String, person: UUID?, now: Date) -> RegisterEventRecord {
-        let event = RegisterEventRecord()
-        event.$entry.id = entry.id!
-        event.status = status.rawValue
-        event.note = note
-        event.$person.id = person
-        event.at = now
-        return event
-    }
 }
