@@ -6,6 +6,11 @@ import Vapor
 struct OrganisationStore {
     let database: any Database
 
+    /// An organisation by id, only inside this community.
+    func organisation(_ id: UUID, in community: UUID) async throws -> OrganisationRecord? {
+        try await OrganisationRecord.query(on: database).filter(\.$id == id).filter(\.$community.$id == community).first()
+    }
+
     func isAdmin(_ person: UUID, of organisation: UUID) async throws -> Bool {
         try await OrganisationMemberRecord.query(on: database).filter(\.$person.$id == person).filter(\.$organisation.$id == organisation)
             .filter(\.$status == "approved").filter(\.$role == OrganisationRole.admin.rawValue).count() > 0

@@ -33,9 +33,7 @@ enum CallsController {
         let community = try await request.community()
         let viewer = try await Access.viewer(in: community, request)
         let catalog = request.catalog
-        let calls = try await CallRecord.query(on: request.db).filter(\.$community.$id == community.id!).sort(\.$createdAt, .descending).all()
-        let ids = calls.compactMap(\.id)
-        let applications = ids.isEmpty ? [] : try await CallApplicationRecord.query(on: request.db).filter(\.$call.$id ~~ ids).all()
+        let (calls, applications) = try await CallStore(database: request.db).calls(in: community.id!)
         return try await request.render("proposals/calls", ListPage(
             layout: PageLayout(request, title: catalog.text("calls.title"), community: community, current: "proposals"),
             items: calls.map { call in
@@ -91,7 +89,7 @@ enum CallsController {
         call.applicationsClose = CalendarDay.paris.date(byAdding: .day, value: 1, to: closes) ?? closes
         call.$createdBy.id = me.personID
         call.createdAt = request.now
-        try await call.create(on: request.db)
+        try await CallStore(database: request.db).create(call)
         request.flash(catalog.text("call.created"))
         return request.seeOther(.call(slug: community.slug, call: call.id!.uuidString))
     }
@@ -155,9 +153,9 @@ enum CallsController {
         let catalog = request.catalog
         let criteria = decode(call.criteria), grades = decode(call.grades)
         let phase = CallPhase(rawValue: call.phase) ?? .applications
-        let applications = try await CallApplicationRecord.query(on: request.db).filter(\.$call.$id == call.id!).with(\.$proposal).with(\.$organisation)
-            .sort(\.$createdAt).all()
-        let result = try await ranking(call, applications: applications, criteria: criteria.count, grades: grades.count, on: request.db)
+        let store = CallStore(database: request.db)
+        let applications = try await store.applications(to: call)
+        let result = try await store.ranking(applications, criteria: criteria.count, grades: grades.count)
         var rows: [ShowPage.Row] = []
         for (place, group) in result.ranking.enumerated() {
             for index in group {
@@ -173,12 +171,12 @@ enum CallsController {
             let mine = try await OrganisationStore(database: request.db).adminOrganisations(of: me.personID).filter { $0.$community.id == community.id }
             if phase == .applications, request.now < call.applicationsClose {
                 let applied = Set(applications.map(\.$proposal.id))
-                let carried = mine.isEmpty ? [] : try await ProposalRecord.query(on: request.db).filter(\.$organisation.$id ~~ mine.compactMap(\.id)).all()
+                let carried = try await store.projects(carriedBy: mine.compactMap(\.id))
                 canApply = carried.filter { !applied.contains($0.id!) && ![ProposalStatus.withdrawn.rawValue, ProposalStatus.rejected.rawValue].contains($0.status) }
                     .map { ChoiceOption(value: $0.id!.uuidString, label: $0.title, selected: false) }
             }
             if phase == .evaluation {
-                let given = try await PeerGradeRecord.query(on: request.db).filter(\.$application.$id ~~ applications.compactMap(\.id)).all()
+                let given = try await store.grades(of: applications.compactMap(\.id))
                 let conflicts = try await ProposalStore(database: request.db).conflicts(of: me.personID, in: applications, community: community.id!)
                 grids = mine.map { organisation in
                     ShowPage.Grid(evaluator: organisation.id!.uuidString, evaluatorName: organisation.name,
@@ -209,15 +207,6 @@ enum CallsController {
             conflictRule: RulesForm.conflictRule(try await DecisionStore(database: request.db).governance(of: community.id!), catalog)))
     }
 
-    /// The provisional ranking from the grades given so far.
-    static func ranking(_ call: CallRecord, applications: [CallApplicationRecord], criteria: Int, grades: Int, on database: any Database) async throws -> PeerEvaluation.Result {
-        let index = Dictionary(uniqueKeysWithValues: applications.enumerated().map { ($1.id!, $0) })
-        let given = index.isEmpty ? [] : try await PeerGradeRecord.query(on: database).filter(\.$application.$id ~~ Array(index.keys)).all()
-        return PeerEvaluation.aggregate(applications: applications.count, criteria: criteria, grades: grades, given: given.compactMap { grade in
-            index[grade.$application.id].map { PeerGrade(application: $0, evaluator: grade.$evaluator.id, criterion: grade.criterion, grade: grade.grade) }
-        })
-    }
-
     // MARK: Applying, evaluating, moving on
 
     /// An organisation's admin applies with a project the organisation carries.
@@ -232,7 +221,7 @@ enum CallsController {
             return request.seeOther(back)
         }
         guard let id = UUID(uuidString: request.field("proposal")),
-            let proposal = try await ProposalRecord.query(on: request.db).filter(\.$id == id).filter(\.$community.$id == community.id!).first(),
+            let proposal = try await ProposalStore(database: request.db).proposal(id, in: community.id!),
             let carrier = proposal.$organisation.id
         else { throw Abort(.badRequest) }
         guard try await OrganisationStore(database: request.db).isAdmin(me.personID, of: carrier) else { throw Abort(.forbidden) }
@@ -241,7 +230,7 @@ enum CallsController {
         application.$proposal.id = id
         application.$organisation.id = carrier
         application.createdAt = request.now
-        do { try await application.create(on: request.db) } catch {
+        guard try await CallStore(database: request.db).apply(application) else {
             request.flash(catalog.text("call.error.alreadyApplied"))
             return request.seeOther(back)
         }
@@ -260,11 +249,12 @@ enum CallsController {
         let catalog = request.catalog
         let back = SiteRoute.call(slug: community.slug, call: call.id!.uuidString)
         guard let evaluator = UUID(uuidString: request.field("evaluator")),
-            try await OrganisationRecord.query(on: request.db).filter(\.$id == evaluator).filter(\.$community.$id == community.id!).first() != nil
+            try await OrganisationStore(database: request.db).organisation(evaluator, in: community.id!) != nil
         else { throw Abort(.badRequest) }
         guard try await OrganisationStore(database: request.db).isAdmin(me.personID, of: evaluator) else { throw Abort(.forbidden) }
         let criteria = decode(call.criteria).count, scale = decode(call.grades).count
-        let applications = try await CallApplicationRecord.query(on: request.db).filter(\.$call.$id == call.id!).with(\.$proposal).all()
+        let store = CallStore(database: request.db)
+        let applications = try await store.applications(to: call)
         let conflicts = try await ProposalStore(database: request.db).conflicts(of: me.personID, in: applications, community: community.id!)
         var given: [(CallApplicationRecord, Int, Int)] = []
         for application in applications {
@@ -286,20 +276,7 @@ enum CallsController {
                 given.append((application, criterion, Int(field)!))
             }
         }
-        let grades = given
-        try await request.db.writing { database in
-            for (application, criterion, grade) in grades {
-                let record = try await PeerGradeRecord.query(on: database).filter(\.$application.$id == application.id!).filter(\.$evaluator.$id == evaluator)
-                    .filter(\.$criterion == criterion).first() ?? PeerGradeRecord()
-                record.$application.id = application.id!
-                record.$evaluator.id = evaluator
-                record.criterion = criterion
-                record.grade = grade
-                record.$gradedBy.id = me.personID
-                record.gradedAt = request.now
-                try await record.save(on: database)
-            }
-        }
+        try await store.grade(given.map { (application: $0.0.id!, criterion: $0.1, grade: $0.2) }, by: evaluator, person: me.personID, now: request.now)
         request.flash(catalog.text("call.evaluated", count: given.count))
         return request.seeOther(back)
     }
@@ -319,7 +296,7 @@ enum CallsController {
             return request.seeOther(back)
         }
         if step == .submitToDecision {
-            let applications = try await CallApplicationRecord.query(on: request.db).filter(\.$call.$id == call.id!).with(\.$proposal).sort(\.$createdAt).all()
+            let applications = try await CallStore(database: request.db).applications(to: call)
             let store = DecisionStore(database: request.db)
             let rules = try await store.governance(of: community.id!)
             let methods = rules.rule(for: .priorities).methods.filter { !$0.decidesOneProposal }
@@ -333,7 +310,7 @@ enum CallsController {
             call.$decision.id = decision.id
         }
         call.phase = next.rawValue
-        try await call.update(on: request.db)
+        try await CallStore(database: request.db).update(call)
         request.flash(catalog.text("call.moved", [catalog.text("call.phase." + next.rawValue)]))
         return request.seeOther(back)
     }

@@ -11,6 +11,11 @@ import Vapor
 struct ProposalStore {
     let database: any Database
 
+    /// A proposal by id, only inside this community.
+    func proposal(_ id: UUID, in community: UUID) async throws -> ProposalRecord? {
+        try await ProposalRecord.query(on: database).filter(\.$id == id).filter(\.$community.$id == community).first()
+    }
+
     /// What waits for an elected official, for the menu entry every page shows them: the
     /// proposals addressed to them in a community where they hold the role, and how many are
     /// overdue (issue 22: the dashboard was linked from one page only).
