@@ -40,7 +40,7 @@ enum CollectiveController {
         var ids = Set(request.fields("invite"))
         let typed = request.fields("invite_name").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         guard !typed.isEmpty else { return (ids, []) }
-        let all = try await OrganisationRecord.query(on: request.db).filter(\.$community.$id == community.id!).all()
+        let all = try await OrganisationStore(database: request.db).organisations(in: community.id!)
         let byName = Dictionary(all.map { (SearchText.fold($0.name), $0.id!.uuidString) }, uniquingKeysWith: { first, _ in first })
         var unknown: [String] = []
         for name in typed {
@@ -79,35 +79,19 @@ enum CollectiveController {
         if !unknown.isEmpty { form.fail("invite", catalog.text("collective.error.unknownName", [unknown.map { "« \($0) »" }.joined(separator: ", ")])) }
         guard !form.hasErrors, let duration else { return try await newPage(request, form: form, invited: invited, status: .unprocessableEntity) }
 
-        let collective = OrganisationRecord(), lastDay = endsOn
-        try await request.db.writing { database in
-            collective.$community.id = community.id!
-            collective.kind = OrganisationKind.collective.rawValue
-            collective.name = name
-            collective.object = values["object"]!
-            collective.themes = values["theme"]!
-            collective.communeCode = founder.communeCode
-            collective.source = "member"
-            collective.$createdBy.id = me.personID
-            collective.createdAt = request.now
-            collective.updatedAt = request.now
-            try await collective.create(on: database)
-            try await JournalStore(database: database).append(community: community.id!, .created, .organisation, id: collective.id, summary: collective.name, now: request.now)
-            try await OrganisationStore(database: database).addAdmin(me.personID, to: collective.id!, now: request.now)
-            let details = CollectiveRecord()
-            details.$organisation.id = collective.id!
-            details.$founder.id = founder.id!
-            details.duration = duration.rawValue
-            details.endsOn = lastDay
-            try await details.create(on: database)
-            let founding = CollectiveViews.membership(collective.id!, founder.id!, invitedBy: me.personID, now: request.now)
-            founding.status = CollectiveStatus.joined.rawValue
-            founding.joinedAt = request.now
-            founding.answeredAt = request.now
-            founding.$answeredBy.id = me.personID
-            try await founding.create(on: database)
-            for invitee in invitees { try await CollectiveViews.membership(collective.id!, invitee.id!, invitedBy: me.personID, now: request.now).create(on: database) }
-        }
+        let collective = OrganisationRecord()
+        collective.$community.id = community.id!
+        collective.kind = OrganisationKind.collective.rawValue
+        collective.name = name
+        collective.object = values["object"]!
+        collective.themes = values["theme"]!
+        collective.communeCode = founder.communeCode
+        collective.source = "member"
+        collective.$createdBy.id = me.personID
+        collective.createdAt = request.now
+        collective.updatedAt = request.now
+        try await CollectiveStore(database: request.db).found(collective, founder: founder, duration: duration, endsOn: endsOn, invitees: invitees,
+                                                               by: me.personID, now: request.now)
         try await tellInvited(invitees, to: collective, from: founder, community: community, request: request)
         request.flash(catalog.text("collective.created", [name]))
         return request.seeOther(.organisation(slug: community.slug, organisation: collective.id!.uuidString))
@@ -116,9 +100,7 @@ enum CollectiveController {
     /// The organisations of the community among `ids` (malformed or foreign ids are left out,
     /// which the caller notices by the count).
     static func organisations(_ ids: Set<String>, in community: CommunityRecord, excluding excluded: UUID, on database: any Database) async throws -> [OrganisationRecord] {
-        let uuids = ids.compactMap(UUID.init(uuidString:)).filter { $0 != excluded }
-        guard !uuids.isEmpty else { return [] }
-        return try await OrganisationRecord.query(on: database).filter(\.$community.$id == community.id!).filter(\.$id ~~ uuids).sort(\.$name).all()
+        try await OrganisationStore(database: database).organisations(ids.compactMap(UUID.init(uuidString:)).filter { $0 != excluded }, in: community.id!)
     }
 
     static func tellInvited(_ invitees: [OrganisationRecord], to collective: OrganisationRecord, from inviter: OrganisationRecord,
@@ -136,27 +118,15 @@ enum CollectiveController {
         let community = try await request.community()
         let collective = try await request.organisation()
         let me = try await request.requireSignedIn()
-        guard let details = try await CollectiveRecord.query(on: request.db).filter(\.$organisation.$id == collective.id!).first() else { throw Abort(.notFound) }
-        let existing = try await CollectiveMemberRecord.query(on: request.db).filter(\.$collective.$id == collective.id!).all()
+        let store = CollectiveStore(database: request.db)
+        guard let details = try await store.details(of: collective.id!) else { throw Abort(.notFound) }
         let (ids, unknown) = try await chosen(request, in: community)
         guard unknown.isEmpty else {
             request.flash(request.catalog.text("collective.error.unknownName", [unknown.map { "« \($0) »" }.joined(separator: ", ")]))
             return request.seeOther(.organisation(slug: community.slug, organisation: collective.id!.uuidString))
         }
-        let invitees = try await request.db.writing { database in
-            var invitees: [OrganisationRecord] = []
-            for invitee in try await organisations(ids, in: community, excluding: collective.id!, on: database) {
-                let row = existing.first { $0.$organisation.id == invitee.id! }
-                guard let next = CollectiveMembership.next(from: row.flatMap { CollectiveStatus(rawValue: $0.status) }, .invite) else { continue }
-                let record = row ?? CollectiveViews.membership(collective.id!, invitee.id!, invitedBy: me.personID, now: request.now)
-                record.status = next.rawValue
-                record.invitedAt = request.now
-                record.$invitedBy.id = me.personID
-                try await record.save(on: database)
-                invitees.append(invitee)
-            }
-            return invitees
-        }
+        let candidates = try await organisations(ids, in: community, excluding: collective.id!, on: request.db)
+        let invitees = try await store.invite(candidates, to: collective.id!, by: me.personID, now: request.now)
         let founder = try await details.$founder.get(on: request.db) ?? collective
         try await tellInvited(invitees, to: collective, from: founder, community: community, request: request)
         request.flash(request.catalog.text(invitees.isEmpty ? "collective.invited.none" : "collective.invited", count: invitees.count))
@@ -172,15 +142,16 @@ enum CollectiveController {
         let me = try await request.requireSignedIn()
         let catalog = request.catalog
         let back = SiteRoute.organisation(slug: community.slug, organisation: collective.id!.uuidString)
-        guard try await CollectiveRecord.query(on: request.db).filter(\.$organisation.$id == collective.id!).first() != nil,
+        let collectives = CollectiveStore(database: request.db)
+        guard try await collectives.details(of: collective.id!) != nil,
             let event = CollectiveEvent(rawValue: request.field("decision")), event != .invite,
             let memberID = UUID(uuidString: request.field("member")), memberID != collective.id,
-            let member = try await OrganisationRecord.query(on: request.db).filter(\.$id == memberID).filter(\.$community.$id == community.id!).first()
+            let member = try await OrganisationStore(database: request.db).organisation(memberID, in: community.id!)
         else { throw Abort(.badRequest) }
         let store = OrganisationStore(database: request.db)
         let actsFor = CollectiveMembership.isCollectiveSide(event) ? collective.id! : memberID
         guard try await store.isAdmin(me.personID, of: actsFor) else { throw Abort(.forbidden) }
-        let row = try await CollectiveMemberRecord.query(on: request.db).filter(\.$collective.$id == collective.id!).filter(\.$organisation.$id == memberID).first()
+        let row = try await collectives.member(memberID, of: collective.id!)
         guard let next = CollectiveMembership.next(from: row.flatMap { CollectiveStatus(rawValue: $0.status) }, event) else {
             request.flash(catalog.text("collective.answer.impossible"))
             return request.seeOther(back)
@@ -196,7 +167,7 @@ enum CollectiveController {
             record.$answeredBy.id = me.personID
         }
         if next == .joined { record.joinedAt = request.now }
-        try await record.save(on: request.db)
+        try await collectives.save(record)
         let link = back.path
         if CollectiveMembership.isCollectiveSide(event) {
             try await store.tellAdmins(of: member, in: community, notifier: Notifier(request), key: "notification.collective.request." + next.rawValue,

@@ -6,6 +6,16 @@ import Vapor
 struct OrganisationStore {
     let database: any Database
 
+    /// The community's organisations (collectives included).
+    func organisations(in community: UUID) async throws -> [OrganisationRecord] {
+        try await OrganisationRecord.query(on: database).filter(\.$community.$id == community).all()
+    }
+
+    /// The organisations of the community among `ids`, by name.
+    func organisations(_ ids: [UUID], in community: UUID) async throws -> [OrganisationRecord] {
+        ids.isEmpty ? [] : try await OrganisationRecord.query(on: database).filter(\.$community.$id == community).filter(\.$id ~~ ids).sort(\.$name).all()
+    }
+
     /// An organisation by id, only inside this community.
     func organisation(_ id: UUID, in community: UUID) async throws -> OrganisationRecord? {
         try await OrganisationRecord.query(on: database).filter(\.$id == id).filter(\.$community.$id == community).first()
