@@ -66,7 +66,7 @@ enum MembershipController {
         let community = try await request.community()
         let me = try await request.requireSignedIn()
         guard request.field("confirm") == "yes" else { return request.seeOther(.join(slug: community.slug)) }
-        try await MembershipRecord.query(on: request.db).filter(\.$person.$id == me.personID).filter(\.$community.$id == community.id!).delete()
+        try await MembershipStore(database: request.db).leave(me.personID, community: community.id!)
         request.flash(request.catalog.text("leave.done", [community.name]))
         return request.seeOther(.community(slug: community.slug))
     }
@@ -99,8 +99,7 @@ enum MembershipController {
         let viewer = try await Access.viewer(in: community, request)
         let canManage = Policy.allows(viewer, .manageMembers)
         let catalog = request.catalog
-        let memberships = try await MembershipRecord.query(on: request.db).filter(\.$community.$id == community.id!).with(\.$person)
-            .sort(\.$joinedAt).all()
+        let memberships = try await MembershipStore(database: request.db).members(of: community.id!)
         let trained = canManage ? try await EventStore(database: request.db).interviewingTrainings(in: community) : [:]
         let officialsMay = try await DecisionStore(database: request.db).governance(of: community.id!).officialsMayRunCommunity
         var members: [MembersPage.Member] = []
@@ -135,9 +134,8 @@ enum MembershipController {
     @Sendable static func memberRolesSubmit(_ request: Request) async throws -> Response {
         let community = try await request.community()
         // The membership must belong to this community: another community's id is a 404.
-        guard let id = UUID(uuidString: try request.parameter("member")),
-            let membership = try await MembershipRecord.query(on: request.db).filter(\.$id == id).filter(\.$community.$id == community.id!)
-                .with(\.$person).first()
+        let store = MembershipStore(database: request.db)
+        guard let id = UUID(uuidString: try request.parameter("member")), let membership = try await store.membership(id, in: community.id!)
         else { throw Abort(.notFound) }
         let kind = ActorKind(rawValue: membership.actorKind) ?? .resident
         let officialsMay = try await DecisionStore(database: request.db).governance(of: community.id!).officialsMayRunCommunity
@@ -154,9 +152,7 @@ enum MembershipController {
         let me = try await request.requireSignedIn()
         // A coordinator cannot remove the last coordinator (themselves included) by mistake.
         if Role.parse(membership.roles).contains(.coordinator), !roles.contains(.coordinator) {
-            let coordinators = try await MembershipRecord.query(on: request.db).filter(\.$community.$id == community.id!).all()
-                .filter { Role.parse($0.roles).contains(.coordinator) }.count
-            if coordinators <= 1 {
+            if try await store.coordinatorCount(of: community.id!) <= 1 {
                 request.flash(request.catalog.text("members.lastCoordinator"))
                 return request.seeOther(.members(slug: community.slug))
             }
@@ -165,7 +161,7 @@ enum MembershipController {
         membership.roles = Role.store(roles)
         if roles.contains(.elected), membership.electedVerifiedAt == nil { membership.electedVerifiedAt = request.now }
         if !roles.contains(.elected) { membership.electedVerifiedAt = nil }
-        try await membership.update(on: request.db)
+        try await store.save(membership)
         if before != roles, membership.$person.id != me.personID {
             try await Notifier(request).notify(
                 membership.$person.id, kind: .membership, community: community.id, key: "notification.rolesChanged",

@@ -8,6 +8,28 @@ import Vapor
 struct MembershipStore {
     let database: any Database
 
+    /// The community's members, by date of joining, with who they are.
+    func members(of community: UUID) async throws -> [MembershipRecord] {
+        try await MembershipRecord.query(on: database).filter(\.$community.$id == community).with(\.$person).sort(\.$joinedAt).all()
+    }
+
+    /// A membership by id, only inside this community.
+    func membership(_ id: UUID, in community: UUID) async throws -> MembershipRecord? {
+        try await MembershipRecord.query(on: database).filter(\.$id == id).filter(\.$community.$id == community).with(\.$person).first()
+    }
+
+    func coordinatorCount(of community: UUID) async throws -> Int {
+        try await MembershipRecord.query(on: database).filter(\.$community.$id == community).all().filter { Role.parse($0.roles).contains(.coordinator) }.count
+    }
+
+    func leave(_ person: UUID, community: UUID) async throws {
+        try await MembershipRecord.query(on: database).filter(\.$person.$id == person).filter(\.$community.$id == community).delete()
+    }
+
+    func save(_ membership: MembershipRecord) async throws {
+        try await membership.update(on: database)
+    }
+
     func membership(of person: UUID, in community: UUID) async throws -> MembershipRecord? {
         try await MembershipRecord.query(on: database).filter(\.$person.$id == person).filter(\.$community.$id == community).first()
     }
