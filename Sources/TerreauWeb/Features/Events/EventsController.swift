@@ -37,8 +37,7 @@ enum EventsController {
     static func items(_ events: [EventRecord], community: CommunityRecord, _ request: Request) async throws -> [Item] {
         let catalog = request.catalog
         let ids = events.compactMap(\.id)
-        let registrations = ids.isEmpty ? [] : try await EventRegistrationRecord.query(on: request.db).filter(\.$event.$id ~~ ids)
-            .filter(\.$status == SeatStatus.confirmed.rawValue).all()
+        let registrations = try await EventStore(database: request.db).confirmedSeats(of: ids)
         return events.map { event in
             let taken = registrations.filter { $0.$event.id == event.id }.count
             return Item(title: event.title, url: SiteRoute.event(slug: community.slug, event: event.id!.uuidString).path,
@@ -65,8 +64,7 @@ enum EventsController {
         let viewer = try await Access.viewer(in: community, request)
         let catalog = request.catalog
         let today = CalendarDay.paris.startOfDay(for: request.now)
-        let events = try await EventRecord.query(on: request.db).filter(\.$community.$id == community.id!).with(\.$place).sort(\.$startsAt).all()
-        let festivals = try await FestivalRecord.query(on: request.db).filter(\.$community.$id == community.id!).sort(\.$firstDay, .descending).all()
+        let (events, festivals) = try await EventStore(database: request.db).agenda(of: community.id!)
         return try await request.render("events/agenda", AgendaPage(
             layout: PageLayout(request, title: catalog.text("agenda.title"), community: community, current: "agenda"),
             upcoming: try await items(events.filter { $0.endsAt >= today }, community: community, request),
@@ -96,14 +94,13 @@ enum EventsController {
 
     /// Public places of the inventory, by name.
     static func places(_ community: CommunityRecord, on database: any Database) async throws -> [InventoryItemRecord] {
-        try await InventoryItemRecord.query(on: database).filter(\.$community.$id == community.id!).filter(\.$kind == InventoryKind.place.rawValue)
-            .filter(\.$visibility == Visibility.public.rawValue).sort(\.$title).all()
+        try await EventStore(database: database).publicPlaces(of: community.id!)
     }
 
     /// The organisations one may name as organisers: those one administers (any, for a coordinator).
     static func organisations(for me: UUID, viewer: Viewer, community: CommunityRecord, on database: any Database) async throws -> [OrganisationRecord] {
         if viewer.roles.contains(.coordinator) {
-            return try await OrganisationRecord.query(on: database).filter(\.$community.$id == community.id!).sort(\.$name).all()
+            return try await OrganisationStore(database: database).organisations(in: community.id!)
         }
         return try await OrganisationStore(database: database).adminOrganisations(of: me).filter { $0.$community.id == community.id }
     }
@@ -180,11 +177,7 @@ enum EventsController {
         event.cancelled = false
         event.$createdBy.id = me.personID
         event.createdAt = request.now
-        try await request.db.writing { database in
-            try await event.create(on: database)
-            try await JournalStore(database: database).append(community: community.id!, .published, .event, id: event.id, summary: event.title, now: request.now)
-            for organisation in chosen { try await EventOrganiserRecord(event, organisation.id!, role: "organiser").create(on: database) }
-        }
+        try await EventStore(database: request.db).publish(event, organisers: chosen, now: request.now)
         request.flash(catalog.text("event.created"))
         return request.seeOther(.event(slug: community.slug, event: event.id!.uuidString))
     }
@@ -232,8 +225,7 @@ enum EventsController {
         let viewer = try await Access.viewer(in: community, request)
         let catalog = request.catalog
         try await event.$place.load(on: request.db)
-        let organisers = try await EventOrganiserRecord.query(on: request.db).filter(\.$event.$id == event.id!).with(\.$organisation).all()
-        let registrations = try await EventRegistrationRecord.query(on: request.db).filter(\.$event.$id == event.id!).with(\.$person).sort(\.$rank).all()
+        let (organisers, registrations) = try await EventStore(database: request.db).details(of: event.id!)
         let confirmed = registrations.filter { $0.status == SeatStatus.confirmed.rawValue }
         let mine = registrations.first { $0.$person.id == me?.personID && $0.status != SeatStatus.cancelled.rawValue }
         let past = event.endsAt < request.now
@@ -257,7 +249,7 @@ enum EventsController {
             past: past, minutes: event.minutes, attendance: event.attendance, canReport: canReport,
             reportURL: SiteRoute.eventReport(slug: community.slug, event: event.id!.uuidString).path,
             registrants: canReport ? confirmed.map { .init(id: $0.$person.id.uuidString, name: $0.person.shownName(catalog), attended: $0.attended) } : [],
-            organisations: canReport ? try await OrganisationRecord.query(on: request.db).filter(\.$community.$id == community.id!).sort(\.$name).all()
+            organisations: canReport ? try await OrganisationStore(database: request.db).organisations(in: community.id!)
                 .map { organisation in ChoiceOption(value: organisation.id!.uuidString, label: organisation.name,
                                                     selected: organisers.contains { $0.role == "present" && $0.$organisation.id == organisation.id }) } : [],
             form: FormState(request)))
@@ -286,9 +278,10 @@ enum EventsController {
     static func mayReport(_ event: EventRecord, viewer: Viewer, me: UUID?, _ request: Request) async throws -> Bool {
         guard let me, viewer.isMember else { return false }
         if event.$createdBy.id == me || viewer.roles.contains(.coordinator) { return true }
-        let organisers = try await EventOrganiserRecord.query(on: request.db).filter(\.$event.$id == event.id!).filter(\.$role == "organiser").all()
         let store = OrganisationStore(database: request.db)
-        for organiser in organisers where try await store.isAdmin(me, of: organiser.$organisation.id) { return true }
+        for organisation in try await EventStore(database: request.db).organisingOrganisations(of: event.id!) where try await store.isAdmin(me, of: organisation) {
+            return true
+        }
         return false
     }
 }

@@ -6,9 +6,9 @@ import Vapor
 struct OrganisationStore {
     let database: any Database
 
-    /// The community's organisations (collectives included).
+    /// The community's organisations (collectives included), by name.
     func organisations(in community: UUID) async throws -> [OrganisationRecord] {
-        try await OrganisationRecord.query(on: database).filter(\.$community.$id == community).all()
+        try await OrganisationRecord.query(on: database).filter(\.$community.$id == community).sort(\.$name).all()
     }
 
     /// The organisations of the community among `ids`, by name.
